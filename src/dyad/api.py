@@ -1,0 +1,256 @@
+"""dyad's Python API: ingest inputs into a database, extract without one, open a database.
+
+The CLI and the web server are thin layers over these functions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dyad.errors import InputError
+from dyad.export import mention_record
+from dyad.link import LinkSettings
+from dyad.pipeline import Pipeline, PipelineSettings
+from dyad.read import iter_articles
+from dyad.records import Article, ArticleResult, article_id_for
+from dyad.store import Store
+
+DEFAULT_DB = "dyad.duckdb"
+
+
+def default_db() -> str:
+    """The database path: ``DYAD_DB`` if set, else ./dyad.duckdb."""
+    return os.environ.get("DYAD_DB") or DEFAULT_DB
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did. ``errors`` are per-input problems; the rest still went in."""
+
+    articles_read: int = 0
+    articles_added: int = 0
+    articles_skipped: int = 0
+    mentions_added: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+ProgressCallback = Callable[[IngestReport], None]
+
+
+def _input_file(article: Article) -> str | None:
+    return article.path.split("#", 1)[0] if article.path else None
+
+
+def _fingerprint(path: str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}"
+
+
+class _Ingest:
+    """One ingest run: reads, skips what is stored, processes, writes batches."""
+
+    def __init__(self, store: Store, report: IngestReport, *, resume: bool) -> None:
+        self.store = store
+        self.report = report
+        self.done = store.completed_inputs() if resume else set()
+        self.file_of: dict[str, str] = {}  # article_id -> input file fingerprint
+        self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
+        self.outstanding: dict[str, int] = {}  # fingerprint -> articles not yet written
+
+    def new_articles(self, items: Iterable[Article | InputError], chunk: int = 256) -> Iterator[Article]:
+        buffer: list[Article] = []
+        for item in items:
+            if isinstance(item, InputError):
+                self.report.errors.append(item)
+                continue
+            self.report.articles_read += 1
+            self.report.warnings.extend(f"{item.path}: {w}" for w in item.warnings)
+            buffer.append(item)
+            if len(buffer) >= chunk:
+                yield from self._unknown(buffer)
+                buffer = []
+        yield from self._unknown(buffer)
+
+    def _unknown(self, articles: list[Article]) -> Iterator[Article]:
+        known = self.store.known_articles(a.article_id for a in articles)
+        for article in articles:
+            path = _input_file(article)
+            fp = _fingerprint(path) if path else None
+            if fp is not None and fp in self.done:
+                self.report.articles_skipped += 1
+                continue
+            if fp is not None:
+                self.open_files.setdefault(fp, path or "")
+                self.outstanding.setdefault(fp, 0)
+            if article.article_id in known:
+                self.report.articles_skipped += 1
+                continue
+            if fp is not None:
+                self.file_of[article.article_id] = fp
+                self.outstanding[fp] += 1
+            yield article
+
+    def write(self, batch: list[ArticleResult], link_settings: LinkSettings, *, final: bool) -> None:
+        for result in batch:
+            fp = self.file_of.pop(result.article.article_id, None)
+            if fp is not None:
+                self.outstanding[fp] -= 1
+        completed = [
+            (fp, path)
+            for fp, path in self.open_files.items()
+            if self.outstanding.get(fp, 0) == 0 and (final or fp != next(reversed(self.open_files)))
+        ]
+        written = self.store.write_batch(batch, link_settings=link_settings, completed_inputs=completed)
+        for fp, _ in completed:
+            self.open_files.pop(fp, None)
+        self.report.articles_added += written.articles_added
+        self.report.articles_skipped += written.articles_skipped
+        self.report.mentions_added += written.mentions_added
+
+
+def ingest(
+    inputs: Sequence[str | Path],
+    *,
+    db: str | Path | None = None,
+    published: date | None = None,
+    settings: PipelineSettings | None = None,
+    link_settings: LinkSettings | None = None,
+    pipeline: Pipeline | None = None,
+    resume: bool = False,
+    batch_size: int = 64,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Read, process and store articles. Idempotent: stored articles are skipped.
+
+    With ``resume``, input files an earlier (interrupted) run finished are not even read
+    again. Each batch of ``batch_size`` articles is written in one transaction.
+    """
+    report = IngestReport()
+    link_settings = link_settings or LinkSettings()
+    with Store(db or default_db()) as store:
+        run = _Ingest(store, report, resume=resume)
+        articles = run.new_articles(iter_articles(inputs, published=published))
+        pipe = pipeline or Pipeline(settings)
+        batch: list[ArticleResult] = []
+        for result in pipe.process(articles):
+            if isinstance(result, InputError):
+                report.errors.append(result)
+                continue
+            batch.append(result)
+            if len(batch) >= batch_size:
+                run.write(batch, link_settings, final=False)
+                batch = []
+                if progress:
+                    progress(report)
+        run.write(batch, link_settings, final=True)
+        if progress:
+            progress(report)
+    return report
+
+
+def text_article(text: str, *, published: date | None = None, title: str | None = None) -> Article:
+    """An article from a string typed by a user (``dyad extract --text``)."""
+    return Article(
+        article_id=article_id_for(text),
+        text=text,
+        published=published,
+        published_from="override" if published else None,
+        title=title,
+        path="<text>",
+    )
+
+
+def extract(
+    inputs: Sequence[str | Path] = (),
+    *,
+    text: str | None = None,
+    published: date | None = None,
+    settings: PipelineSettings | None = None,
+    pipeline: Pipeline | None = None,
+    errors: list[InputError] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Run the stages without a database and yield export records (DESIGN.md schema).
+
+    Event ids are not linked across articles here; use `ingest` for that.
+    """
+    pipe = pipeline or Pipeline(settings)
+    items: Iterable[Article | InputError]
+    items = [text_article(text, published=published)] if text is not None else iter_articles(
+        inputs, published=published
+    )
+
+    def good() -> Iterator[Article]:
+        for item in items:
+            if isinstance(item, InputError):
+                if errors is not None:
+                    errors.append(item)
+                continue
+            yield item
+
+    for result in pipe.process(good()):
+        if isinstance(result, InputError):
+            if errors is not None:
+                errors.append(result)
+            continue
+        for mention in result.events:
+            yield mention_record(mention, result.article)
+
+
+def sample_corpus() -> Path:
+    """The bundled sample corpus (fictional articles written for dyad)."""
+    return Path(__file__).parent / "data" / "sample"
+
+
+def stats(db: str | Path | None = None) -> dict[str, Any]:
+    """Row counts and the date span of a database."""
+    with Store(db or default_db(), read_only=True) as store:
+        out: dict[str, Any] = dict(store.counts())
+        row = store.con.execute(
+            "SELECT min(published), max(published), count(DISTINCT source), "
+            "count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
+        ).fetchone()
+        assert row is not None
+        out |= {
+            "first_published": row[0].isoformat() if row[0] else None,
+            "last_published": row[1].isoformat() if row[1] else None,
+            "outlets": row[2],
+            "near_duplicate_articles": row[3],
+        }
+        return out
+
+
+def list_articles(db: str | Path | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Stored articles, newest first, with their mention counts."""
+    with Store(db or default_db(), read_only=True) as store:
+        return (
+            store.con.execute(
+                """
+                SELECT a.article_id, a.published, a.published_from, a.source, a.path, a.title,
+                       count(m.mention_id) AS mentions
+                FROM articles a LEFT JOIN event_mentions m USING (article_id)
+                GROUP BY ALL ORDER BY a.published DESC NULLS LAST, a.path LIMIT ?
+                """,
+                [limit],
+            )
+            .fetch_arrow_table()
+            .to_pylist()
+        )
+
+
+def export_records(db: str | Path | None = None) -> list[dict[str, Any]]:
+    """Every stored event mention as an export record (DESIGN.md schema)."""
+    with Store(db or default_db(), read_only=True) as store:
+        return store.export_records()

@@ -1,0 +1,513 @@
+"""The store: one embedded DuckDB file holding articles, sentences, actor and event
+mentions, and linked events.
+
+Writes are transactional per batch: a batch of articles goes in with all its sentences,
+mentions and the re-linked events, or not at all, so a killed ingest never leaves a
+half-written article. Keys are content hashes, so re-ingesting changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from dyad.errors import StoreError, StoreLockedError
+from dyad.export import article_fields, export_record, flatten_mention
+from dyad.link import LinkInput, LinkSettings, NearDuplicates, block_key, build_events, link
+from dyad.records import (
+    ActorMention,
+    Article,
+    ArticleResult,
+    Event,
+    EventMention,
+    Location,
+)
+
+SCHEMA_VERSION = 1
+
+_ACTOR_COLUMNS = """
+    {p} VARCHAR, {p}_name VARCHAR, {p}_country VARCHAR, {p}_sector VARCHAR, {p}_text VARCHAR,
+    {p}_start INTEGER, {p}_end INTEGER, {p}_resolved_by VARCHAR"""
+
+_LOCATION_COLUMNS = """
+    location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
+    location_lat DOUBLE, location_lon DOUBLE, location_geonames_id BIGINT,
+    location_text VARCHAR, location_how VARCHAR"""
+
+# Each migration moves the schema from version i to i + 1; never edit a released one.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE articles (
+        article_id VARCHAR PRIMARY KEY,
+        path VARCHAR, url VARCHAR, title VARCHAR, source VARCHAR,
+        published DATE, published_from VARCHAR, language VARCHAR, dateline VARCHAR,
+        text VARCHAR NOT NULL, original_text VARCHAR,
+        warnings VARCHAR[], metadata JSON,
+        ingested_at TIMESTAMP, duplicate_of VARCHAR, minhash BLOB
+    );
+    CREATE TABLE sentences (
+        article_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text VARCHAR NOT NULL,
+        PRIMARY KEY (article_id, sentence_index)
+    );
+    CREATE TABLE actor_mentions (
+        article_id VARCHAR NOT NULL, actor_index INTEGER NOT NULL,
+        sentence_index INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+        code VARCHAR, country VARCHAR, sector VARCHAR, name VARCHAR, role VARCHAR,
+        resolved_by VARCHAR,
+        PRIMARY KEY (article_id, actor_index)
+    );
+    CREATE TABLE event_mentions (
+        mention_id VARCHAR PRIMARY KEY,
+        event_id VARCHAR, block_key VARCHAR,
+        article_id VARCHAR NOT NULL, sentence_index INTEGER, sentence VARCHAR,
+        start_char INTEGER, end_char INTEGER,
+        trigger VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
+        {_ACTOR_COLUMNS.format(p="source")},
+        {_ACTOR_COLUMNS.format(p="target")},
+        plover VARCHAR, cameo VARCHAR, goldstein DOUBLE, quad_class INTEGER,
+        mode VARCHAR, context VARCHAR[], status VARCHAR, tense VARCHAR,
+        date DATE, date_end DATE, date_precision VARCHAR, date_text VARCHAR,
+        {_LOCATION_COLUMNS},
+        confidence DOUBLE
+    );
+    CREATE TABLE events (
+        event_id VARCHAR PRIMARY KEY, block_key VARCHAR,
+        source VARCHAR, target VARCHAR, source_name VARCHAR, target_name VARCHAR,
+        plover VARCHAR, cameo VARCHAR, goldstein DOUBLE, quad_class INTEGER, status VARCHAR,
+        date DATE, date_end DATE, date_precision VARCHAR,
+        {_LOCATION_COLUMNS},
+        first_seen DATE, last_seen DATE,
+        num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER,
+        status_history JSON, confidence DOUBLE
+    );
+    CREATE TABLE inputs (
+        fingerprint VARCHAR PRIMARY KEY, path VARCHAR, completed_at TIMESTAMP
+    );
+    CREATE INDEX event_mentions_article ON event_mentions (article_id);
+    CREATE INDEX event_mentions_block ON event_mentions (block_key);
+    """,
+)
+
+TABLES = ("articles", "sentences", "actor_mentions", "event_mentions", "events")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What one written batch changed."""
+
+    articles_added: int
+    articles_skipped: int
+    mentions_added: int
+    events_touched: int
+
+
+def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+
+
+class Store:
+    """A dyad database file. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database", hint="run `dyad ingest` first")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(f"{self.path}: database is locked by another process") from exc
+            raise StoreError(f"{self.path}: cannot open database ({exc})") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not a dyad database ({exc})") from exc
+        self.read_only = read_only
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {self.schema_version()}, expected {SCHEMA_VERSION}",
+                hint="open it once without read-only access to migrate it",
+            )
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -----------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not has_meta or not has_meta[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this dyad ({SCHEMA_VERSION})",
+                hint="upgrade dyad",
+            )
+        if version == SCHEMA_VERSION:
+            return
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            for step in MIGRATIONS[version:]:
+                self.con.execute(step)
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- writing ----------------------------------------------------------------
+
+    def known_articles(self, article_ids: Iterable[str]) -> set[str]:
+        ids = list(set(article_ids))
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def completed_inputs(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT fingerprint FROM inputs").fetchall()}
+
+    def mark_inputs_complete(self, items: Iterable[tuple[str, str]]) -> None:
+        """Record inputs (fingerprint, path) whose every article is stored, for ``--resume``."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows = [(fp, path, now) for fp, path in items]
+        if rows:
+            self.con.executemany("INSERT OR IGNORE INTO inputs VALUES (?, ?, ?)", rows)
+
+    def write_batch(
+        self,
+        results: Sequence[ArticleResult],
+        *,
+        link_settings: LinkSettings | None = None,
+        completed_inputs: Iterable[tuple[str, str]] = (),
+    ) -> BatchReport:
+        """Store a batch of processed articles and re-link the events they touch, in one
+        transaction. Articles already stored are skipped (ingest is idempotent)."""
+        settings = link_settings or LinkSettings()
+        known = self.known_articles(r.article.article_id for r in results)
+        fresh: list[ArticleResult] = []
+        seen: set[str] = set()
+        for result in results:
+            aid = result.article.article_id
+            if aid in known or aid in seen:
+                continue
+            seen.add(aid)
+            fresh.append(result)
+        self.con.execute("BEGIN")
+        try:
+            duplicates = self._near_duplicates(fresh, settings)
+            self._insert_articles(fresh, duplicates)
+            mentions = [m for r in fresh for m in r.events]
+            blocks = {block_key(m) for m in mentions}
+            touched = self._relink(blocks, settings) if blocks else 0
+            self.mark_inputs_complete(completed_inputs)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return BatchReport(
+            articles_added=len(fresh),
+            articles_skipped=len(results) - len(fresh),
+            mentions_added=len(mentions),
+            events_touched=touched,
+        )
+
+    def _near_duplicates(self, fresh: Sequence[ArticleResult], settings: LinkSettings) -> dict[str, str]:
+        """article_id -> the earlier stored article it copies (MinHash over texts)."""
+        index = NearDuplicates(settings)
+        for aid, blob in self.con.execute(
+            "SELECT article_id, minhash FROM articles WHERE minhash IS NOT NULL ORDER BY ingested_at, article_id"
+        ).fetchall():
+            index.add_signature(aid, bytes(blob))
+        copies: dict[str, str] = {}
+        for result in fresh:
+            original = index.add(result.article.article_id, result.article.text)
+            if original is not None:
+                copies[result.article.article_id] = original
+        self._signatures = index
+        return copies
+
+    def _insert_articles(self, fresh: Sequence[ArticleResult], duplicates: dict[str, str]) -> None:
+        if not fresh:
+            return
+        now = datetime.now(UTC).replace(tzinfo=None)
+        article_rows = []
+        for r in fresh:
+            a = r.article
+            article_rows.append(
+                {
+                    "article_id": a.article_id,
+                    "path": a.path,
+                    "url": a.url,
+                    "title": a.title,
+                    "source": a.source,
+                    "published": a.published,
+                    "published_from": a.published_from,
+                    "language": a.language,
+                    "dateline": a.dateline,
+                    "text": a.text,
+                    "original_text": a.original_text,
+                    "warnings": list(a.warnings),
+                    "metadata": json.dumps(a.metadata, default=str, ensure_ascii=False),
+                    "ingested_at": a.ingested_at or now,
+                    "duplicate_of": duplicates.get(a.article_id),
+                    "minhash": self._signatures.signature(a.article_id),
+                }
+            )
+        self._insert("articles", article_rows)
+        self._insert(
+            "sentences",
+            [
+                {
+                    "article_id": r.article.article_id,
+                    "sentence_index": s.index,
+                    "start_char": s.start,
+                    "end_char": s.end,
+                    "text": s.text,
+                }
+                for r in fresh
+                for s in r.sentences
+            ],
+        )
+        self._insert(
+            "actor_mentions",
+            [
+                _actor_row(r.article.article_id, i, actor)
+                for r in fresh
+                for i, actor in enumerate(r.actors)
+            ],
+        )
+        mention_rows = []
+        for r in fresh:
+            for m in r.events:
+                row = flatten_mention(m)
+                row["block_key"] = block_key(m)
+                mention_rows.append(row)
+        self._insert("event_mentions", mention_rows, or_ignore=True)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], *, or_ignore: bool = False) -> None:
+        if not rows:
+            return
+        columns = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        arrow = _arrow(rows, columns)  # noqa: F841  (read by DuckDB's replacement scan)
+        verb = "INSERT OR IGNORE INTO" if or_ignore else "INSERT INTO"
+        self.con.execute(f"{verb} {table} BY NAME SELECT * FROM arrow")
+
+    # -- linking ----------------------------------------------------------------
+
+    def _relink(self, blocks: set[str], settings: LinkSettings) -> int:
+        """Re-cluster every mention in the given blocks and rewrite their events."""
+        block_list = sorted(blocks)
+        inputs = self._link_inputs(block_list)
+        assignment = link(inputs, settings)
+        events = build_events(inputs, assignment)
+        if assignment:
+            pairs = pa.Table.from_pylist(
+                [{"mention_id": k, "event_id": v} for k, v in assignment.items()]
+            )  # noqa: F841
+            self.con.execute(
+                "UPDATE event_mentions SET event_id = pairs.event_id FROM pairs "
+                "WHERE event_mentions.mention_id = pairs.mention_id"
+            )
+        self.con.execute("DELETE FROM events WHERE block_key IN (SELECT unnest(?))", [block_list])
+        block_of = {i.mention.mention_id: block_key(i.mention) for i in inputs}
+        self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
+        return len(events)
+
+    def _link_inputs(self, blocks: list[str]) -> list[LinkInput]:
+        rows = self.con.execute(
+            """
+            SELECT m.*, a.published AS article_published, a.source AS article_source,
+                   coalesce(a.duplicate_of, a.article_id) AS article_original
+            FROM event_mentions m JOIN articles a USING (article_id)
+            WHERE m.block_key IN (SELECT unnest(?))
+            """,
+            [blocks],
+        ).fetch_arrow_table().to_pylist()
+        return [
+            LinkInput(
+                mention=mention_from_row(row),
+                published=row["article_published"],
+                source_outlet=row["article_source"],
+                article_id=row["article_original"],
+            )
+            for row in rows
+        ]
+
+    def relink_all(self, settings: LinkSettings | None = None) -> int:
+        """Re-cluster the whole database (after changing link settings)."""
+        blocks = {r[0] for r in self.con.execute("SELECT DISTINCT block_key FROM event_mentions").fetchall()}
+        self.con.execute("BEGIN")
+        try:
+            touched = self._relink(blocks, settings or LinkSettings()) if blocks else 0
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return touched
+
+    # -- reading ----------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in TABLES:
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
+    def export_records(self, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Event mentions as export objects (DESIGN.md), in article and sentence order."""
+        sql = (
+            "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title, "
+            "a.published AS a_published FROM event_mentions m JOIN articles a USING (article_id) "
+            f"{where} ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index, m.trigger_start"
+        )
+        rows = self.con.execute(sql, list(params)).fetch_arrow_table().to_pylist()
+        return [
+            export_record(
+                row,
+                {"path": row["a_path"], "url": row["a_url"], "title": row["a_title"], "published": row["a_published"]},
+            )
+            for row in rows
+        ]
+
+
+def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "actor_index": index,
+        "sentence_index": actor.sentence_index,
+        "start_char": actor.start,
+        "end_char": actor.end,
+        "text": actor.text,
+        "code": actor.code,
+        "country": actor.country,
+        "sector": actor.sector,
+        "name": actor.name,
+        "role": actor.role,
+        "resolved_by": actor.resolved_by,
+    }
+
+
+def _location_columns(loc: Location | None) -> dict[str, Any]:
+    fields = ("name", "country", "admin1", "lat", "lon", "geonames_id", "text", "how")
+    return {f"location_{f}": getattr(loc, f) if loc else None for f in fields}
+
+
+def _event_row(event: Event, block: str) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "block_key": block,
+        "source": event.source,
+        "target": event.target,
+        "source_name": event.source_name,
+        "target_name": event.target_name,
+        "plover": event.plover,
+        "cameo": event.cameo,
+        "goldstein": event.goldstein,
+        "quad_class": event.quad_class,
+        "status": event.status,
+        "date": event.date,
+        "date_end": event.date_end,
+        "date_precision": event.date_precision,
+        **_location_columns(event.location),
+        "first_seen": event.first_seen,
+        "last_seen": event.last_seen,
+        "num_mentions": event.num_mentions,
+        "num_sources": event.num_sources,
+        "num_articles": event.num_articles,
+        "status_history": json.dumps(event.status_history),
+        "confidence": event.confidence,
+    }
+
+
+def _actor_from_row(row: dict[str, Any], prefix: str) -> ActorMention | None:
+    if row.get(f"{prefix}_name") is None and row.get(prefix) is None:
+        return None
+    return ActorMention(
+        start=row.get(f"{prefix}_start") or 0,
+        end=row.get(f"{prefix}_end") or 0,
+        sentence_index=row.get("sentence_index") or 0,
+        text=row.get(f"{prefix}_text") or "",
+        country=row.get(f"{prefix}_country"),
+        sector=row.get(f"{prefix}_sector"),
+        name=row.get(f"{prefix}_name") or "",
+        resolved_by=row.get(f"{prefix}_resolved_by") or "codebook",
+    )
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
+
+
+def mention_from_row(row: dict[str, Any]) -> EventMention:
+    """Rebuild an EventMention record from its stored flat row."""
+    location = None
+    if row.get("location_name") is not None:
+        location = Location(
+            name=row["location_name"],
+            country=row.get("location_country"),
+            admin1=row.get("location_admin1"),
+            lat=row.get("location_lat"),
+            lon=row.get("location_lon"),
+            geonames_id=row.get("location_geonames_id"),
+            text=row.get("location_text"),
+            how=row.get("location_how"),
+        )
+    return EventMention(
+        mention_id=row["mention_id"],
+        article_id=row["article_id"],
+        sentence_index=row["sentence_index"],
+        sentence=row["sentence"],
+        start_char=row["start_char"],
+        end_char=row["end_char"],
+        trigger=row["trigger"],
+        trigger_start=row["trigger_start"],
+        trigger_end=row["trigger_end"],
+        source=_actor_from_row(row, "source"),
+        target=_actor_from_row(row, "target"),
+        plover=row["plover"],
+        cameo=row["cameo"],
+        goldstein=row["goldstein"],
+        quad_class=row["quad_class"],
+        status=row["status"],
+        mode=row.get("mode"),
+        context=tuple(row.get("context") or ()),
+        tense=row.get("tense"),
+        date=_iso(row.get("date")),
+        date_end=_iso(row.get("date_end")),
+        date_precision=row.get("date_precision"),
+        date_text=row.get("date_text"),
+        location=location,
+        confidence=row["confidence"],
+        event_id=row.get("event_id"),
+    )
+
+
+__all__ = ["BatchReport", "Store", "article_fields", "mention_from_row"]
