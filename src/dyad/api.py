@@ -70,7 +70,9 @@ class _Ingest:
         self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
         self.outstanding: dict[str, int] = {}  # fingerprint -> articles not yet written
 
-    def new_articles(self, items: Iterable[Article | InputError], chunk: int = 256) -> Iterator[Article]:
+    def new_articles(
+        self, items: Iterable[Article | InputError], chunk: int = 256
+    ) -> Iterator[Article]:
         buffer: list[Article] = []
         for item in items:
             if isinstance(item, InputError):
@@ -103,7 +105,9 @@ class _Ingest:
                 self.outstanding[fp] += 1
             yield article
 
-    def write(self, batch: list[ArticleResult], link_settings: LinkSettings, *, final: bool) -> None:
+    def write(
+        self, batch: list[ArticleResult], link_settings: LinkSettings, *, final: bool
+    ) -> None:
         for result in batch:
             fp = self.file_of.pop(result.article.article_id, None)
             if fp is not None:
@@ -113,7 +117,9 @@ class _Ingest:
             for fp, path in self.open_files.items()
             if self.outstanding.get(fp, 0) == 0 and (final or fp != next(reversed(self.open_files)))
         ]
-        written = self.store.write_batch(batch, link_settings=link_settings, completed_inputs=completed)
+        written = self.store.write_batch(
+            batch, link_settings=link_settings, completed_inputs=completed
+        )
         for fp, _ in completed:
             self.open_files.pop(fp, None)
         self.report.articles_added += written.articles_added
@@ -188,8 +194,10 @@ def extract(
     """
     pipe = pipeline or Pipeline(settings)
     items: Iterable[Article | InputError]
-    items = [text_article(text, published=published)] if text is not None else iter_articles(
-        inputs, published=published
+    items = (
+        [text_article(text, published=published)]
+        if text is not None
+        else iter_articles(inputs, published=published)
     )
 
     def good() -> Iterator[Article]:
@@ -215,42 +223,25 @@ def sample_corpus() -> Path:
 
 
 def stats(db: str | Path | None = None) -> dict[str, Any]:
-    """Row counts and the date span of a database."""
-    with Store(db or default_db(), read_only=True) as store:
-        out: dict[str, Any] = dict(store.counts())
-        row = store.con.execute(
-            "SELECT min(published), max(published), count(DISTINCT source), "
-            "count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
-        ).fetchone()
-        assert row is not None
-        out |= {
-            "first_published": row[0].isoformat() if row[0] else None,
-            "last_published": row[1].isoformat() if row[1] else None,
-            "outlets": row[2],
-            "near_duplicate_articles": row[3],
-        }
-        return out
+    """Row counts, date span, outlets and near-duplicate articles of a database."""
+    from dyad.query import Database
+
+    with Database(db or default_db()) as database:
+        values = database.stats()
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def list_articles(db: str | Path | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
     """Stored articles, newest first, with their mention counts."""
-    with Store(db or default_db(), read_only=True) as store:
-        return (
-            store.con.execute(
-                """
-                SELECT a.article_id, a.published, a.published_from, a.source, a.path, a.title,
-                       count(m.mention_id) AS mentions
-                FROM articles a LEFT JOIN event_mentions m USING (article_id)
-                GROUP BY ALL ORDER BY a.published DESC NULLS LAST, a.path LIMIT ?
-                """,
-                [limit],
-            )
-            .fetch_arrow_table()
-            .to_pylist()
-        )
+    from dyad.query import Database
+
+    with Database(db or default_db()) as database:
+        return database.articles(limit=limit, output="records")
 
 
 def export_records(db: str | Path | None = None) -> list[dict[str, Any]]:
     """Every stored event mention as an export record (DESIGN.md schema)."""
-    with Store(db or default_db(), read_only=True) as store:
-        return store.export_records()
+    from dyad.query import Database
+
+    with Database(db or default_db()) as database:
+        return database.mentions()

@@ -263,14 +263,29 @@ def _print_event_summary(db: Path, limit: int = 25) -> None:
             [limit],
         ).fetchall()
     table = Table(
-        "date", "source", "target", "type", "cameo", "status", "where", "mentions", "articles",
+        "date",
+        "source",
+        "target",
+        "type",
+        "cameo",
+        "status",
+        "where",
+        "mentions",
+        "articles",
         title="Most reported events",
     )
     for d, d_end, src, tgt, plover, cameo, status, place, n_m, n_a in rows:
         when = f"{d}" if not d_end or d_end == d else f"{d} – {d_end}"
         table.add_row(
-            when if d else "—", src or "—", tgt or "—", plover, cameo, status, place or "—",
-            str(n_m), str(n_a),
+            when if d else "—",
+            src or "—",
+            tgt or "—",
+            plover,
+            cameo,
+            status,
+            place or "—",
+            str(n_m),
+            str(n_a),
         )
     out.print(table)
 

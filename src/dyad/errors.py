@@ -1,12 +1,12 @@
 """dyad's exceptions, each with a stable code the CLI shows and maps to an exit code.
 
-    DyadError                 [D000] base; exit 1
-    ├── InputError            [D100] one input file (or line) cannot be read or parsed
-    ├── CodebookError         [D200] a codebook file is invalid (names file, line, entry)
-    ├── StoreError            [D300] the database cannot be opened, written or checked
-    │   └── StoreLockedError  [D301] another process is writing the database
-    ├── ConfigError           [D400] a setting has a bad value
-    └── UsageError            [D500] the request itself is wrong; exit 2
+DyadError                 [D000] base; exit 1
+├── InputError            [D100] one input file (or line) cannot be read or parsed
+├── CodebookError         [D200] a codebook file is invalid (names file, line, entry)
+├── StoreError            [D300] the database cannot be opened, written or checked
+│   └── StoreLockedError  [D301] another process is writing the database
+├── ConfigError           [D400] a setting has a bad value
+└── UsageError            [D500] the request itself is wrong; exit 2
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ class InputError(DyadError):
 class CodebookError(DyadError):
     code = "D200"
 
-    def __init__(self, path: str, reason: str, *, line: int | None = None, entry: str | None = None) -> None:
+    def __init__(
+        self, path: str, reason: str, *, line: int | None = None, entry: str | None = None
+    ) -> None:
         where = f"{path}:{line}" if line is not None else path
         what = f" (entry {entry!r})" if entry else ""
         super().__init__(f"{where}{what}: {reason}")

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dyad.actors import ActorCodebook, ActorCoder
-from dyad.events import EventCodebook, EventExtractor
 from spacy.tokens import Doc
 
+from dyad.actors import ActorCodebook, ActorCoder
 from dyad.errors import InputError
+from dyad.events import EventCodebook, EventExtractor
 from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
 from dyad.place import Gazetteer, locate
 from dyad.records import Article, ArticleResult
@@ -69,7 +69,9 @@ class Pipeline:
         for mention in self.extractor(doc, actors):
             dated = resolve_dates(mention, article, sentences)
             mentions.append(locate(dated, article, sentences, actors, self.gazetteer))
-        return ArticleResult(article=article, sentences=sentences, actors=actors, events=tuple(mentions))
+        return ArticleResult(
+            article=article, sentences=sentences, actors=actors, events=tuple(mentions)
+        )
 
     def process_one(self, article: Article) -> ArticleResult:
         result = next(self.process([article]))

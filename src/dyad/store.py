@@ -19,11 +19,10 @@ import duckdb
 import pyarrow as pa
 
 from dyad.errors import StoreError, StoreLockedError
-from dyad.export import article_fields, export_record, flatten_mention
+from dyad.export import flatten_mention
 from dyad.link import LinkInput, LinkSettings, NearDuplicates, block_key, build_events, link
 from dyad.records import (
     ActorMention,
-    Article,
     ArticleResult,
     Event,
     EventMention,
@@ -124,7 +123,9 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise StoreLockedError(f"{self.path}: database is locked by another process") from exc
+                raise StoreLockedError(
+                    f"{self.path}: database is locked by another process"
+                ) from exc
             raise StoreError(f"{self.path}: cannot open database ({exc})") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a dyad database ({exc})") from exc
@@ -168,7 +169,9 @@ class Store:
             return
         self.con.execute("BEGIN")
         try:
-            self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+            )
             for step in MIGRATIONS[version:]:
                 self.con.execute(step)
             self.con.execute(
@@ -238,11 +241,14 @@ class Store:
             events_touched=touched,
         )
 
-    def _near_duplicates(self, fresh: Sequence[ArticleResult], settings: LinkSettings) -> dict[str, str]:
+    def _near_duplicates(
+        self, fresh: Sequence[ArticleResult], settings: LinkSettings
+    ) -> dict[str, str]:
         """article_id -> the earlier stored article it copies (MinHash over texts)."""
         index = NearDuplicates(settings)
         for aid, blob in self.con.execute(
-            "SELECT article_id, minhash FROM articles WHERE minhash IS NOT NULL ORDER BY ingested_at, article_id"
+            "SELECT article_id, minhash FROM articles WHERE minhash IS NOT NULL"
+            " ORDER BY ingested_at, article_id"
         ).fetchall():
             index.add_signature(aid, bytes(blob))
         copies: dict[str, str] = {}
@@ -315,9 +321,12 @@ class Store:
         if not rows:
             return
         columns = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
-        arrow = _arrow(rows, columns)  # noqa: F841  (read by DuckDB's replacement scan)
         verb = "INSERT OR IGNORE INTO" if or_ignore else "INSERT INTO"
-        self.con.execute(f"{verb} {table} BY NAME SELECT * FROM arrow")
+        self.con.register("_rows", _arrow(rows, columns))
+        try:
+            self.con.execute(f"{verb} {table} BY NAME SELECT * FROM _rows")
+        finally:
+            self.con.unregister("_rows")
 
     # -- linking ----------------------------------------------------------------
 
@@ -328,28 +337,34 @@ class Store:
         assignment = link(inputs, settings)
         events = build_events(inputs, assignment)
         if assignment:
-            pairs = pa.Table.from_pylist(
-                [{"mention_id": k, "event_id": v} for k, v in assignment.items()]
-            )  # noqa: F841
-            self.con.execute(
-                "UPDATE event_mentions SET event_id = pairs.event_id FROM pairs "
-                "WHERE event_mentions.mention_id = pairs.mention_id"
-            )
+            pairs = [{"mention_id": k, "event_id": v} for k, v in assignment.items()]
+            self.con.register("_pairs", pa.Table.from_pylist(pairs))
+            try:
+                self.con.execute(
+                    "UPDATE event_mentions SET event_id = _pairs.event_id FROM _pairs "
+                    "WHERE event_mentions.mention_id = _pairs.mention_id"
+                )
+            finally:
+                self.con.unregister("_pairs")
         self.con.execute("DELETE FROM events WHERE block_key IN (SELECT unnest(?))", [block_list])
         block_of = {i.mention.mention_id: block_key(i.mention) for i in inputs}
         self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
         return len(events)
 
     def _link_inputs(self, blocks: list[str]) -> list[LinkInput]:
-        rows = self.con.execute(
-            """
+        rows = (
+            self.con.execute(
+                """
             SELECT m.*, a.published AS article_published, a.source AS article_source,
                    coalesce(a.duplicate_of, a.article_id) AS article_original
             FROM event_mentions m JOIN articles a USING (article_id)
             WHERE m.block_key IN (SELECT unnest(?))
             """,
-            [blocks],
-        ).fetch_arrow_table().to_pylist()
+                [blocks],
+            )
+            .fetch_arrow_table()
+            .to_pylist()
+        )
         return [
             LinkInput(
                 mention=mention_from_row(row),
@@ -362,7 +377,10 @@ class Store:
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
         """Re-cluster the whole database (after changing link settings)."""
-        blocks = {r[0] for r in self.con.execute("SELECT DISTINCT block_key FROM event_mentions").fetchall()}
+        blocks = {
+            r[0]
+            for r in self.con.execute("SELECT DISTINCT block_key FROM event_mentions").fetchall()
+        }
         self.con.execute("BEGIN")
         try:
             touched = self._relink(blocks, settings or LinkSettings()) if blocks else 0
@@ -380,22 +398,6 @@ class Store:
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
-
-    def export_records(self, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Event mentions as export objects (DESIGN.md), in article and sentence order."""
-        sql = (
-            "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title, "
-            "a.published AS a_published FROM event_mentions m JOIN articles a USING (article_id) "
-            f"{where} ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index, m.trigger_start"
-        )
-        rows = self.con.execute(sql, list(params)).fetch_arrow_table().to_pylist()
-        return [
-            export_record(
-                row,
-                {"path": row["a_path"], "url": row["a_url"], "title": row["a_title"], "published": row["a_published"]},
-            )
-            for row in rows
-        ]
 
 
 def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, Any]:
@@ -510,4 +512,4 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
     )
 
 
-__all__ = ["BatchReport", "Store", "article_fields", "mention_from_row"]
+__all__ = ["BatchReport", "Store", "mention_from_row"]
