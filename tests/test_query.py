@@ -1,0 +1,204 @@
+"""dyad.open: filters, ordering, paging, timelines, upcoming events and event detail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from factories import article_result
+
+import dyad
+from dyad.errors import UsageError
+from dyad.query import Filters, parse_dyad
+from dyad.store import Store
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("q") / "q.duckdb"
+    results = [
+        article_result(
+            "Kenya and Ethiopia held talks in Nairobi.\nKenya accused Ethiopia of delays.",
+            [
+                {
+                    "source": "KEN GOV",
+                    "target": "ETH GOV",
+                    "plover": "CONSULT",
+                    "date": "2024-03-01",
+                    "place": ("Nairobi", "KEN"),
+                },
+                {
+                    "line": 1,
+                    "source": "KEN GOV",
+                    "target": "ETH",
+                    "plover": "ACCUSE",
+                    "date": "2024-03-02",
+                },
+            ],
+            published=date(2024, 3, 4),
+            path="a.txt",
+        ),
+        article_result(
+            "Rebels attacked a police post in Mali.\nJapan sent aid to the Philippines.",
+            [
+                {
+                    "source": "MLI REB",
+                    "target": "MLI COP",
+                    "plover": "ASSAULT",
+                    "date": "2024-04-10",
+                    "place": ("Gao", "MLI"),
+                },
+                {
+                    "line": 1,
+                    "source": "JPN GOV",
+                    "target": "PHL",
+                    "plover": "AID",
+                    "date": "2024-04-11",
+                },
+            ],
+            published=date(2024, 4, 12),
+            source="Coastal Wire",
+            path="b.txt",
+        ),
+        article_result(
+            "Kenya and Ethiopia will meet in May.\nNo more.",
+            [
+                {
+                    "source": "ETH GOV",
+                    "target": "KEN GOV",
+                    "plover": "CONSULT",
+                    "status": "planned",
+                    "date": "2024-05-01",
+                    "date_end": "2024-05-31",
+                    "precision": "month",
+                },
+            ],
+            published=date(2024, 4, 20),
+            path="c.txt",
+        ),
+    ]
+    with Store(path) as store:
+        store.write_batch(results)
+    return path
+
+
+def test_parse_dyad():
+    assert parse_dyad("usa-pak") == ("USA", "PAK", False)
+    assert parse_dyad("USA>PAK") == ("USA", "PAK", True)
+    assert parse_dyad("PAK<USA") == ("USA", "PAK", True)
+    assert parse_dyad("USA GOV-PAK MIL") == ("USA GOV", "PAK MIL", False)
+    with pytest.raises(UsageError, match="USA PAK"):
+        parse_dyad("USA PAK")
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), {"CONSULT", "ACCUSE", "ASSAULT", "AID"}),
+        (Filters(dyad="ETH-KEN"), {"CONSULT", "ACCUSE"}),
+        (Filters(dyad="ETH>KEN"), {"CONSULT"}),
+        (Filters(actor="JPN"), {"AID"}),
+        (Filters(source="MLI REB"), {"ASSAULT"}),
+        (Filters(target="PHL"), {"AID"}),
+        (Filters(sector="COP"), {"ASSAULT"}),
+        (Filters(plover="accuse"), {"ACCUSE"}),
+        (Filters(cameo="18"), {"ASSAULT"}),
+        (Filters(quad_class=2), {"AID"}),
+        (Filters(status="planned"), {"CONSULT"}),
+        (Filters(date_from=date(2024, 4, 1)), {"ASSAULT", "AID", "CONSULT"}),
+        (Filters(date_to=date(2024, 3, 31)), {"CONSULT", "ACCUSE"}),
+        (Filters(date_field="published", date_from=date(2024, 4, 15)), {"CONSULT"}),
+        (Filters(place="Gao"), {"ASSAULT"}),
+        (Filters(place="ken"), {"CONSULT"}),
+        (Filters(text="police post"), {"ASSAULT"}),
+    ],
+)
+def test_event_filters(db, filters, expected):
+    with dyad.open(db) as database:
+        rows = database.events(filters, output="records")
+        assert {r["plover"] for r in rows} == expected
+        assert database.count_events(filters) == len(rows)
+
+
+def test_directed_dyad_keeps_direction(db):
+    with dyad.open(db) as database:
+        rows = database.events(dyad="KEN>ETH", output="records")
+    assert {(r["source"], r["target"], r["plover"]) for r in rows} == {
+        ("KEN GOV", "ETH GOV", "CONSULT"),
+        ("KEN GOV", "ETH", "ACCUSE"),
+    }
+
+
+def test_order_and_paging(db):
+    with dyad.open(db) as database:
+        by_date = database.events(order="date", descending=False, output="records")
+        dates = [r["date"] for r in by_date]
+        assert dates == sorted(dates)
+        page = database.events(order="date", descending=False, limit=2, offset=1, output="records")
+        assert [r["event_id"] for r in page] == [r["event_id"] for r in by_date[1:3]]
+        with pytest.raises(UsageError, match="order"):
+            database.events(order="nonsense")
+
+
+def test_output_kinds(db):
+    with dyad.open(db) as database:
+        frame = database.events()
+        table = database.events(output="arrow")
+        assert len(frame) == table.num_rows == 5
+        assert "event_id" in frame.columns
+
+
+def test_timeline_by_month(db):
+    with dyad.open(db) as database:
+        rows = database.timeline(by="month", output="records")
+        assert [(str(r["period"]), r["quad_class"], r["events"]) for r in rows] == [
+            ("2024-03-01", 1, 1),
+            ("2024-03-01", 3, 1),
+            ("2024-04-01", 2, 1),
+            ("2024-04-01", 4, 1),
+            ("2024-05-01", 1, 1),
+        ]
+        dyad_rows = database.timeline(dyad="KEN-ETH", by="year", output="records")
+        assert sum(r["events"] for r in dyad_rows) == 3
+        with pytest.raises(UsageError):
+            database.timeline(by="fortnight")
+
+
+def test_upcoming_lists_plans_not_yet_past(db):
+    with dyad.open(db) as database:
+        rows = database.upcoming(output="records")
+        assert [(r["plover"], r["status"]) for r in rows] == [("CONSULT", "planned")]
+        assert database.upcoming(today=date(2024, 6, 1), output="records") == []
+
+
+def test_event_detail_has_mentions_with_sentences(db):
+    with dyad.open(db) as database:
+        event_id = database.events(plover="ASSAULT", output="records")[0]["event_id"]
+        detail = database.event(event_id)
+        assert detail is not None
+        assert detail["mentions"][0]["sentence"] == "Rebels attacked a police post in Mali."
+        assert detail["mentions"][0]["outlet"] == "Coastal Wire"
+        assert database.event("nope") is None
+
+
+def test_mentions_are_export_records(db):
+    with dyad.open(db) as database:
+        records = database.mentions(plover="CONSULT")
+    assert len(records) == 2
+    first = records[0]
+    assert first["article_path"] == "a.txt"
+    assert first["location"]["name"] == "Nairobi"
+    assert first["published"] == "2024-03-04"
+
+
+def test_articles_and_article_detail(db):
+    with dyad.open(db) as database:
+        rows = database.articles(output="records")
+        assert [r["path"] for r in rows] == ["c.txt", "b.txt", "a.txt"]
+        assert database.articles(source="Coastal Wire", output="records")[0]["path"] == "b.txt"
+        detail = database.article(rows[0]["article_id"])
+        assert detail is not None
+        assert [s["text"] for s in detail["sentences"]] == [
+            "Kenya and Ethiopia will meet in May.",
+            "No more.",
+        ]

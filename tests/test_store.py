@@ -1,0 +1,120 @@
+"""The DuckDB store: schema, idempotent batches, transactions, relinking."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from factories import article_result
+
+from dyad.errors import StoreError
+from dyad.store import SCHEMA_VERSION, Store
+
+TALKS = "Kenya and Ethiopia held talks in Nairobi.\nThe ministers met again."
+
+
+def _talks(text: str = TALKS, **kw):
+    return article_result(
+        text,
+        [
+            {
+                "source": "KEN GOV",
+                "target": "ETH GOV",
+                "plover": "CONSULT",
+                "date": "2024-03-03",
+                "place": ("Nairobi", "KEN"),
+            }
+        ],
+        **kw,
+    )
+
+
+def test_new_database_has_schema_version(tmp_path):
+    with Store(tmp_path / "x.duckdb") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.counts() == {
+            "articles": 0,
+            "sentences": 0,
+            "actor_mentions": 0,
+            "event_mentions": 0,
+            "events": 0,
+        }
+
+
+def test_batch_is_stored_once(tmp_path):
+    db = tmp_path / "x.duckdb"
+    with Store(db) as store:
+        first = store.write_batch([_talks()])
+        again = store.write_batch([_talks()])
+        assert (first.articles_added, first.mentions_added) == (1, 1)
+        assert (again.articles_added, again.articles_skipped) == (0, 1)
+        counts = store.counts()
+    assert counts["articles"] == 1
+    assert counts["sentences"] == 2
+    assert counts["event_mentions"] == 1
+    assert counts["events"] == 1
+
+
+def test_duplicate_articles_within_one_batch_are_stored_once(tmp_path):
+    with Store(tmp_path / "x.duckdb") as store:
+        report = store.write_batch([_talks(), _talks()])
+        assert report.articles_added == 1
+        assert store.counts()["articles"] == 1
+
+
+def test_failed_batch_leaves_nothing(tmp_path, monkeypatch):
+    db = tmp_path / "x.duckdb"
+    with Store(db) as store:
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store, "_relink", boom)
+        with pytest.raises(RuntimeError):
+            store.write_batch([_talks()])
+        assert store.counts()["articles"] == 0
+        assert store.counts()["event_mentions"] == 0
+
+
+def test_mentions_get_event_ids_and_events_are_counted(tmp_path):
+    later = _talks(
+        "Ethiopian and Kenyan ministers held talks on Sunday.\nNothing else.",
+        source="Other Outlet",
+        path="other.txt",
+    )
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write_batch([_talks()])
+        store.write_batch([later])
+        rows = store.con.execute("SELECT event_id FROM event_mentions").fetchall()
+        assert all(r[0] for r in rows)
+        events = store.con.execute("SELECT num_mentions, num_sources FROM events").fetchall()
+    assert events == [(2, 2)]
+
+
+def test_read_only_open_of_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bogus = tmp_path / "bogus.duckdb"
+    bogus.write_text("hello, not a database")
+    with pytest.raises(StoreError, match="bogus.duckdb"):
+        Store(bogus)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = tmp_path / "x.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(db)
+
+
+def test_inputs_marked_complete_are_remembered(tmp_path):
+    db = tmp_path / "x.duckdb"
+    with Store(db) as store:
+        store.write_batch([_talks()], completed_inputs=[("fp1", "a.txt")])
+    with Store(db) as store:
+        assert store.completed_inputs() == {"fp1"}
