@@ -370,6 +370,7 @@ def test_load_gold_reads_fields_and_defaults(tmp_path: Path) -> None:
     ("line", "reason"),
     [
         ("{not json", "not JSON"),
+        ('{"article": "a", "plover": "X", "status": "done"}', "status 'done' is not one of"),
         ('{"plover": "CONSULT"}', "missing 'article'"),
         ('{"article": "a", "plover": "X", "date": "Feb 2023"}', "is not YYYY"),
         (

@@ -37,6 +37,7 @@ from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 
 from dyad.errors import InputError
+from dyad.records import STATUSES
 
 __all__ = [
     "PRF",
@@ -259,6 +260,10 @@ def load_gold(path: str | Path) -> list[GoldMention]:
                 raise InputError(
                     str(path), f"{key} {obj[key]!r} is not YYYY[-MM[-DD]]", line=number
                 )
+        if obj.get("status") is not None and obj["status"] not in STATUSES:
+            raise InputError(
+                str(path), f"status {obj['status']!r} is not one of {STATUSES}", line=number
+            )
         if obj.get("date") and _interval(obj["date"], obj.get("date_end")) is None:
             raise InputError(str(path), "date_end is before date", line=number)
         gold.append(
@@ -575,68 +580,11 @@ def score(
     false_events: list[FalseEvent] = []
     rows: list[ArticleRow] = []
     for article in sorted(scored):
-        golds, preds = gold_by[article], preds_by[article]
-        judged: dict[tuple[int, int], tuple[bool, dict[str, bool | None]]] = {}
-        weights = np.zeros((len(golds), len(preds)))
-        for i, g in enumerate(golds):
-            for j, p in enumerate(preds):
-                swapped = _orientation(g, p)
-                if swapped is None:
-                    continue
-                verdicts = _judge(g, p, swapped, countries)
-                judged[i, j] = (swapped, verdicts)
-                agreement = sum(v is True for v in verdicts.values()) + (not swapped)
-                # cardinality first, then required lines, then agreement
-                weights[i, j] = 1000 + 100 * g.required + agreement
-        pairs = _assign(weights)
-        for i, j in pairs:
-            g, p = golds[i], preds[j]
-            swapped, verdicts = judged[i, j]
-            matches.append(_match(g, p, swapped, verdicts))
-        used_gold, used_pred = {i for i, _ in pairs}, {j for _, j in pairs}
-        for i, g in enumerate(golds):
-            if g.required and i not in used_gold:
-                misses.append(
-                    Miss(
-                        article,
-                        g.line,
-                        g.event_key,
-                        g.source,
-                        g.target,
-                        g.plover,
-                        g.date,
-                        g.evidence,
-                        _miss_hint(g, preds),
-                    )
-                )
-        for j, p in enumerate(preds):
-            if j in used_pred:
-                continue
-            dup = any(j2 == j for (_, j2) in judged)
-            false_events.append(
-                FalseEvent(
-                    article,
-                    p.get("mention_id"),
-                    normalise_code(p.get("source")),
-                    normalise_code(p.get("target")),
-                    p.get("plover"),
-                    _cameo(p.get("cameo")),
-                    p.get("sentence"),
-                    "duplicate: the gold line it fits is matched already" if dup else "",
-                )
-            )
-        found = sum(golds[i].required for i in used_gold)
-        rows.append(
-            ArticleRow(
-                article=article,
-                gold_required=sum(g.required for g in golds),
-                gold_optional=sum(not g.required for g in golds),
-                predicted=len(preds),
-                found=found,
-                found_optional=len(pairs) - found,
-                false_events=len(preds) - len(pairs),
-            )
-        )
+        row = _score_article(article, gold_by[article], preds_by[article], countries)
+        rows.append(row.row)
+        matches += row.matches
+        misses += row.misses
+        false_events += row.false_events
 
     event = PRF(
         precise=len(matches),
@@ -661,6 +609,76 @@ def score(
         false_events=false_events,
         ignored_predictions=ignored,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleScore:
+    row: ArticleRow
+    matches: list[Match]
+    misses: list[Miss]
+    false_events: list[FalseEvent]
+
+
+def _score_article(
+    article: str, golds: list[GoldMention], preds: list[Prediction], countries: _Countries
+) -> _ArticleScore:
+    """One-to-one matching inside one article: most matches first, then most required
+    lines, then most agreeing fields."""
+    judged: dict[tuple[int, int], tuple[bool, dict[str, bool | None]]] = {}
+    weights = np.zeros((len(golds), len(preds)))
+    for i, g in enumerate(golds):
+        for j, p in enumerate(preds):
+            swapped = _orientation(g, p)
+            if swapped is None:
+                continue
+            verdicts = _judge(g, p, swapped, countries)
+            judged[i, j] = (swapped, verdicts)
+            agreement = sum(v is True for v in verdicts.values()) + (not swapped)
+            weights[i, j] = 1000 + 100 * g.required + agreement
+    pairs = _assign(weights)
+    used_gold, used_pred = {i for i, _ in pairs}, {j for _, j in pairs}
+    fitting = {j for _, j in judged}
+    misses = [
+        Miss(
+            article,
+            g.line,
+            g.event_key,
+            g.source,
+            g.target,
+            g.plover,
+            g.date,
+            g.evidence,
+            _miss_hint(g, preds),
+        )
+        for i, g in enumerate(golds)
+        if g.required and i not in used_gold
+    ]
+    false_events = [
+        FalseEvent(
+            article,
+            p.get("mention_id"),
+            normalise_code(p.get("source")),
+            normalise_code(p.get("target")),
+            p.get("plover"),
+            _cameo(p.get("cameo")),
+            p.get("sentence"),
+            "duplicate: the gold line it fits is matched already" if j in fitting else "",
+        )
+        for j, p in enumerate(preds)
+        if j not in used_pred
+    ]
+    found = sum(golds[i].required for i in used_gold)
+    row = ArticleRow(
+        article=article,
+        gold_required=sum(g.required for g in golds),
+        gold_optional=sum(not g.required for g in golds),
+        predicted=len(preds),
+        found=found,
+        found_optional=len(pairs) - found,
+        false_events=len(preds) - len(pairs),
+    )
+    matches = [_match(golds[i], preds[j], *judged[i, j]) for i, j in pairs]
+    return _ArticleScore(row, matches, misses, false_events)
 
 
 def _match(g: GoldMention, p: Prediction, swapped: bool, verdicts: dict[str, bool | None]) -> Match:
