@@ -15,6 +15,7 @@ from dyad.evaluate import (
     check_floors,
     group_predictions,
     load_gold,
+    load_predictions,
     load_sentence_gold,
     render,
     score,
@@ -561,3 +562,15 @@ def test_report_dict_is_json_and_render_shows_why(tmp_path: Path) -> None:
     suite_text = suite_console.export_text()
     assert "root agreement" in suite_text
     assert "s3" in suite_text and "extra prediction" not in suite_text
+
+
+def test_load_predictions_reads_an_export_and_score_takes_a_stream(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(pred()) + "\n" + json.dumps(pred(mention_id="m2")), encoding="utf-8")
+    predictions = load_predictions(path)
+    assert [p["mention_id"] for p in predictions] == ["m1", "m2"]
+    report = score([gold()], (p for p in predictions))
+    assert (report.event.precise, report.event.predicted) == (1, 2)
+    path.write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a JSON object"):
+        load_predictions(path)
