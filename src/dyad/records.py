@@ -8,6 +8,7 @@ process pool or on a Dask worker.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -78,12 +79,21 @@ class Article:
     warnings: tuple[str, ...] = ()
     ingested_at: datetime | None = None
 
-    def original_offset(self, offset: int) -> int:
-        """Map an offset in ``text`` to the offset in ``original_text``."""
+    def original_offset(self, offset: int, *, end: bool = False) -> int:
+        """Map an offset in ``text`` to the offset in ``original_text``.
+
+        A character position maps into the segment holding it. With ``end=True`` an
+        exclusive span end maps to just after the character before it, so a mapped span
+        never swallows text that cleaning removed between two segments.
+        """
         if not self.segments:
             return offset
-        for seg in self.segments:
-            if seg.start <= offset <= seg.start + seg.length:
+        if end and offset > 0:
+            return self.original_offset(offset - 1) + 1
+        i = bisect.bisect_right(self.segments, offset, key=lambda seg: seg.start) - 1
+        if i >= 0:
+            seg = self.segments[i]
+            if offset < seg.start + seg.length:
                 return seg.original_start + (offset - seg.start)
         last = self.segments[-1]
         return last.original_start + last.length

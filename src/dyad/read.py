@@ -1,0 +1,418 @@
+"""Read stage: files, directories, globs and stdin in; cleaned ``Article`` records out.
+
+Each input becomes zero or more articles. Problems with one input (an empty or binary
+file, a broken JSON line, HTML without text, ...) are *yielded* as :class:`InputError`
+values, never raised, so one bad file does not stop a batch of thousands. Every article
+is passed through :func:`dyad.clean.clean`, so its ``article_id`` is the hash of the
+cleaned text and does not depend on the container (txt, HTML, JSONL or feed).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import feedparser
+import htmldate
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+from dyad.clean import clean, parse_date
+from dyad.errors import InputError
+from dyad.records import Article
+
+__all__ = ["EXTENSIONS", "NO_DATE_WARNING", "iter_articles"]
+
+NO_DATE_WARNING = "no publication date found; relative dates cannot be resolved"
+
+_TEXT = "text"
+_HTML = "html"
+_JSONL = "jsonl"
+_JSON = "json"
+_FEED = "feed"
+
+#: File name endings dyad reads, and how.
+EXTENSIONS: dict[str, str] = {
+    ".txt": _TEXT,
+    ".text": _TEXT,
+    "": _TEXT,
+    ".html": _HTML,
+    ".htm": _HTML,
+    ".xhtml": _HTML,
+    ".jsonl": _JSONL,
+    ".ndjson": _JSONL,
+    ".json": _JSON,
+    ".xml": _FEED,
+    ".rss": _FEED,
+    ".atom": _FEED,
+}
+
+#: JSON fields that fill Article fields; every other field goes to ``Article.metadata``.
+_JSON_FIELDS = {
+    "text": "text",
+    "title": "title",
+    "url": "url",
+    "source": "source",
+    "published": "published",
+    "date": "published",
+    "published_at": "published",
+    "publish_date": "published",
+}
+
+_BLOCK_TAGS = frozenset(
+    ["p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"]
+)
+
+
+def iter_articles(
+    inputs: Sequence[str | Path],
+    *,
+    published: date | None = None,
+    stdin: TextIO | None = None,
+    max_bytes: int = 10_000_000,
+) -> Iterator[Article | InputError]:
+    """Yield one cleaned Article per article found in ``inputs``, or an InputError.
+
+    An input is a file, a directory (read recursively in sorted order, skipping hidden
+    files and unknown extensions), a glob pattern, or "-" for ``stdin`` (plain text, or
+    JSON Lines when it starts with "{"). ``published`` overrides any date found.
+    """
+    for item in inputs:
+        raw = str(item)
+        if raw == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            data = stream.read()
+            kind = _JSONL if data.lstrip().startswith("{") else _TEXT
+            yield from _finish(_parse(kind, "<stdin>", data), published)
+            continue
+        for path, error in _expand(raw):
+            if error is not None:
+                yield error
+            else:
+                yield from _finish(_read_file(path, max_bytes), published)
+
+
+def _finish(
+    items: Iterator[Article | InputError], published: date | None
+) -> Iterator[Article | InputError]:
+    """Apply the date override, clean, and flag articles left without text or date."""
+    for item in items:
+        if isinstance(item, InputError):
+            yield item
+            continue
+        if published is not None:
+            item = replace(item, published=published, published_from="override")
+        article = clean(item)
+        if not article.text.strip():
+            yield InputError(article.path or "?", "no article text left after removing boilerplate")
+            continue
+        if article.published is None:
+            article = replace(article, warnings=(*article.warnings, NO_DATE_WARNING))
+        yield article
+
+
+def _expand(raw: str) -> Iterator[tuple[str, InputError | None]]:
+    """Paths named by one input, as (path as the user would write it, error)."""
+    path = Path(raw)
+    if path.is_dir():
+        found = False
+        for child in _walk(path):
+            found = True
+            yield os.path.join(raw, child), None
+        if not found:
+            yield raw, InputError(raw, "directory holds no readable article files")
+    elif path.is_symlink() and not path.exists():
+        yield raw, InputError(raw, "broken symbolic link")
+    elif path.exists():
+        yield raw, None
+    elif glob.has_magic(raw):  # type: ignore[attr-defined]
+        matches = sorted(glob.glob(raw, recursive=True))
+        readable = [m for m in matches if Path(m).is_dir() or _kind(m) is not None]
+        if not readable:
+            yield raw, InputError(raw, "no readable file matches this pattern")
+        for match in readable:
+            yield from _expand(match)
+    else:
+        yield raw, InputError(raw, "no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[str]:
+    """Readable files under ``root`` (relative, sorted), skipping hidden names."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and _kind(name) is not None:
+                yield os.path.relpath(os.path.join(dirpath, name), root)
+
+
+def _kind(name: str) -> str | None:
+    return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
+    kind = _kind(path)
+    if kind is None:
+        known = ", ".join(sorted(e for e in EXTENSIONS if e))
+        yield InputError(path, f"unknown extension {Path(path).suffix!r} (dyad reads {known})")
+        return
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            yield InputError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+            return
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        yield InputError(path, "is a directory, not a file")
+        return
+    except PermissionError:
+        yield InputError(path, "permission denied")
+        return
+    except OSError as err:
+        yield InputError(path, f"cannot read: {err.strerror or err}")
+        return
+    if kind == _FEED:
+        yield from _feed(path, data)
+        return
+    try:
+        text = _decode(data)
+    except ValueError as err:
+        yield InputError(path, str(err))
+        return
+    yield from _parse(kind, path, text)
+
+
+def _decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16/32 with BOM, else the detected charset.
+
+    Raises ValueError naming the reason for empty, binary or undecodable data. Newlines
+    are normalised to LF (``original_text`` offsets refer to the normalised text).
+    """
+    if not data.strip():
+        raise ValueError("empty file")
+    text: str | None = None
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise ValueError(
+                    f"undecodable: invalid {codec} after its byte-order mark"
+                ) from None
+            break
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise ValueError("binary file (contains NUL bytes), not text")
+        text = _decode_guess(data)
+        if text is None:
+            raise ValueError("undecodable: not UTF-8 and no text encoding fits")
+    if _mostly_control(text):
+        raise ValueError("binary file (mostly control characters), not text")
+    if not text.strip():
+        raise ValueError("empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_guess(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - it comes with requests/trafilatura
+        best = None
+    else:
+        best = from_bytes(data, cp_isolation=None).best()
+    if best is not None and best.encoding and not best.encoding.startswith(("utf_16", "utf_32")):
+        return str(best)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:8192]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return control > max(8, len(sample) // 20)
+
+
+def _parse(kind: str, path: str, text: str) -> Iterator[Article | InputError]:
+    if kind == _TEXT:
+        yield Article(article_id="", text=text, path=path)
+    elif kind == _HTML:
+        yield _html(path, text)
+    elif kind == _JSONL:
+        yield from _jsonl(path, text)
+    else:
+        yield from _json(path, text)
+
+
+def _html(path: str, html: str) -> Article | InputError:
+    """Main text by trafilatura, publication date by htmldate (meta first, then page)."""
+    try:
+        doc = trafilatura.bare_extraction(html, favor_precision=True, with_metadata=True)
+        if doc is None or not (doc.text or "").strip():
+            doc = trafilatura.bare_extraction(html, favor_recall=True, with_metadata=True)
+    except (ParserError, ValueError):
+        doc = None
+    text = (doc.text or "").strip() if doc is not None else ""
+    if not text:
+        return InputError(path, "no article text in the HTML (truncated, or not an article page)")
+    url = getattr(doc, "url", None) or None
+    published, how = _html_date(html, url)
+    return Article(
+        article_id="",
+        text=text,
+        path=path,
+        title=getattr(doc, "title", None) or None,
+        url=url,
+        source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None) or None,
+        published=published,
+        published_from=how,
+    )
+
+
+def _html_date(html: str, url: str | None) -> tuple[date | None, str | None]:
+    quick = htmldate.find_date(
+        html, extensive_search=False, original_date=True, url=url, deferred_url_extractor=True
+    )
+    if quick:
+        day = date.fromisoformat(quick)
+        in_url = bool(url and re.search(rf"{day.year}\D?{day.month:02d}\D?{day.day:02d}", url))
+        return day, "url" if in_url else "meta"
+    found = htmldate.find_date(html, extensive_search=True, original_date=True, url=url)
+    return (date.fromisoformat(found), "page text") if found else (None, None)
+
+
+def _jsonl(path: str, text: str) -> Iterator[Article | InputError]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(path, f"broken JSON line: {err.msg} (column {err.colno})", line=number)
+            continue
+        yield _json_article(path, number, obj)
+
+
+def _json(path: str, text: str) -> Iterator[Article | InputError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        yield InputError(path, f"broken JSON: {err.msg} (column {err.colno})", line=err.lineno)
+        return
+    items = data if isinstance(data, list) else [data]
+    for number, obj in enumerate(items, start=1):
+        yield _json_article(path, number, obj)
+
+
+def _json_article(path: str, number: int, obj: Any) -> Article | InputError:
+    """One JSON object (a JSONL line or an element of a .json list) as an Article."""
+    if not isinstance(obj, dict):
+        return InputError(path, "not a JSON object", line=number)
+    fields: dict[str, Any] = {}
+    metadata: dict[str, object] = {}
+    for key, value in obj.items():
+        target = _JSON_FIELDS.get(key)
+        if target and target not in fields:
+            fields[target] = value
+        else:
+            metadata[key] = value
+    text = fields.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputError(path, "no 'text' field (a non-empty string is required)", line=number)
+    warnings: tuple[str, ...] = ()
+    published: date | None = None
+    raw_date = fields.get("published")
+    if raw_date not in (None, ""):
+        published = parse_date(str(raw_date))
+        if published is None:
+            warnings = (f"unparseable 'published' value {str(raw_date)[:40]!r}",)
+    return Article(
+        article_id="",
+        text=text.replace("\r\n", "\n"),
+        path=f"{path}#{number}",
+        title=_opt_str(fields.get("title")),
+        url=_opt_str(fields.get("url")),
+        source=_opt_str(fields.get("source")),
+        published=published,
+        published_from="jsonl" if published else None,
+        metadata=metadata,
+        warnings=warnings,
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _feed(path: str, data: bytes) -> Iterator[Article | InputError]:
+    """RSS or Atom: each entry is an article (``path#N``, N counting entries from 1)."""
+    if not data.strip():
+        yield InputError(path, "empty file")
+        return
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = "not an RSS or Atom feed (no entries found)"
+        if parsed.get("bozo"):
+            reason += f": {parsed.get('bozo_exception')}"
+        yield InputError(path, reason)
+        return
+    outlet = parsed.feed.get("title") or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        contents = entry.get("content") or []
+        body = contents[0].get("value", "") if contents else entry.get("summary", "")
+        text = _html_to_text(body)
+        if not text:
+            yield InputError(path, "feed entry has no text", line=number)
+            continue
+        stamp: time.struct_time | None = entry.get("published_parsed") or entry.get(
+            "updated_parsed"
+        )
+        published = date(*stamp[:3]) if stamp else None
+        source = entry.get("source", {}).get("title") if entry.get("source") else None
+        yield Article(
+            article_id="",
+            text=text,
+            path=f"{path}#{number}",
+            title=entry.get("title") or None,
+            url=entry.get("link") or None,
+            source=source or outlet,
+            published=published,
+            published_from="feed" if published else None,
+            metadata={"entry_id": entry["id"]} if entry.get("id") else {},
+        )
+
+
+def _html_to_text(fragment: str) -> str:
+    """Text of an HTML fragment, one paragraph per block element."""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, ValueError):
+        return ""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "")
+    text = root.text_content()
+    paragraphs = (re.sub(r"[ \t\xa0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)

@@ -1,0 +1,297 @@
+"""Clean stage: boilerplate rules, metadata lines, dateline, offsets back to the original."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dyad.clean import RULES, WIDGET_WARNING, clean, parse_date
+from dyad.records import Article, article_id_for
+
+BODY = (
+    "The foreign ministers of Chile and Peru met in Lima on Tuesday to discuss a "
+    "dispute over fishing rights, officials said."
+)
+MORE = "Both sides agreed to meet again in May to review progress on the talks."
+
+
+def cleaned(text: str, **fields: object) -> Article:
+    return clean(Article(article_id="", text=text, **fields))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also Read | Neighbours trade blame over a border closure",
+        "Also read: Opposition leader calls for early vote",
+        "READ MORE:",
+        "Related: Port strike ends after two days",
+        "Related Posts",
+        "LEAVE A REPLY",
+        "Please enter your comment!",
+        "Please enter your name here",
+        "You have entered an incorrect email address!",
+        "Top 5 This Week",
+        "Popular Articles",
+        "Most Read",
+        "Trending",
+        "Video",
+        "Count : 25",
+        "Published : Sunday, 5 February, 2023 at 12:00 AM  Count : 25",
+        "Share this:",
+        "Share on Facebook",
+        "Tweet",
+        "WhatsApp",
+        "Print",
+        "Facebook Twitter WhatsApp Email",
+        "Advertisement",
+        "We use cookies to improve your experience on our site.",
+        "Subscribe to our newsletter",
+        "Follow us on Twitter",
+        "© 2024 Example Times. All rights reserved.",
+        "All rights reserved.",
+    ],
+)
+def test_boilerplate_line_is_dropped(line: str) -> None:
+    article = cleaned(f"{BODY}\n\n{line}\n\n{MORE}\n")
+    assert line not in article.text
+    assert article.text == f"{BODY}\n\n{MORE}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Officials said they would read the full report to parliament next week.",
+        "Read more widely, the statement suggests a change of course.",
+        "Related talks in Geneva ended without agreement on Friday.",
+        "The video showed troops crossing the river at dawn.",
+        "Print and broadcast journalists were barred from the hearing.",
+        "Trending higher, food prices rose by five percent in March.",
+        "Key Takeaways from the Meeting",
+        "Comments by the minister angered opposition lawmakers.",
+        "Share prices fell sharply after the announcement.",
+    ],
+)
+def test_content_line_survives(line: str) -> None:
+    article = cleaned(f"{BODY}\n\n{line}\n\n{MORE}\n")
+    assert line in article.text
+
+
+def test_rules_have_unique_names() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+
+
+def test_long_line_is_never_dropped_by_a_rule() -> None:
+    line = "Related: " + " ".join(["word"] * 40) + "."
+    assert line in cleaned(f"{BODY}\n\n{line}\n").text
+
+
+def test_date_line_followed_by_text_on_same_line() -> None:
+    article = cleaned(f" date 2023-02-14 {BODY}\n\n{MORE}\n")
+    assert article.published == date(2023, 2, 14)
+    assert article.published_from == "date line"
+    assert article.text.startswith("The foreign ministers")
+    assert "date 2023" not in article.text
+
+
+def test_date_line_followed_by_video_and_published_line() -> None:
+    text = (
+        " date 2023-02-05 Video\nTalks on water sharing resume next month\n\n"
+        "Published : Sunday, 5 February, 2023 at 12:00 AM \xa0Count : 25\n"
+        f"LIMA\n\n{BODY}\n{MORE}\n"
+    )
+    article = cleaned(text)
+    assert article.published == date(2023, 2, 5)
+    assert article.published_from == "date line"
+    assert article.title == "Talks on water sharing resume next month"
+    assert article.dateline == "Lima"
+    assert article.text == f"{BODY}\n{MORE}"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Published: 12 March 2024", date(2024, 3, 12)),
+        ("Updated March 3, 2024", date(2024, 3, 3)),
+        ("Published : Sunday, 5 February, 2023 at 12:00 AM  Count : 25", date(2023, 2, 5)),
+        ("Posted on 2024-07-01 | 4 min read", date(2024, 7, 1)),
+    ],
+)
+def test_published_line(line: str, expected: date) -> None:
+    article = cleaned(f"{line}\n\n{BODY}\n")
+    assert article.published == expected
+    assert article.published_from == "published line"
+    assert article.warnings == ()
+    assert article.text == BODY
+
+
+def test_bare_first_date_line_is_a_widget() -> None:
+    article = cleaned(f"Sunday, January 25, 2026\n\nTop 5 This Week\n\n{BODY}\n")
+    assert article.published == date(2026, 1, 25)
+    assert article.published_from == "page text"
+    assert WIDGET_WARNING in article.warnings
+    assert article.text == BODY
+
+
+def test_date_line_wins_over_widget() -> None:
+    article = cleaned(f" date 2024-02-01\nMonday, March 4, 2024\n\n{BODY}\n")
+    assert article.published == date(2024, 2, 1)
+    assert article.warnings == ()
+
+
+def test_date_only_line_inside_body_is_kept() -> None:
+    text = f"{BODY}\n\nMarch 4, 2024\n\n{MORE}\n"
+    article = cleaned(text)
+    assert "March 4, 2024" in article.text
+    assert article.published is None
+
+
+def test_known_date_is_not_replaced() -> None:
+    day = date(2020, 1, 1)
+    article = cleaned(f" date 2023-02-14 {BODY}\n", published=day, published_from="meta")
+    assert (article.published, article.published_from) == (date(2020, 1, 1), "meta")
+    assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    ("first", "city", "rest"),
+    [
+        (
+            "QUITO — Ecuador and Peru pledged on Monday to reopen two crossings.",
+            "Quito",
+            "Ecuador and Peru",
+        ),
+        (
+            "KARACHI, March 2 (Example Wire) – Port workers ended a strike on Saturday.",
+            "Karachi",
+            "Port workers",
+        ),
+        (
+            "Washington D.C. – In a significant meeting, the two ministers met today.",
+            "Washington D.C.",
+            "In a significant",
+        ),
+        (
+            "ISLAMABAD: The government announced new fuel prices on Friday evening.",
+            "Islamabad",
+            "The government",
+        ),
+        (
+            "NEW DELHI - Officials confirmed the visit of the delegation on Tuesday.",
+            "New Delhi",
+            "Officials confirmed",
+        ),
+    ],
+)
+def test_dateline_prefix(first: str, city: str, rest: str) -> None:
+    article = cleaned(f"{first}\n\n{MORE}\n")
+    assert article.dateline == city
+    assert article.text.startswith(rest)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The minister – who arrived late – said the talks had gone well overall.",
+        "Officials said: the border will reopen on Monday for all traffic.",
+        "Pakistan-US talks will be held next month in the capital, officials said.",
+    ],
+)
+def test_no_false_dateline(first: str) -> None:
+    article = cleaned(f"{first}\n\n{MORE}\n")
+    assert article.dateline is None
+    assert article.text.startswith(first)
+
+
+def test_dateline_line_under_title() -> None:
+    article = cleaned(f"Ministers Agree on River Plan\n\nWashington D.C.\n\n{BODY}\n")
+    assert article.dateline == "Washington D.C."
+    assert article.title == "Ministers Agree on River Plan"
+    assert article.text == BODY
+
+
+def test_outlet_signature_and_source_line() -> None:
+    signed = cleaned(f"{BODY}\n\n{MORE}    NORDIC HERALD\n\n\n")
+    assert signed.source == "NORDIC HERALD"
+    assert signed.text == f"{BODY}\n\n{MORE}"
+    sourced = cleaned(f"{BODY}\n\n{MORE}\n\nSource: Example Wire\n")
+    assert sourced.source == "Example Wire"
+    assert "Source" not in sourced.text
+    kept = cleaned(f"{BODY}\n\n{MORE}\n", source="Given Outlet")
+    assert kept.source == "Given Outlet"
+
+
+def test_whitespace_is_normalised() -> None:
+    article = cleaned(f"\n\n  {BODY}   \n\n\n\n\n{MORE}\t \n  \n")
+    assert article.text == f"{BODY}\n\n{MORE}"
+
+
+def test_article_id_is_hash_of_cleaned_text() -> None:
+    plain = cleaned(f"{BODY}\n\n{MORE}\n")
+    noisy = cleaned(f"Advertisement\n{BODY}\n\nAlso Read | Other story here\n\n{MORE}\nPrint\n")
+    assert plain.article_id == noisy.article_id == article_id_for(plain.text)
+
+
+def test_clean_twice_is_harmless() -> None:
+    once = cleaned(f" date 2024-01-02 Video\nLIMA\n\n{BODY}\n\nLEAVE A REPLY\n")
+    twice = clean(once)
+    assert twice == once
+
+
+def test_span_end_maps_before_removed_text() -> None:
+    article = cleaned(f"{BODY}\n\nAdvertisement\n\n{MORE}\n")
+    end = len(BODY)
+    assert article.original_offset(end, end=True) == len(BODY)
+    start = article.text.index("Both sides")
+    assert article.original_text is not None
+    assert article.original_text[article.original_offset(start) :].startswith("Both sides")
+
+
+def test_parse_date_requires_day_month_year() -> None:
+    assert parse_date("12 March 2024") == date(2024, 3, 12)
+    assert parse_date("2024-02-30") is None
+    assert parse_date("March 2024") is None
+    assert parse_date("Monday") is None
+
+
+_LINES = st.sampled_from(
+    [
+        "",
+        "   ",
+        " date 2023-02-14 Video",
+        " date 2023-02-14 " + BODY,
+        "Sunday, January 25, 2026",
+        "Published : Sunday, 5 February, 2023 at 12:00 AM  Count : 25",
+        "WASHINGTON",
+        "Washington D.C. – In a meeting, the two ministers spoke for an hour today.",
+        "Talks Resume Between the Two Neighbours",
+        "Also Read | Another story entirely",
+        "LEAVE A REPLY",
+        "Popular Articles",
+        BODY,
+        MORE + "   ",
+        "  • A bullet point about trade and visas.",
+        MORE + "    DAWN",
+        "Source: Example Wire",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(_LINES, max_size=14),
+    endings=st.lists(st.sampled_from(["\n", "\n\n", "\r\n", " \n"]), min_size=14, max_size=14),
+)
+def test_every_kept_character_maps_back(lines: list[str], endings: list[str]) -> None:
+    text = "".join(line + end for line, end in zip(lines, endings, strict=False))
+    article = cleaned(text)
+    assert article.original_text == text
+    for i, char in enumerate(article.text):
+        assert text[article.original_offset(i)] == char
+    assert "\n\n\n" not in article.text
+    assert article.text == article.text.strip()
+    assert clean(article).text == article.text
