@@ -30,7 +30,7 @@ test: dev
 	$(BIN)/python -m pytest -q
 
 eval: install
-	$(BIN)/dyad eval --gold ../shared/gold/seed_events.jsonl ../shared/seeds
+	$(BIN)/dyad eval --gold ../shared/gold/seed_events.jsonl --floors eval/floors.json ../shared/seeds
 
 lint: dev
 	$(BIN)/ruff check src tests bench

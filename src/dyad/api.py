@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dyad.errors import InputError
+from dyad.errors import InputError, UsageError
 from dyad.export import mention_record
 from dyad.link import LinkSettings
 from dyad.pipeline import Pipeline, PipelineSettings
 from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.store import Store
+
+if TYPE_CHECKING:
+    from dyad.evaluate import EvalReport, SentenceScores
 
 DEFAULT_DB = "dyad.duckdb"
 
@@ -245,3 +248,62 @@ def export_records(db: str | Path | None = None) -> list[dict[str, Any]]:
 
     with Database(db or default_db()) as database:
         return database.mentions()
+
+
+def evaluate_articles(
+    gold_path: str | Path,
+    inputs: Sequence[str | Path] = (),
+    *,
+    db: str | Path | None = None,
+    settings: PipelineSettings | None = None,
+) -> tuple[EvalReport, IngestReport | None]:
+    """Score the pipeline against article gold (see docs/evaluation.md).
+
+    With ``inputs``, they are ingested into a fresh temporary database (so linking is
+    scored too); with only ``db``, that database's mentions are scored as they are.
+    """
+    import tempfile
+
+    from dyad.evaluate import load_gold, path_keys, score
+    from dyad.query import Database
+
+    gold = load_gold(gold_path)
+    ingest_report = None
+    with tempfile.TemporaryDirectory(prefix="dyad-eval-") as tmp:
+        if inputs:
+            db = Path(tmp) / "eval.duckdb"
+            ingest_report = ingest(inputs, db=db, settings=settings)
+        elif db is None:
+            raise UsageError("give articles to run the pipeline on, or --db to score")
+        with Database(db) as database:
+            predictions = database.mentions()
+            paths = [str(p) for p in database.articles(output="arrow")["path"].to_pylist() if p]
+    named = {g.article for g in gold}
+    # Articles without gold lines are scored too: every event found in them is false.
+    extra = [p for p in paths if not any(k in named for k in path_keys(p))]
+    return score(gold, predictions, articles=extra), ingest_report
+
+
+def evaluate_sentences(
+    gold_path: str | Path,
+    *,
+    settings: PipelineSettings | None = None,
+    pipeline: Pipeline | None = None,
+) -> SentenceScores:
+    """Score the per-article stages on a sentence-level suite (one text per line)."""
+    from dyad.evaluate import group_predictions, load_sentence_gold, score_sentences
+
+    cases = load_sentence_gold(gold_path)
+    articles = []
+    for case in cases:
+        published = date.fromisoformat(case.date[:10]) if case.date else None
+        article = text_article(case.text, published=published)
+        articles.append(replace(article, path=case.id))
+    pipe = pipeline or Pipeline(settings)
+    predictions = [
+        mention_record(m, r.article)
+        for r in pipe.process(articles)
+        if not isinstance(r, InputError)
+        for m in r.events
+    ]
+    return score_sentences(cases, group_predictions(predictions, [c.id for c in cases]))

@@ -327,5 +327,52 @@ def export(
         frame.to_parquet(output, index=False)
 
 
+@app.command("eval")
+@_handle_errors
+def evaluate(
+    articles: Annotated[
+        list[str] | None, typer.Argument(help="Articles to run the pipeline on.")
+    ] = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Gold event mentions (JSON Lines, article format).")
+    ] = None,
+    sentences: Annotated[
+        Path | None, typer.Option(help="Sentence-level suite (JSON Lines) instead of --gold.")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Score this database instead of running.")
+    ] = None,
+    floors: Annotated[
+        Path | None, typer.Option(help="Fail when a score is below these floors (JSON).")
+    ] = None,
+    suite: Annotated[str, typer.Option(help="Which floors of the file apply.")] = "seeds",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows of misses and false events shown.")] = 50,
+) -> None:
+    """Score the pipeline against gold annotations (see docs/evaluation.md)."""
+    from dyad.api import evaluate_articles, evaluate_sentences
+    from dyad.evaluate import check_floors, render
+
+    if (gold is None) == (sentences is None):
+        raise UsageError("give exactly one of --gold FILE or --sentences FILE")
+    if sentences is not None:
+        report: Any = evaluate_sentences(sentences)
+    else:
+        assert gold is not None
+        report, ingested = evaluate_articles(gold, articles or [], db=db)
+        if ingested is not None:
+            for error in ingested.errors:
+                err.print(f"[red]error[/red] {error}", highlight=False)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), default=str) + "\n")
+    else:
+        render(report, out, limit=limit)
+    failures = check_floors(report, floors, suite=suite) if floors else []
+    for failure in failures:
+        err.print(f"[red]below floor[/red] {failure}", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()

@@ -455,7 +455,7 @@ class EvalReport:
 # --------------------------------------------------------------------------- article scoring
 
 
-def _path_keys(value: object) -> list[str]:
+def path_keys(value: object) -> list[str]:
     """A path and each of its trailing parts, longest first."""
     if not value:
         return []
@@ -466,7 +466,7 @@ def _path_keys(value: object) -> list[str]:
 def _article_of(pred: Prediction, articles: set[str]) -> str | None:
     """The gold article a prediction belongs to: its article_path (or URL) or one of its
     trailing parts, or its article_id, names a gold article."""
-    for key in (*_path_keys(pred.get("article_path")), *_path_keys(pred.get("article_url"))):
+    for key in (*path_keys(pred.get("article_path")), *path_keys(pred.get("article_url"))):
         if key in articles:
             return key
     article_id = pred.get("article_id")
@@ -848,7 +848,7 @@ def group_predictions(
     wanted = set(ids)
     grouped: dict[str, list[Prediction]] = {i: [] for i in wanted}
     for pred in predictions:
-        keys = [str(pred.get("article_id")), *_path_keys(pred.get("article_path"))]
+        keys = [str(pred.get("article_id")), *path_keys(pred.get("article_path"))]
         keys += [k.rsplit(".", 1)[0] for k in keys if "." in k]
         hit = next((k for k in keys if k in wanted), None)
         if hit is not None:
