@@ -246,11 +246,13 @@ class _Found:
 def clean(article: Article) -> Article:
     """Return ``article`` with boilerplate and metadata lines removed from its text.
 
-    Works on ``original_text`` when set (so cleaning twice changes nothing), fills
-    ``published``/``title``/``dateline``/``source`` only where they are still empty, and
-    recomputes ``article_id`` from the cleaned text.
+    Fills ``published``/``title``/``dateline``/``source`` only where they are still
+    empty and recomputes ``article_id`` from the cleaned text. An article that was already
+    cleaned (``original_text`` set) is returned unchanged, so cleaning twice is harmless.
     """
-    original = article.original_text if article.original_text is not None else article.text
+    if article.original_text is not None:
+        return article
+    original = article.text
     lines = _split(original)
     found = _Found()
     _lift_header(original, lines, found)

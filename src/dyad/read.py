@@ -219,7 +219,9 @@ def _decode(data: bytes) -> str:
         if b"\x00" in data[:8192]:
             raise ValueError("binary file (contains NUL bytes), not text")
         text = _decode_guess(data)
-        if text is None:
+        if text is not None and _mostly_control(text):
+            raise ValueError("binary file (mostly control characters), not text")
+        if text is None or _mostly_symbols(text):
             raise ValueError("undecodable: not UTF-8 and no text encoding fits")
     if _mostly_control(text):
         raise ValueError("binary file (mostly control characters), not text")
@@ -247,6 +249,12 @@ def _decode_guess(data: bytes) -> str | None:
         return None
 
 
+def _mostly_symbols(text: str) -> bool:
+    """A guessed decoding that yields few letters or digits is a wrong guess."""
+    visible = [ch for ch in text[:8192] if not ch.isspace()]
+    return sum(ch.isalnum() for ch in visible) < len(visible) // 2
+
+
 def _mostly_control(text: str) -> bool:
     sample = text[:8192]
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
@@ -266,27 +274,39 @@ def _parse(kind: str, path: str, text: str) -> Iterator[Article | InputError]:
 
 def _html(path: str, html: str) -> Article | InputError:
     """Main text by trafilatura, publication date by htmldate (meta first, then page)."""
-    try:
-        doc = trafilatura.bare_extraction(html, favor_precision=True, with_metadata=True)
-        if doc is None or not (doc.text or "").strip():
-            doc = trafilatura.bare_extraction(html, favor_recall=True, with_metadata=True)
-    except (ParserError, ValueError):
-        doc = None
-    text = (doc.text or "").strip() if doc is not None else ""
+    doc = _extract(html, favor_precision=True)
+    if not doc.get("text"):  # precision mode drops too much on short pages
+        doc = _extract(html, favor_recall=True)
+    text = (doc.get("text") or "").strip()
     if not text:
         return InputError(path, "no article text in the HTML (truncated, or not an article page)")
-    url = getattr(doc, "url", None) or None
+    url = doc.get("url") or None
     published, how = _html_date(html, url)
     return Article(
         article_id="",
         text=text,
         path=path,
-        title=getattr(doc, "title", None) or None,
+        title=doc.get("title") or None,
         url=url,
-        source=getattr(doc, "sitename", None) or getattr(doc, "hostname", None) or None,
+        source=doc.get("sitename") or doc.get("hostname") or None,
         published=published,
         published_from=how,
     )
+
+
+def _extract(
+    html: str, *, favor_precision: bool = False, favor_recall: bool = False
+) -> dict[str, Any]:
+    """trafilatura's text and metadata as a dict (empty when the page cannot be parsed)."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, favor_precision=favor_precision, favor_recall=favor_recall
+        )
+    except (ParserError, ValueError):
+        return {}
+    if doc is None:
+        return {}
+    return doc if isinstance(doc, dict) else doc.as_dict()
 
 
 def _html_date(html: str, url: str | None) -> tuple[date | None, str | None]:
@@ -370,7 +390,7 @@ def _feed(path: str, data: bytes) -> Iterator[Article | InputError]:
         yield InputError(path, "empty file")
         return
     parsed = feedparser.parse(data)
-    if not parsed.entries:
+    if not parsed.get("version") or not parsed.entries:
         reason = "not an RSS or Atom feed (no entries found)"
         if parsed.get("bozo"):
             reason += f": {parsed.get('bozo_exception')}"
