@@ -1,0 +1,781 @@
+"""Link stage: cluster event mentions across articles into real-world events.
+
+Mentions are first split into blocks (``block_key``: the unordered pair of actor countries
+plus the PLOVER type); mentions in different blocks never link. Inside a block, pairs that
+break a hard rule (direction, CAMEO root, place, date, same sentence) are *vetoed*; pairs
+with enough positive evidence become edges, ranked strongest first. Edges are merged into
+clusters in that rank order, and a merge is refused when any two members of the two
+clusters veto each other. Everything is ordered by content, never by input order, so the
+same set of inputs always gives the same events, and linking a block incrementally gives
+the same result as linking it in one batch. Rules and thresholds: docs/linking.md.
+
+Near-duplicate articles (copies of one story) are found with MinHash LSH over word
+shingles (``NearDuplicates``); a copy's mentions count once in ``Event.num_articles``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeVar
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from rapidfuzz import fuzz, process
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from dyad.errors import ConfigError, UsageError
+from dyad.records import ActorMention, Event, EventMention, Location, normalise_text
+
+__all__ = [
+    "LinkInput",
+    "LinkSettings",
+    "NearDuplicates",
+    "block_key",
+    "build_events",
+    "event_id_for",
+    "find_copies",
+    "link",
+    "minhash_signature",
+]
+
+T = TypeVar("T", bound=Hashable)
+
+# Statuses that report something that has happened or is happening.
+_FACTUAL = frozenset({"occurred", "ongoing"})
+# Tie-break order when one publication day reports several statuses with equal weight.
+_STATUS_PRECEDENCE = ("occurred", "ongoing", "negated", "planned", "hypothetical")
+_PLACE_LEVEL = {"country": 0, "admin1": 1}  # anything else (city, site) is level 2
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Tunable linking thresholds; each is explained in docs/linking.md."""
+
+    date_slack_days: int = 3
+    precise_max_days: int = 10
+    min_text_similarity: float = 0.2
+    undated_window_days: int = 7
+    token_match_ratio: float = 85.0
+    symmetric_types: frozenset[str] = frozenset({"CONSULT", "COOPERATE"})
+    symmetric_cameo: frozenset[str] = frozenset({"057"})
+    minhash_threshold: float = 0.8
+    num_perm: int = 128
+    shingle_size: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("date_slack_days", "undated_window_days"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"link setting {name} must be >= 0, got {getattr(self, name)}")
+        for name in ("precise_max_days", "num_perm", "shingle_size"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"link setting {name} must be >= 1, got {getattr(self, name)}")
+        for name in ("min_text_similarity", "minhash_threshold"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(
+                    f"link setting {name} must be in [0, 1], got {getattr(self, name)}"
+                )
+        if not 0.0 <= self.token_match_ratio <= 100.0:
+            raise ConfigError(
+                f"link setting token_match_ratio must be in [0, 100], got {self.token_match_ratio}"
+            )
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    """One mention plus the article facts linking needs.
+
+    ``duplicate_of`` is the article this article is a near-duplicate copy of (as
+    ``NearDuplicates`` reported it), or None.
+    """
+
+    mention: EventMention
+    published: date | None
+    source_outlet: str | None
+    article_id: str
+    duplicate_of: str | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# Blocking and identity
+
+
+def _country_of(actor: ActorMention | None) -> str:
+    if actor is None or not actor.country:
+        return "-"
+    return f"IGO {actor.sector}" if actor.country == "IGO" and actor.sector else actor.country
+
+
+def block_key(mention: EventMention) -> str:
+    """Blocking key: unordered pair of actor countries and the PLOVER type.
+
+    Unknown countries are ``-``; international organisations keep their organisation code
+    (``IGO UNO``) so different organisations do not share a block.
+    """
+    pair = sorted((_country_of(mention.source), _country_of(mention.target)))
+    return f"{pair[0]}|{pair[1]}|{mention.plover}"
+
+
+def event_id_for(mention_id: str) -> str:
+    """Stable event id derived from the cluster's earliest mention (16 hex digits)."""
+    return hashlib.sha256(f"event:{mention_id}".encode()).hexdigest()[:16]
+
+
+def _member_key(inp: LinkInput) -> tuple[bool, date, str, int, str]:
+    """Earliest-first order of mentions; unknown publication dates sort last."""
+    m = inp.mention
+    return (
+        inp.published is None,
+        inp.published or date.min,
+        inp.article_id,
+        m.sentence_index,
+        m.mention_id,
+    )
+
+
+def _article_groups(inputs: Iterable[LinkInput]) -> dict[str, str]:
+    """Map every article id to its copy group's representative (the smallest id)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for inp in inputs:
+        find(inp.article_id)
+        if inp.duplicate_of:
+            a, b = find(inp.article_id), find(inp.duplicate_of)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {x: find(x) for x in list(parent)}
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+
+def _parse_period(text: str | None) -> tuple[date, date] | None:
+    """First and last day of an ISO day, month (YYYY-MM) or year (YYYY); None if unreadable."""
+    if not text:
+        return None
+    parts = text.strip()[:10].split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return date(year, 1, 1), date(year, 12, 31)
+        month = int(parts[1])
+        if len(parts) == 2:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        day = date(year, month, int(parts[2]))
+        return day, day
+    except (ValueError, IndexError):
+        return None
+
+
+def _interval(m: EventMention) -> tuple[int, int] | None:
+    """The stated event interval as day ordinals, widened by the stated precision."""
+    start = _parse_period(m.date)
+    if start is None:
+        return None
+    lo, hi = start
+    end = _parse_period(m.date_end)
+    if end is not None:
+        hi = max(end[1], lo)
+    elif lo == hi and m.date_precision in ("week", "month", "year"):
+        if m.date_precision == "week":
+            hi = lo + timedelta(days=6)
+        elif m.date_precision == "month":
+            hi = date(lo.year, lo.month, calendar.monthrange(lo.year, lo.month)[1])
+        else:
+            hi = date(lo.year, 12, 31)
+    return lo.toordinal(), hi.toordinal()
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days between two intervals (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+# ---------------------------------------------------------------------------------------
+# Wording
+
+_HYPHEN = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str | None) -> list[str]:
+    return _WORD.findall(_HYPHEN.sub("", normalise_text(text))) if text else []
+
+
+def _content_tokens(m: EventMention) -> tuple[str, ...]:
+    """Words that say *what* happened: no stop words, and no place or date words, which
+    the place and date rules already compare."""
+    drop = set(_words(m.date_text))
+    if m.location is not None:
+        for part in (m.location.name, m.location.text):
+            drop.update(_words(part))
+    words = _words(" ".join((m.trigger, *m.context, m.sentence)))
+    return tuple(sorted({w for w in words if len(w) > 1 and w not in STOP_WORDS and w not in drop}))
+
+
+def _wording(a: tuple[str, ...], b: tuple[str, ...], ratio: float) -> float:
+    """Share of content words the two mentions have in common (0..1).
+
+    Words match when their rapidfuzz ratio reaches ``ratio`` (absorbs "meeting" /
+    "meetings", "recent" / "recently", spelling variants). Dice-style: matched words on
+    both sides over all words.
+    """
+    if not a or not b:
+        return 0.0
+    hits = process.cdist(a, b, scorer=fuzz.ratio, score_cutoff=ratio) > 0
+    return float(hits.any(axis=1).sum() + hits.any(axis=0).sum()) / (len(a) + len(b))
+
+
+# ---------------------------------------------------------------------------------------
+# Places
+
+
+def _place_level(loc: Location) -> int:
+    return _PLACE_LEVEL.get(loc.feature, 2)
+
+
+def _place_relation(a: Location | None, b: Location | None) -> str:
+    """ "same" (same specific place), "compatible", "unknown" (one missing) or "veto"."""
+    if a is None or b is None:
+        return "unknown"
+    la, lb = _place_level(a), _place_level(b)
+    if a.geonames_id is not None and a.geonames_id == b.geonames_id:
+        return "same" if la == 2 else "compatible"
+    if a.country and b.country and a.country != b.country:
+        return "veto"
+    if la == lb:
+        if la == 0:
+            return "compatible" if a.country or b.country else "unknown"
+        if a.geonames_id is not None and b.geonames_id is not None:
+            return "veto"
+        if normalise_text(a.name) != normalise_text(b.name):
+            return "veto"
+        return "same" if la == 2 else "compatible"
+    coarse, fine = (a, b) if la < lb else (b, a)
+    if _place_level(coarse) == 1 and fine.admin1:
+        names = {normalise_text(coarse.name), normalise_text(coarse.admin1 or "")}
+        return "compatible" if normalise_text(fine.admin1) in names else "veto"
+    return "compatible"
+
+
+# ---------------------------------------------------------------------------------------
+# Per-mention features
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    inp: LinkInput
+    group: str  # copy-group representative of the article
+    src: str
+    tgt: str
+    src_sector: str | None
+    tgt_sector: str | None
+    symmetric: bool
+    envelope: tuple[int, int] | None  # where the event lies, narrowed by status
+    core: tuple[int, int] | None  # where it is pinned (ongoing: the publication day)
+    point: int | None  # ongoing: the event includes this day
+    precise: bool
+    pub: int | None
+    tokens: tuple[str, ...]
+    sentence: str
+
+
+def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
+    m = inp.mention
+    pub = inp.published.toordinal() if inp.published else None
+    envelope = _interval(m)
+    core, point = envelope, None
+    if envelope is not None and pub is not None:
+        lo, hi = envelope
+        if m.status == "occurred":
+            narrowed = (lo, min(hi, pub))
+        elif m.status == "planned":
+            narrowed = (max(lo, pub), hi)
+        else:
+            narrowed = envelope
+        # A tense that contradicts the stated dates (misdated page) leaves the dates alone.
+        envelope = narrowed if narrowed[0] <= narrowed[1] else envelope
+        core = envelope
+        if m.status == "ongoing" and lo - s.date_slack_days <= pub <= hi + s.date_slack_days:
+            point = pub
+            core = (pub, pub)
+    precise = core is not None and core[1] - core[0] + 1 <= s.precise_max_days
+    return _Item(
+        inp=inp,
+        group=group,
+        src=_country_of(m.source),
+        tgt=_country_of(m.target),
+        src_sector=m.source.sector if m.source else None,
+        tgt_sector=m.target.sector if m.target else None,
+        symmetric=m.plover in s.symmetric_types or m.cameo in s.symmetric_cameo,
+        envelope=envelope,
+        core=core,
+        point=point,
+        precise=precise,
+        pub=pub,
+        tokens=_content_tokens(m),
+        sentence=normalise_text(m.sentence),
+    )
+
+
+def _is_copy_pair(a: _Item, b: _Item) -> bool:
+    """The same sentence of the same story in two copies of an article."""
+    return (
+        a.group == b.group
+        and a.inp.article_id != b.inp.article_id
+        and a.sentence == b.sentence
+        and a.inp.mention.cameo == b.inp.mention.cameo
+    )
+
+
+def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
+    """True when two mentions cannot be the same event, whatever else agrees."""
+    ma, mb = a.inp.mention, b.inp.mention
+    if ma.plover != mb.plover or ma.cameo[:2] != mb.cameo[:2]:
+        return True
+    if a.inp.article_id == b.inp.article_id and ma.sentence_index == mb.sentence_index:
+        return True
+    if a.group == b.group and ma.cameo != mb.cameo:
+        return True
+    if not (a.symmetric and b.symmetric):
+        if (a.src, a.tgt) != (b.src, b.tgt):
+            return True
+        sectors = (a.src_sector, a.tgt_sector, b.src_sector, b.tgt_sector)
+        if (
+            a.src == a.tgt
+            and all(sectors)
+            and a.src_sector != a.tgt_sector
+            and (a.src_sector, a.tgt_sector) == (b.tgt_sector, b.src_sector)
+        ):
+            return True
+    if _place_relation(ma.location, mb.location) == "veto":
+        return True
+    if _is_copy_pair(a, b):
+        return False
+    if a.envelope is None or b.envelope is None:
+        return False
+    tol = s.date_slack_days if a.precise and b.precise else 0
+    if _gap(a.envelope, b.envelope) > tol:
+        return True
+    for point, other in ((a.point, b.envelope), (b.point, a.envelope)):
+        if point is not None and _gap((point, point), other) > s.date_slack_days:
+            return True
+    return False
+
+
+def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
+    """Rank of the positive evidence for a non-vetoed pair, or None if there is too little.
+
+    3: copies of one sentence; 2: precise dates agree; 1: coarse dates agree and the
+    wording is similar; 0: a date is missing, but same place, close publication and
+    similar wording.
+    """
+    if _is_copy_pair(a, b):
+        return 3, 1.0
+    sim = _wording(a.tokens, b.tokens, s.token_match_ratio)
+    if a.envelope is not None and b.envelope is not None:
+        assert a.core is not None and b.core is not None
+        if a.precise and b.precise and _gap(a.core, b.core) <= s.date_slack_days:
+            return 2, sim
+        return (1, sim) if sim >= s.min_text_similarity else None
+    if (
+        a.pub is not None
+        and b.pub is not None
+        and abs(a.pub - b.pub) <= s.undated_window_days
+        and _place_relation(a.inp.mention.location, b.inp.mention.location) == "same"
+        and sim >= s.min_text_similarity
+    ):
+        return 0, sim
+    return None
+
+
+def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, int]]:
+    """Pairs that could link: a sweep over dates keeps this near-linear on real data."""
+    pairs: set[tuple[int, int]] = set()
+    dated = sorted((it.envelope[0], i) for i, it in enumerate(items) if it.envelope is not None)
+    for pos, (_, i) in enumerate(dated):
+        hi = items[i].envelope[1] + s.date_slack_days  # type: ignore[index]
+        for lo_j, j in dated[pos + 1 :]:
+            if lo_j > hi:
+                break
+            pairs.add((min(i, j), max(i, j)))
+    published = sorted((it.pub, i) for i, it in enumerate(items) if it.pub is not None)
+    for pos, (pub_i, i) in enumerate(published):
+        for pub_j, j in published[pos + 1 :]:
+            if pub_j - pub_i > s.undated_window_days:
+                break
+            if items[i].envelope is None or items[j].envelope is None:
+                pairs.add((min(i, j), max(i, j)))
+    by_sentence: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        by_sentence[(it.group, it.sentence, it.inp.mention.cameo)].append(i)
+    for same in by_sentence.values():
+        pairs.update((x, y) for k, x in enumerate(same) for y in same[k + 1 :])
+    return pairs
+
+
+def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
+    """Cluster one block; returns each item's cluster representative (smallest index)."""
+    edges = []
+    for i, j in _candidate_pairs(items, s):
+        if _vetoed(items[i], items[j], s):
+            continue
+        ev = _evidence(items[i], items[j], s)
+        if ev is not None:
+            edges.append((-ev[0], -ev[1], i, j))
+    edges.sort()
+    parent = list(range(len(items)))
+    members = {i: [i] for i in range(len(items))}
+    veto_cache: dict[tuple[int, int], bool] = {}
+
+    def vetoed(x: int, y: int) -> bool:
+        k = (min(x, y), max(x, y))
+        if k not in veto_cache:
+            veto_cache[k] = _vetoed(items[k[0]], items[k[1]], s)
+        return veto_cache[k]
+
+    for _, _, i, j in edges:
+        ri, rj = parent[i], parent[j]
+        if ri == rj or any(vetoed(x, y) for x in members[ri] for y in members[rj]):
+            continue
+        keep, gone = min(ri, rj), max(ri, rj)
+        for x in members[gone]:
+            parent[x] = keep
+        members[keep].extend(members.pop(gone))
+    return parent
+
+
+def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
+    seen: dict[str, LinkInput] = {}
+    for inp in inputs:
+        mid = inp.mention.mention_id
+        if mid in seen and seen[mid] != inp:
+            raise UsageError(f"mention {mid!r} given twice with different content")
+        seen[mid] = inp
+    return sorted(seen.values(), key=_member_key)
+
+
+def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> dict[str, str]:
+    """Assign every mention to an event: ``{mention_id: event_id}``.
+
+    Order-independent and deterministic. The event id is ``event_id_for`` of the
+    cluster's earliest member (publication date, article id, sentence index, mention id),
+    so adding mentions of other events never renames an event.
+    """
+    ordered = _unique(inputs)
+    groups = _article_groups(ordered)
+    blocks: dict[str, list[_Item]] = defaultdict(list)
+    for inp in ordered:
+        blocks[block_key(inp.mention)].append(_item(inp, groups[inp.article_id], settings))
+    assignment: dict[str, str] = {}
+    for key in sorted(blocks):
+        items = blocks[key]
+        reps = _cluster_block(items, settings)
+        for it, rep in zip(items, reps, strict=True):
+            assignment[it.inp.mention.mention_id] = event_id_for(items[rep].inp.mention.mention_id)
+    return assignment
+
+
+# ---------------------------------------------------------------------------------------
+# Events from clusters
+
+
+def _vote(options: Iterable[tuple[T, float]], order: Callable[[T], object]) -> T | None:
+    """Confidence-weighted majority; ties go to the smallest ``order(value)``."""
+    totals: dict[T, float] = defaultdict(float)
+    for value, weight in options:
+        totals[value] += max(weight, 1e-6)
+    if not totals:
+        return None
+    return min(totals, key=lambda v: (-totals[v], order(v)))
+
+
+def _status(members: Sequence[LinkInput]) -> str:
+    """Latest reported status; a later "planned" cannot undo an earlier occurrence, and
+    "hypothetical" counts only when nothing factual was reported."""
+    factual = [x for x in members if x.mention.status != "hypothetical"] or list(members)
+    by_day: dict[date, list[LinkInput]] = defaultdict(list)
+    for x in factual:
+        by_day[x.published or date.min].append(x)
+    current, happened = factual[0].mention.status, False
+    for day in sorted(by_day):
+        reports = [x for x in by_day[day] if not (happened and x.mention.status == "planned")]
+        if reports:
+            current = (
+                _vote(((x.mention.status, x.mention.confidence) for x in reports), _status_order)
+                or current
+            )
+        happened = happened or any(x.mention.status in _FACTUAL for x in by_day[day])
+    return current
+
+
+def _status_order(status: str) -> int:
+    return (
+        _STATUS_PRECEDENCE.index(status)
+        if status in _STATUS_PRECEDENCE
+        else len(_STATUS_PRECEDENCE)
+    )
+
+
+def _dates(members: Sequence[LinkInput], s: LinkSettings) -> EventMention | None:
+    """The mention whose dates are the most precise interval consistent with the
+    occurred/ongoing reports (all reports when none is factual)."""
+    dated = [(x, iv) for x in members if (iv := _interval(x.mention)) is not None]
+    if not dated:
+        return None
+    factual = [iv for x, iv in dated if x.mention.status in _FACTUAL] or [iv for _, iv in dated]
+
+    def consistent(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        precise = max(a[1] - a[0], b[1] - b[0]) + 1 <= s.precise_max_days
+        return _gap(a, b) <= (s.date_slack_days if precise else 0)
+
+    def rank(entry: tuple[LinkInput, tuple[int, int]]) -> tuple[object, ...]:
+        x, iv = entry
+        agree = sum(consistent(iv, f) for f in factual)
+        return (
+            -agree,
+            iv[1] - iv[0],
+            x.mention.status not in _FACTUAL,
+            -x.mention.confidence,
+            iv,
+            _member_key(x),
+        )
+
+    return min(dated, key=rank)[0].mention
+
+
+def _location(members: Sequence[LinkInput]) -> Location | None:
+    """Most specific place reported, by weighted vote among the most specific level."""
+    located = [
+        (x.mention.location, x.mention.confidence)
+        for x in members
+        if x.mention.location is not None
+    ]
+    if not located:
+        return None
+    level = max(_place_level(loc) for loc, _ in located)
+    best = _vote(
+        (((loc.name, loc.country), w) for loc, w in located if _place_level(loc) == level),
+        lambda k: (k[0], k[1] or ""),
+    )
+    return next(loc for loc, _ in located if (loc.name, loc.country) == best)
+
+
+def _oriented(
+    members: Sequence[LinkInput],
+) -> list[tuple[LinkInput, ActorMention | None, ActorMention | None]]:
+    """Each member's (source, target) actors, swapped where a symmetric event was
+    reported in the other order, so sides can be voted on."""
+    pair = _vote(
+        (
+            ((_country_of(x.mention.source), _country_of(x.mention.target)), x.mention.confidence)
+            for x in members
+        ),
+        lambda p: p,
+    )
+    out = []
+    for x in members:
+        src, tgt = x.mention.source, x.mention.target
+        if pair and (_country_of(src), _country_of(tgt)) == (pair[1], pair[0]) != pair:
+            src, tgt = tgt, src
+        out.append((x, src, tgt))
+    return out
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    return -len(name), name
+
+
+def _side(actors: Sequence[tuple[ActorMention | None, float]]) -> tuple[str | None, str | None]:
+    """Code and name of one side: country by vote, sector by vote among those that give one,
+    name by vote among those with the chosen code (longest wins a tie)."""
+    known = [(a, w) for a, w in actors if a is not None]
+    country = _vote(((a.country, w) for a, w in known if a.country), str)
+    if country is None:
+        return None, _vote(((a.name, w) for a, w in known if a.name), _name_order)
+    same = [(a, w) for a, w in known if a.country == country]
+    sector = _vote(((a.sector, w) for a, w in same if a.sector), str)
+    code = f"{country} {sector}" if sector else country
+    coded = [(a, w) for a, w in same if a.code == code] or same
+    return code, _vote(((a.name, w) for a, w in coded if a.name), _name_order)
+
+
+def build_events(
+    inputs: Sequence[LinkInput],
+    assignment: Mapping[str, str],
+    settings: LinkSettings = LinkSettings(),
+) -> list[Event]:
+    """One ``Event`` per event id in ``assignment``, with canonical fields and counts."""
+    ordered = _unique(inputs)
+    groups = _article_groups(ordered)
+    clusters: dict[str, list[LinkInput]] = defaultdict(list)
+    for inp in ordered:
+        eid = assignment.get(inp.mention.mention_id)
+        if eid is None:
+            raise UsageError(f"mention {inp.mention.mention_id!r} has no event in the assignment")
+        clusters[eid].append(inp)
+    events = []
+    for eid, members in clusters.items():
+        oriented = _oriented(members)
+        source, source_name = _side([(src, x.mention.confidence) for x, src, _ in oriented])
+        target, target_name = _side([(tgt, x.mention.confidence) for x, _, tgt in oriented])
+        cameo = _vote(
+            ((x.mention.cameo, x.mention.confidence) for x in members),
+            lambda c: (-len(c), c.endswith("0"), c),
+        )
+        coded = max(
+            (x for x in members if x.mention.cameo == cameo),
+            key=lambda x: (x.mention.confidence, _member_key(x)),
+        )
+        when = _dates(members, settings)
+        published = sorted(x.published for x in members if x.published is not None)
+        articles = {groups[x.article_id] for x in members}
+        outlets = {x.source_outlet or f"article:{groups[x.article_id]}" for x in members}
+        best_per_article: dict[str, float] = defaultdict(float)
+        for x in members:
+            g = groups[x.article_id]
+            best_per_article[g] = max(best_per_article[g], min(max(x.mention.confidence, 0.0), 1.0))
+        doubt = 1.0
+        for c in best_per_article.values():
+            doubt *= 1.0 - c
+        events.append(
+            Event(
+                event_id=eid,
+                source=source,
+                target=target,
+                source_name=source_name,
+                target_name=target_name,
+                plover=coded.mention.plover,
+                cameo=coded.mention.cameo,
+                goldstein=coded.mention.goldstein,
+                quad_class=coded.mention.quad_class,
+                status=_status(members),
+                date=when.date if when else None,
+                date_end=when.date_end if when else None,
+                date_precision=when.date_precision if when else None,
+                location=_location(members),
+                first_seen=published[0] if published else None,
+                last_seen=published[-1] if published else None,
+                num_mentions=len(members),
+                num_sources=len(outlets),
+                num_articles=len(articles),
+                mention_ids=tuple(x.mention.mention_id for x in members),
+                status_history=tuple(
+                    sorted(
+                        {
+                            (x.published.isoformat(), x.mention.status)
+                            for x in members
+                            if x.published
+                        }
+                    )
+                ),
+                confidence=round(1.0 - doubt, 6),
+            )
+        )
+    events.sort(key=lambda e: (_member_key(clusters[e.event_id][0]), e.event_id))
+    return events
+
+
+# ---------------------------------------------------------------------------------------
+# Near-duplicate articles
+
+
+def _shingles(text: str, size: int) -> set[bytes]:
+    words = _WORD.findall(normalise_text(text))
+    if len(words) <= size:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
+
+
+def minhash_signature(text: str, settings: LinkSettings = LinkSettings()) -> bytes | None:
+    """MinHash of the article's word shingles as bytes, for the store to keep per article
+    (None for an article without words, which is never called a copy)."""
+    shingles = _shingles(text, settings.shingle_size)
+    if not shingles:
+        return None
+    mh = MinHash(num_perm=settings.num_perm, seed=1)
+    mh.update_batch(list(shingles))
+    lean = LeanMinHash(mh)
+    buf = bytearray(lean.bytesize())
+    lean.serialize(buf)
+    return bytes(buf)
+
+
+class NearDuplicates:
+    """Incremental near-duplicate finder: MinHash LSH over word shingles.
+
+    Add articles earliest first; ``add`` returns the id of the earlier article the new one
+    copies (the first-added member of its copy group), or None. The object pickles, so the
+    store can persist it; or keep ``minhash_signature`` per article and rebuild with
+    ``add_signature`` / ``find_copies``.
+    """
+
+    def __init__(self, settings: LinkSettings = LinkSettings()) -> None:
+        self._settings = settings
+        self._lsh = MinHashLSH(threshold=settings.minhash_threshold, num_perm=settings.num_perm)
+        self._signatures: dict[str, LeanMinHash] = {}
+        self._order: dict[str, int] = {}
+        self._original: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._original)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._original
+
+    def add(self, article_id: str, text: str) -> str | None:
+        """Index an article's text; return the article it copies, or None."""
+        if article_id in self._original:
+            return self._original[article_id]
+        return self.add_signature(article_id, minhash_signature(text, self._settings))
+
+    def add_signature(self, article_id: str, signature: bytes | None) -> str | None:
+        """Index a stored signature (``minhash_signature``); return the article it copies."""
+        if article_id in self._original:
+            return self._original[article_id]
+        original: str | None = None
+        if signature is not None:
+            mh = LeanMinHash.deserialize(signature)
+            if len(mh) != self._settings.num_perm:
+                raise UsageError(
+                    f"signature of {article_id!r} has {len(mh)} permutations, "
+                    f"settings say {self._settings.num_perm}"
+                )
+            close = [
+                other
+                for other in self._lsh.query(mh)
+                if mh.jaccard(self._signatures[other]) >= self._settings.minhash_threshold
+            ]
+            if close:
+                first = min(close, key=self._order.__getitem__)
+                original = self._original[first] or first
+            self._lsh.insert(article_id, mh)
+            self._signatures[article_id] = mh
+        self._order[article_id] = len(self._order)
+        self._original[article_id] = original
+        return original
+
+
+def find_copies(
+    signatures: Iterable[tuple[str, bytes | None]], settings: LinkSettings = LinkSettings()
+) -> dict[str, str]:
+    """``{copy_id: original_id}`` for (article_id, signature) pairs given earliest first."""
+    index = NearDuplicates(settings)
+    copies = {}
+    for article_id, signature in signatures:
+        original = index.add_signature(article_id, signature)
+        if original is not None:
+            copies[article_id] = original
+    return copies

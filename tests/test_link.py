@@ -1,0 +1,848 @@
+"""Tests of the link stage: blocking, clustering rules, events, near-duplicate articles."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import pickle
+import random
+import re
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pycountry
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dyad.errors import ConfigError, UsageError
+from dyad.link import (
+    LinkInput,
+    LinkSettings,
+    NearDuplicates,
+    block_key,
+    build_events,
+    event_id_for,
+    find_copies,
+    link,
+    minhash_signature,
+)
+from dyad.records import ActorMention, EventMention, Location
+
+
+def actor(code: str | None, name: str | None = None) -> ActorMention | None:
+    if code is None:
+        return None
+    country, _, sector = code.partition(" ")
+    return ActorMention(
+        start=0,
+        end=1,
+        sentence_index=0,
+        text=name or code,
+        country=country,
+        sector=sector or None,
+        name=name or code,
+    )
+
+
+def city(name: str, country: str, geonames_id: int | None = None) -> Location:
+    return Location(name=name, country=country, feature="city", geonames_id=geonames_id)
+
+
+def country(code: str) -> Location:
+    return Location(name=code, country=code, feature="country")
+
+
+def mention(
+    mid: str,
+    article: str,
+    *,
+    published: date | None = date(2023, 2, 10),
+    sentence_index: int = 0,
+    sentence: str = "The two sides held talks on trade and investment.",
+    source: str | None = "USA GOV",
+    target: str | None = "PAK GOV",
+    source_name: str | None = None,
+    target_name: str | None = None,
+    plover: str = "CONSULT",
+    cameo: str = "046",
+    status: str = "occurred",
+    day: str | None = None,
+    end: str | None = None,
+    precision: str | None = None,
+    date_text: str | None = None,
+    location: Location | None = None,
+    confidence: float = 0.5,
+    outlet: str | None = None,
+    duplicate_of: str | None = None,
+) -> LinkInput:
+    if precision is None and day is not None:
+        precision = {4: "year", 7: "month"}.get(len(day), "day")
+    m = EventMention(
+        mention_id=mid,
+        article_id=article,
+        sentence_index=sentence_index,
+        sentence=sentence,
+        start_char=0,
+        end_char=len(sentence),
+        trigger="",
+        trigger_start=0,
+        trigger_end=0,
+        source=actor(source, source_name),
+        target=actor(target, target_name),
+        plover=plover,
+        cameo=cameo,
+        goldstein=1.0,
+        quad_class=1,
+        status=status,
+        date=day,
+        date_end=end,
+        date_precision=precision,
+        date_text=date_text,
+        location=location,
+        confidence=confidence,
+    )
+    return LinkInput(
+        mention=m,
+        published=published,
+        source_outlet=outlet,
+        article_id=article,
+        duplicate_of=duplicate_of,
+    )
+
+
+def same_event(assignment: dict[str, str], *ids: str) -> bool:
+    return len({assignment[i] for i in ids}) == 1
+
+
+# --------------------------------------------------------------------------------------
+# The seed gold: linking rules alone, on the analyst's own codes
+
+
+def _place(text: str | None) -> Location | None:
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        iso = pycountry.countries.lookup(parts[-1]).alpha_3
+    except LookupError:
+        iso = pycountry.countries.search_fuzzy(parts[-1])[0].alpha_3
+    if len(parts) == 1:
+        return Location(name=parts[0], country=iso, feature="country")
+    return Location(name=parts[0], country=iso, feature="city")
+
+
+def _sentence_index(text: str, evidence: str) -> int:
+    at = text.find(evidence)
+    assert at >= 0, evidence
+    return len(re.findall(r"[.!?][”\"']?\s+|\n+", text[:at]))
+
+
+def gold_inputs(shared: Path) -> tuple[list[LinkInput], dict[str, str]]:
+    """LinkInputs built from every gold line, and each mention's gold event key."""
+    published = {}
+    for line in (shared / "gold" / "seed_articles.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        published[row["article"]] = date.fromisoformat(row["published"])
+    inputs, keys = [], {}
+    lines = (shared / "gold" / "seed_events.jsonl").read_text().splitlines()
+    for n, line in enumerate(lines):
+        g = json.loads(line)
+        text = (shared / "seeds" / g["article"]).read_text()
+        day, end, precision = g["date"], g["date_end"], None
+        if day and len(day) == 7:
+            precision = "month"
+        elif day:
+            precision = "day"
+        mid = f"{g['article']}#{n}"
+        inp = mention(
+            mid,
+            g["article"],
+            published=published[g["article"]],
+            sentence_index=_sentence_index(text, g["evidence"]),
+            sentence=g["evidence"],
+            source=g["source"],
+            target=g["target"],
+            source_name=g["source_name"],
+            target_name=g["target_name"],
+            plover=g["plover"],
+            cameo=g["cameo"],
+            status=g["status"],
+            day=day,
+            end=end,
+            precision=precision,
+            date_text=g["date_expression"],
+            location=_place(g["location"]),
+        )
+        inputs.append(inp)
+        keys[mid] = g["event_key"]
+    return inputs, keys
+
+
+def pairwise(assignment: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of a clustering against gold keys."""
+    ids = sorted(gold)
+    predicted = {p for p in itertools.combinations(ids, 2) if assignment[p[0]] == assignment[p[1]]}
+    truth = {p for p in itertools.combinations(ids, 2) if gold[p[0]] == gold[p[1]]}
+    hit = len(predicted & truth)
+    precision = hit / len(predicted) if predicted else 1.0
+    recall = hit / len(truth) if truth else 1.0
+    return precision, recall
+
+
+def test_gold_pairwise_precision_and_recall(shared_dir: Path) -> None:
+    inputs, gold = gold_inputs(shared_dir)
+    assert len(inputs) == len(gold) >= 28
+    assignment = link(inputs)
+    precision, recall = pairwise(assignment, gold)
+    assert precision >= 0.9, (precision, recall)
+    assert recall >= 0.9, (precision, recall)
+
+
+def test_gold_events_are_consistent(shared_dir: Path) -> None:
+    inputs, _ = gold_inputs(shared_dir)
+    assignment = link(inputs)
+    events = build_events(inputs, assignment)
+    assert sum(e.num_mentions for e in events) == len(inputs)
+    assert {e.event_id for e in events} == set(assignment.values())
+    for e in events:
+        assert e.num_articles <= e.num_mentions
+        assert e.first_seen is not None and e.last_seen is not None
+        assert e.first_seen <= e.last_seen
+
+
+def test_gold_linking_ignores_input_order(shared_dir: Path) -> None:
+    inputs, _ = gold_inputs(shared_dir)
+    expected = link(inputs)
+    rng = random.Random(7)
+    for _ in range(20):
+        shuffled = inputs[:]
+        rng.shuffle(shuffled)
+        assert link(shuffled) == expected
+
+
+# --------------------------------------------------------------------------------------
+# Blocking
+
+
+def test_block_key_is_unordered_pair_and_type() -> None:
+    a = mention("a", "x", source="USA GOV", target="PAK MIL").mention
+    b = mention("b", "y", source="PAK", target="USA MIL").mention
+    c = mention("c", "y", source="PAK", target="USA", plover="ACCUSE", cameo="112").mention
+    assert block_key(a) == block_key(b) == "PAK|USA|CONSULT"
+    assert block_key(c) != block_key(a)
+    un = mention("d", "z", source="PAK GOV", target="IGO UNO").mention
+    nato = mention("e", "z", source="PAK GOV", target="IGO NAT").mention
+    assert block_key(un) != block_key(nato)
+    unknown = mention("f", "z", source=None, target="PAK COP").mention
+    assert block_key(unknown) == "-|PAK|CONSULT"
+
+
+def test_different_blocks_never_link() -> None:
+    inputs = [
+        mention("a", "x", day="2023-02-14"),
+        mention("b", "y", day="2023-02-14", target="AFG GOV"),
+        mention("c", "z", day="2023-02-14", plover="COOPERATE", cameo="050"),
+    ]
+    assignment = link(inputs)
+    assert len(set(assignment.values())) == 3
+
+
+# --------------------------------------------------------------------------------------
+# Clustering rules
+
+
+def test_planned_then_occurred_is_one_event_with_history() -> None:
+    planned = mention(
+        "p",
+        "a1",
+        published=date(2023, 2, 10),
+        status="planned",
+        day="2023-02-13",
+        end="2023-02-16",
+        location=city("Washington", "USA"),
+        outlet="Wire",
+    )
+    held = mention(
+        "h",
+        "a2",
+        published=date(2023, 2, 17),
+        status="occurred",
+        day="2023-02-13",
+        end="2023-02-16",
+        location=country("USA"),
+        outlet="Daily",
+    )
+    assignment = link([held, planned])
+    assert same_event(assignment, "p", "h")
+    assert assignment["p"] == event_id_for("p")  # the earliest report names the event
+    (event,) = build_events([planned, held], assignment)
+    assert event.status == "occurred"
+    assert event.status_history == (("2023-02-10", "planned"), ("2023-02-17", "occurred"))
+    assert (event.first_seen, event.last_seen) == (date(2023, 2, 10), date(2023, 2, 17))
+    assert event.location is not None and event.location.name == "Washington"
+    assert (event.num_mentions, event.num_articles, event.num_sources) == (2, 2, 2)
+
+
+def test_later_planned_report_does_not_undo_occurrence() -> None:
+    held = mention("h", "a1", published=date(2023, 2, 17), day="2023-02-14")
+    stale = mention("s", "a2", published=date(2023, 2, 18), status="planned", day="2023-02-14")
+    assignment = link([held, stale])
+    assert same_event(assignment, "h", "s")
+    (event,) = build_events([held, stale], assignment)
+    assert event.status == "occurred"
+
+
+def test_look_alike_events_in_different_months_stay_apart() -> None:
+    first = mention(
+        "r1",
+        "a1",
+        published=date(2023, 2, 12),
+        sentence="The first round of the defence dialogue was held in January 2021.",
+        day="2021-01",
+    )
+    second = mention(
+        "r2",
+        "a1",
+        published=date(2023, 2, 12),
+        sentence_index=3,
+        sentence="The second round of the defence dialogue is taking place this February.",
+        status="ongoing",
+        day="2023-02",
+    )
+    repeat = mention(
+        "r3",
+        "a2",
+        published=date(2023, 2, 14),
+        sentence="The first round of the defence dialogue was held in January 2021.",
+        day="2021-01",
+    )
+    assignment = link([first, second, repeat])
+    assert same_event(assignment, "r1", "r3")
+    assert not same_event(assignment, "r1", "r2")
+
+
+def test_day_dates_must_be_within_slack() -> None:
+    base = mention("a", "x", day="2023-02-13")
+    near = mention("b", "y", day="2023-02-16")
+    far = mention("c", "z", day="2023-02-20")
+    assignment = link([base, near, far])
+    assert same_event(assignment, "a", "b")
+    assert not same_event(assignment, "a", "c")
+    strict = link([base, near], LinkSettings(date_slack_days=1))
+    assert not same_event(strict, "a", "b")
+
+
+def test_month_interval_matches_a_day_inside_it_when_wording_agrees() -> None:
+    plan = mention(
+        "plan",
+        "a1",
+        published=date(2023, 2, 5),
+        status="planned",
+        sentence="Both sides will hold a counterterrorism dialogue next month.",
+        day="2023-03",
+        date_text="next month",
+    )
+    held = mention(
+        "held",
+        "a2",
+        published=date(2023, 3, 20),
+        sentence="The counterterrorism dialogue was held in Islamabad on Monday.",
+        day="2023-03-13",
+        date_text="on Monday",
+        location=city("Islamabad", "PAK"),
+    )
+    other = mention(
+        "other",
+        "a3",
+        published=date(2023, 3, 27),
+        sentence="The commerce secretary discussed tariffs with the finance minister.",
+        day="2023-03-25",
+        location=city("Islamabad", "PAK"),
+    )
+    assignment = link([plan, held, other])
+    assert same_event(assignment, "plan", "held")
+    assert not same_event(assignment, "plan", "other")
+
+
+def test_coming_week_matches_a_stated_range() -> None:
+    announced = mention(
+        "w",
+        "a1",
+        published=date(2023, 2, 12),
+        status="planned",
+        sentence="The envoy is due in the capital the coming week for talks.",
+        day="2023-02-13",
+        end="2023-02-19",
+        precision="week",
+        location=city("Islamabad", "PAK"),
+    )
+    ranged = mention(
+        "r",
+        "a2",
+        published=date(2023, 2, 14),
+        status="planned",
+        sentence="The counsellor will lead a delegation to the region.",
+        target="PAK",
+        day="2023-02-14",
+        end="2023-02-18",
+        location=country("PAK"),
+    )
+    assignment = link([announced, ranged])
+    assert same_event(assignment, "w", "r")
+    (event,) = build_events([announced, ranged], assignment)
+    assert (event.date, event.date_end) == ("2023-02-14", "2023-02-18")
+    assert event.target == "PAK GOV"
+
+
+def test_ongoing_report_pins_the_event_to_its_publication_day() -> None:
+    dialogue = mention(
+        "d", "a1", published=date(2023, 2, 12), status="planned", day="2023-02-13", end="2023-02-16"
+    )
+    ongoing = mention(
+        "o",
+        "a2",
+        published=date(2023, 2, 24),
+        status="ongoing",
+        sentence="The ongoing ministerial meetings on trade continue.",
+        day="2023-02",
+    )
+    tifa = mention(
+        "t",
+        "a3",
+        published=date(2023, 2, 12),
+        status="planned",
+        sentence="Trade talks will be held in the last week of February.",
+        day="2023-02-20",
+        end="2023-02-28",
+        precision="week",
+    )
+    assignment = link([dialogue, ongoing, tifa])
+    assert same_event(assignment, "o", "t")
+    assert not same_event(assignment, "o", "d")
+    event = next(
+        e for e in build_events([dialogue, ongoing, tifa], assignment) if "t" in e.mention_ids
+    )
+    assert (event.date, event.date_end, event.status) == ("2023-02-20", "2023-02-28", "ongoing")
+
+
+def test_symmetric_types_link_in_either_order() -> None:
+    one = mention("a", "x", source="USA GOV", target="PAK GOV", day="2023-02-14", confidence=0.9)
+    two = mention("b", "y", source="PAK", target="USA", day="2023-02-14")
+    assignment = link([one, two])
+    assert same_event(assignment, "a", "b")
+    (event,) = build_events([one, two], assignment)
+    assert (event.source, event.target) == ("USA GOV", "PAK GOV")
+
+
+def test_asymmetric_types_keep_direction() -> None:
+    accuse = dict(
+        plover="ACCUSE", cameo="112", day="2023-02-14", sentence="Officials accused the other side."
+    )
+    ab = mention("ab", "x", source="USA GOV", target="PAK GOV", **accuse)
+    ba = mention("ba", "y", source="PAK GOV", target="USA GOV", **accuse)
+    ab2 = mention("ab2", "z", source="USA", target="PAK", **accuse)
+    assert block_key(ab.mention) == block_key(ba.mention)
+    assignment = link([ab, ba, ab2])
+    assert not same_event(assignment, "ab", "ba")
+    assert same_event(assignment, "ab", "ab2")
+
+
+def test_domestic_attack_with_swapped_sectors_stays_apart() -> None:
+    attack = dict(plover="ASSAULT", cameo="180", day="2023-01-30")
+    rebels = mention("r", "x", source="PAK REB", target="PAK COP", **attack)
+    police = mention("p", "y", source="PAK COP", target="PAK REB", **attack)
+    assert not same_event(link([rebels, police]), "r", "p")
+
+
+def test_places_must_be_compatible() -> None:
+    when = dict(day="2023-02-14")
+    isb = mention("isb", "a", location=city("Islamabad", "PAK"), **when)
+    isb2 = mention("isb2", "b", location=city("islamabad", "PAK"), **when)
+    pak = mention("pak", "c", location=country("PAK"), **when)
+    none = mention("none", "d", **when)
+    lahore = mention("lhr", "e", location=city("Lahore", "PAK"), **when)
+    usa = mention("usa", "f", location=city("Washington", "USA"), **when)
+    assignment = link([isb, isb2, pak, none, lahore, usa])
+    assert same_event(assignment, "isb", "isb2", "pak", "none")
+    assert not same_event(assignment, "isb", "lhr")
+    assert not same_event(assignment, "isb", "usa")
+    assert not same_event(assignment, "lhr", "usa")
+
+
+def test_undated_mentions_need_place_wording_and_close_publication() -> None:
+    attack = dict(plover="ASSAULT", cameo="183", source="PAK REB", target="PAK COP", day=None)
+    first = mention(
+        "u1",
+        "a1",
+        published=date(2023, 2, 12),
+        sentence="Terrorists recently killed scores of people inside a mosque in Peshawar.",
+        location=city("Peshawar", "PAK"),
+        **attack,
+    )
+    second = mention(
+        "u2",
+        "a2",
+        published=date(2023, 2, 14),
+        sentence="Condolences were offered for the recent terrorist attack at the Peshawar mosque.",
+        location=city("Peshawar", "PAK"),
+        **attack,
+    )
+    later = mention(
+        "u3",
+        "a3",
+        published=date(2023, 4, 1),
+        sentence="Terrorists recently attacked a mosque in Peshawar.",
+        location=city("Peshawar", "PAK"),
+        **attack,
+    )
+    nowhere = mention(
+        "u4",
+        "a4",
+        published=date(2023, 2, 13),
+        sentence="Terrorists recently attacked a mosque.",
+        **attack,
+    )
+    unlike = mention(
+        "u5",
+        "a5",
+        published=date(2023, 2, 13),
+        sentence="Gunmen fired on a police checkpoint near the university.",
+        location=city("Peshawar", "PAK"),
+        **attack,
+    )
+    assignment = link([first, second, later, nowhere, unlike])
+    assert same_event(assignment, "u1", "u2")
+    for other in ("u3", "u4", "u5"):
+        assert not same_event(assignment, "u1", other), other
+
+
+def test_mentions_within_one_article() -> None:
+    twice = [
+        mention(
+            "s1",
+            "a",
+            sentence_index=1,
+            status="planned",
+            day="2023-03",
+            sentence="They will hold a dialogue next month.",
+        ),
+        mention(
+            "s2",
+            "a",
+            sentence_index=5,
+            status="planned",
+            day="2023-03",
+            sentence="The dialogue next month will cover security.",
+        ),
+    ]
+    assert same_event(link(twice), "s1", "s2")
+    same_sentence = [
+        mention("t1", "b", sentence_index=2, day="2023-02-14"),
+        mention("t2", "b", sentence_index=2, day="2023-02-14"),
+    ]
+    assert not same_event(link(same_sentence), "t1", "t2")
+    sub_events = [
+        mention(
+            "m1",
+            "c",
+            sentence_index=1,
+            cameo="043",
+            day="2023-02-14",
+            sentence="The minister met his counterpart today.",
+        ),
+        mention(
+            "m2",
+            "c",
+            sentence_index=4,
+            cameo="040",
+            day="2023-02-14",
+            sentence="They also discussed cooperation.",
+        ),
+        mention(
+            "m3",
+            "d",
+            sentence_index=0,
+            cameo="043",
+            day="2023-02-14",
+            sentence="The two ministers met on Tuesday.",
+        ),
+    ]
+    assignment = link(sub_events)
+    assert not same_event(assignment, "m1", "m2")
+    assert same_event(assignment, "m1", "m3")
+
+
+def test_cameo_roots_must_agree() -> None:
+    a = mention("a", "x", plover="SUPPORT", cameo="018", day="2023-02-03")
+    b = mention("b", "y", plover="SUPPORT", cameo="051", day="2023-02-03")
+    c = mention("c", "z", plover="SUPPORT", cameo="010", day="2023-02-03")
+    assignment = link([a, b, c])
+    assert not same_event(assignment, "a", "b")
+    assert same_event(assignment, "a", "c")
+
+
+def test_bridging_mention_cannot_merge_incompatible_events() -> None:
+    wording = "The two delegations held talks on security cooperation."
+    early = mention("e", "a1", published=date(2023, 2, 20), day="2023-02-06", sentence=wording)
+    late = mention("l", "a2", published=date(2023, 2, 28), day="2023-02-24", sentence=wording)
+    month = mention("m", "a3", published=date(2023, 3, 2), day="2023-02", sentence=wording)
+    assignment = link([early, late, month])
+    assert not same_event(assignment, "e", "l")
+    assert same_event(assignment, "m", "e") or same_event(assignment, "m", "l")
+
+
+# --------------------------------------------------------------------------------------
+# Determinism, stable ids, incremental linking
+
+
+def _mixed_inputs() -> list[LinkInput]:
+    rng = random.Random(3)
+    words = [
+        "talks",
+        "trade",
+        "security",
+        "dialogue",
+        "visit",
+        "energy",
+        "water",
+        "border",
+        "investment",
+    ]
+    inputs = []
+    for n in range(60):
+        month = rng.choice([1, 2, 3])
+        precise = rng.random() < 0.6
+        day = (
+            f"2023-{month:02d}-{rng.randint(1, 27):02d}"
+            if precise
+            else (f"2023-{month:02d}" if rng.random() < 0.8 else None)
+        )
+        inputs.append(
+            mention(
+                f"m{n}",
+                f"art{n // 3}",
+                published=date(2023, month, 28),
+                sentence_index=n % 3,
+                sentence=" ".join(rng.sample(words, 4)),
+                source=rng.choice(["USA GOV", "PAK GOV", "USA MIL"]),
+                target=rng.choice(["PAK GOV", "USA GOV", "AFG GOV"]),
+                plover=rng.choice(["CONSULT", "ACCUSE"]),
+                cameo=rng.choice(["040", "046"]),
+                status=rng.choice(["occurred", "planned", "ongoing"]),
+                day=day,
+                location=rng.choice(
+                    [None, city("Islamabad", "PAK"), country("PAK"), city("Washington", "USA")]
+                ),
+            )
+        )
+    return [i for i in inputs if i.mention.plover != "ACCUSE" or i.mention.cameo == "046"]
+
+
+def test_shuffled_inputs_give_identical_mapping() -> None:
+    inputs = _mixed_inputs()
+    expected = link(inputs)
+    assert len(set(expected.values())) < len(inputs)  # something links
+    rng = random.Random(11)
+    for _ in range(20):
+        shuffled = inputs[:]
+        rng.shuffle(shuffled)
+        assert link(shuffled) == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(list(range(30))))
+def test_order_independence_property(order: list[int]) -> None:
+    inputs = _mixed_inputs()[:30]
+    assert link([inputs[i] for i in order]) == link(inputs)
+
+
+def test_unrelated_mentions_never_rename_events() -> None:
+    inputs = _mixed_inputs()
+    before = link(inputs[:30])
+    extra = [
+        mention(f"x{n}", f"other{n}", source="IND GOV", target="CHN GOV", day="2023-02-01")
+        for n in range(5)
+    ]
+    after = link(inputs[:30] + extra)
+    assert {k: after[k] for k in before} == before
+
+
+def test_incremental_linking_equals_batch() -> None:
+    inputs = _mixed_inputs()
+    batch = link(inputs)
+    rng = random.Random(5)
+    shuffled = inputs[:]
+    rng.shuffle(shuffled)
+    stored: list[LinkInput] = []
+    assignment: dict[str, str] = {}
+    for start in range(0, len(shuffled), 13):
+        new = shuffled[start : start + 13]
+        blocks = {block_key(i.mention) for i in new}
+        existing = [i for i in stored if block_key(i.mention) in blocks]
+        assignment.update(link(existing + new))
+        stored.extend(new)
+    assert assignment == batch
+
+
+def test_duplicate_mentions() -> None:
+    a = mention("a", "x", day="2023-02-14")
+    assert link([a, a]) == link([a])
+    changed = mention("a", "x", day="2023-02-15")
+    with pytest.raises(UsageError):
+        link([a, changed])
+
+
+def test_build_events_needs_every_mention_assigned() -> None:
+    a = mention("a", "x", day="2023-02-14")
+    with pytest.raises(UsageError):
+        build_events([a], {})
+
+
+def test_settings_are_validated() -> None:
+    with pytest.raises(ConfigError):
+        LinkSettings(date_slack_days=-1)
+    with pytest.raises(ConfigError):
+        LinkSettings(minhash_threshold=1.5)
+
+
+def test_large_block_links_quickly() -> None:
+    rng = random.Random(1)
+    inputs = []
+    for n in range(2000):
+        day = date.fromordinal(date(2023, 1, 1).toordinal() + n // 4)
+        topic = f"topic {rng.randint(0, 50)} and item {rng.randint(0, 50)}"
+        inputs.append(
+            mention(
+                f"b{n}",
+                f"art{n}",
+                published=day,
+                sentence=f"Officials met to discuss {topic}.",
+                day=day.isoformat(),
+            )
+        )
+    started = time.perf_counter()
+    assignment = link(inputs)
+    assert time.perf_counter() - started < 20
+    assert len(set(assignment.values())) < len(inputs)
+
+
+# --------------------------------------------------------------------------------------
+# Counts and near-duplicate articles
+
+STORY = (
+    "The finance ministry announced on Tuesday that the country will receive a new loan "
+    "to rebuild bridges, schools and irrigation canals damaged by last summer's floods. "
+    "Officials said the first payment would arrive before the end of the quarter and that "
+    "an independent panel of engineers would audit every contract above a fixed amount. "
+    "Opposition lawmakers welcomed the money but asked why the audit reports would not be "
+    "published in full, and several provincial governments asked for a larger share of the "
+    "funds for districts in the south, where thousands of families still live in tents. "
+    "The ministry replied that a summary of each audit would be released within a month and "
+    "that the allocation formula followed the damage assessment prepared with the help of "
+    "international experts last autumn. Farmers' unions said the canals must be repaired "
+    "before the sowing season begins, otherwise the harvest would fall for a second year. "
+    "Economists at two private banks estimated that the loan would cover less than a third of "
+    "the total cost of reconstruction, and urged the government to raise more revenue at home "
+    "by widening the tax base instead of relying on foreign lenders. The central bank governor, "
+    "speaking at a conference in the port city, said reserves had stabilised after months of "
+    "decline and that inflation was expected to ease slowly during the next financial year. "
+    "Aid agencies meanwhile warned that outbreaks of waterborne disease remained a risk in camps "
+    "where clean drinking water is scarce, and called for faster delivery of medical supplies."
+)
+COPY = (
+    STORY.replace("Tuesday", "Wednesday")
+    .replace("Opposition lawmakers", "Opposition members")
+    .replace("thousands of", "many")
+)
+OTHER = (
+    "Engineers inspecting flood damage in the south reported on Tuesday that dozens of bridges "
+    "remain closed and that irrigation canals in three districts are still blocked by silt. "
+    "The provincial government said it had asked the finance ministry for emergency money and "
+    "warned that families living in tents would face a hard winter. Farmers said they feared "
+    "another poor harvest if water did not reach their fields before the sowing season. A "
+    "spokesman for the ministry said talks on a new loan were continuing and that any money "
+    "would be audited by an independent panel."
+)
+
+
+def test_near_duplicate_copy_is_flagged_and_other_story_is_not() -> None:
+    index = NearDuplicates(LinkSettings())
+    assert index.add("orig", STORY) is None
+    assert index.add("copy", COPY) == "orig"
+    assert index.add("other", OTHER) is None
+    assert index.add("copy", COPY) == "orig"  # idempotent
+    assert index.add("empty", "") is None
+    assert len(index) == 4 and "copy" in index
+
+
+def test_near_duplicates_persist_and_rebuild_from_signatures() -> None:
+    index = NearDuplicates()
+    index.add("orig", STORY)
+    restored = pickle.loads(pickle.dumps(index))
+    assert restored.add("copy", COPY) == "orig"
+    signatures = [
+        (aid, minhash_signature(text))
+        for aid, text in (("orig", STORY), ("other", OTHER), ("copy", COPY))
+    ]
+    assert find_copies(signatures) == {"copy": "orig"}
+    assert minhash_signature("") is None
+    with pytest.raises(UsageError):
+        NearDuplicates(LinkSettings(num_perm=64)).add_signature("x", signatures[0][1])
+
+
+def test_copies_count_once_and_outlets_are_distinct() -> None:
+    sentence = "The two governments signed a loan agreement for flood reconstruction."
+    kw = dict(
+        plover="COOPERATE", cameo="050", day="2023-02-14", sentence=sentence, sentence_index=2
+    )
+    original = mention("o", "orig", outlet="Wire", **kw)
+    copy = mention(
+        "c", "copy", outlet="Daily", duplicate_of="orig", published=date(2023, 2, 9), **kw
+    )
+    other = mention(
+        "x",
+        "other",
+        outlet="Wire",
+        **{**kw, "sentence": "A loan deal was signed.", "sentence_index": 0},
+    )
+    inputs = [original, copy, other]
+    assignment = link(inputs)
+    assert same_event(assignment, "o", "c", "x")
+    (event,) = build_events(inputs, assignment)
+    assert event.num_mentions == 3
+    assert event.num_articles == 2
+    assert event.num_sources == 2
+    assert event.mention_ids[0] == "c"  # published first
+    assert 0.5 < event.confidence < 1
+
+
+def test_copy_sentences_link_even_when_dates_differ() -> None:
+    kw = dict(sentence="Talks were held on Monday.", day="2023-02-13", sentence_index=4)
+    original = mention("o", "orig", published=date(2023, 2, 14), **kw)
+    copy = mention(
+        "c", "copy", published=date(2023, 2, 21), duplicate_of="orig", **{**kw, "day": "2023-02-20"}
+    )
+    assert same_event(link([original, copy]), "o", "c")
+
+
+def test_status_vote_and_canonical_fields() -> None:
+    a = mention(
+        "a", "x", day="2023-02-14", cameo="040", confidence=0.3, source_name="United States"
+    )
+    b = mention(
+        "b", "y", day="2023-02-14", cameo="046", confidence=0.8, source_name="Secretary of State"
+    )
+    c = mention(
+        "c", "z", day="2023-02-14", cameo="046", confidence=0.4, source_name="Secretary of State"
+    )
+    inputs = [a, b, c]
+    (event,) = build_events(inputs, link(inputs))
+    assert event.cameo == "046"
+    assert event.source_name == "Secretary of State"
+    ids = defaultdict(list)
+    for e in build_events(inputs, {"a": "e1", "b": "e2", "c": "e2"}):
+        ids[e.event_id] = list(e.mention_ids)
+    assert ids == {"e1": ["a"], "e2": ["b", "c"]}
