@@ -53,6 +53,8 @@ def cleaned(text: str, **fields: object) -> Article:
         "Follow us on Twitter",
         "© 2024 Example Times. All rights reserved.",
         "All rights reserved.",
+        "The post Ministers meet in Lima appeared first on Example Times.",
+        "Tags: trade, fisheries, Peru",
     ],
 )
 def test_boilerplate_line_is_dropped(line: str) -> None:

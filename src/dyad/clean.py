@@ -185,6 +185,7 @@ RULES: tuple[Rule, ...] = (
         ),
         20,
     ),
+    _rule("feed footer", (r"the post .+ appeared first on .+",), 40),
 )
 
 _DATE_LINE = re.compile(r"date\s+(\d{4}-\d{1,2}-\d{1,2})\b[\s:|–—-]*", re.IGNORECASE)
