@@ -846,3 +846,15 @@ def test_status_vote_and_canonical_fields() -> None:
     for e in build_events(inputs, {"a": "e1", "b": "e2", "c": "e2"}):
         ids[e.event_id] = list(e.mention_ids)
     assert ids == {"e1": ["a"], "e2": ["b", "c"]}
+
+
+def test_hypothetical_never_overrides_and_negation_does() -> None:
+    held = mention("h", "a1", published=date(2023, 2, 15), day="2023-02-14")
+    maybe = mention("m", "a2", published=date(2023, 2, 16), status="hypothetical", day="2023-02-14")
+    (event,) = build_events([held, maybe], {"h": "e", "m": "e"})
+    assert event.status == "occurred"
+    plan = mention("p", "b1", published=date(2023, 2, 1), status="planned", day="2023-02-20")
+    off = mention("o", "b2", published=date(2023, 2, 10), status="negated", day="2023-02-20")
+    (event,) = build_events([plan, off], {"p": "e", "o": "e"})
+    assert event.status == "negated"
+    assert event.status_history == (("2023-02-01", "planned"), ("2023-02-10", "negated"))

@@ -505,11 +505,11 @@ def _vote(options: Iterable[tuple[T, float]], order: Callable[[T], object]) -> T
 def _status(members: Sequence[LinkInput]) -> str:
     """Latest reported status; a later "planned" cannot undo an earlier occurrence, and
     "hypothetical" counts only when nothing factual was reported."""
-    factual = [x for x in members if x.mention.status != "hypothetical"] or list(members)
+    asserted = [x for x in members if x.mention.status != "hypothetical"] or list(members)
     by_day: dict[date, list[LinkInput]] = defaultdict(list)
-    for x in factual:
+    for x in asserted:
         by_day[x.published or date.min].append(x)
-    current, happened = factual[0].mention.status, False
+    current, happened = asserted[0].mention.status, False
     for day in sorted(by_day):
         reports = [x for x in by_day[day] if not (happened and x.mention.status == "planned")]
         if reports:
