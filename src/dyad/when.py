@@ -1,0 +1,999 @@
+"""The time stage: the date an event happens, not the date the article was published.
+
+Every event mention gets ``date`` / ``date_end`` (ISO ``YYYY-MM-DD``, the interval's first
+and last day; ``date_end`` is None for a single day), ``date_precision`` (day, week, month,
+year) and ``date_text`` (the words that gave it), resolved against ``Article.published``.
+
+Common forms are found by compiled patterns (fast, and guarded against false dates such
+as "may be held", "80 people", "the March on Washington"); dateparser resolves what they
+do not cover (numeric dates, free text passed to :func:`resolve_expression`). The rules
+are described, with examples, in docs/dates.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Literal
+
+from dateparser.date import DateDataParser
+
+from dyad.records import Article, EventMention, Sentence
+
+__all__ = [
+    "DateSpan",
+    "Direction",
+    "direction_for",
+    "find_date_expressions",
+    "resolve_dates",
+    "resolve_expression",
+]
+
+Direction = Literal["past", "future", "present"]
+
+VAGUE_DAYS = 30  # "recently" / "soon": this many days before / after publication
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """A resolved calendar interval (inclusive) and the words that gave it."""
+
+    start: date
+    end: date
+    precision: str
+    text: str
+
+
+# --------------------------------------------------------------------------- patterns
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a couple of": 2,
+}  # fmt: skip
+# Seasons of the northern hemisphere (meteorological): first month and length.
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+# Month and weekday names must be capitalised: "may" and "march" are also verbs.
+MON = (
+    r"(?-i:(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
+WD = r"(?-i:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:st|nd|rd|th)?\b"
+YEAR = r"(?<![\d$£€.,])(?:1[89]\d\d|20\d\d)(?![\d%])"
+NUM = (
+    r"(?:\d{1,2}|a\s+couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve)"
+)
+PREFIX = r"(?:(?P<from>from\s+)|(?P<btw>between\s+))?"
+SEP = r"\s*(?:-|–|—|\s(?:to|through|thru|till|until|(?(btw)and|(?!)))\s)\s*"
+QUAL = r"(?:early|earlier|mid|late|later|the\s+(?:beginning|start|middle|end)\s+of)"
+# Words after a year that show it is not modifying a noun ("in 2022 and 2023", "2022 was").
+_FUNCTION_WORDS = (
+    r"(?:and|or|but|nor|to|in|on|at|for|of|with|by|from|as|than|was|were|is|are|has|had|have|"
+    r"when|where|which|that|who|while|after|before|until|since|through|onwards?|alone|itself)"
+)
+CUE = r"(?:in|since|until|till|by|during|through|throughout|from|before|after|this|next|last)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A date expression found in a sentence. ``attached`` = the noun phrase it modifies
+    (for "recent talks", "next month's conference", "the 2022 floods"): such an
+    expression dates only an event whose trigger lies in that phrase."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    attached: tuple[int, int] | None = None
+
+
+_Resolver = Callable[["re.Match[str]", date | None, Direction], tuple[date, date, str] | None]
+_RULES: list[tuple[str, re.Pattern[str], _Resolver]] = []
+
+
+def _rule(name: str, pattern: str) -> Callable[[_Resolver], _Resolver]:
+    def register(fn: _Resolver) -> _Resolver:
+        _RULES.append((name, re.compile(r"(?<![\w$£€])" + pattern, re.I | re.X), fn))
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------ calendar helpers
+
+
+def _month_no(name: str) -> int:
+    return _MONTHS[name.lower()[:3]]
+
+
+def _weekday_no(name: str) -> int:
+    return _WEEKDAYS.index(name.lower())
+
+
+def _day_no(text: str) -> int:
+    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
+
+
+def _year_no(text: str, century_of: int | None = None) -> int:
+    value = int(text)
+    if value < 100 and century_of is not None:
+        value += century_of // 100 * 100
+    return value
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_span(year: int, month: int) -> tuple[date, date, str]:
+    return date(year, month, 1), _month_end(year, month), "month"
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + n
+    return index // 12, index % 12 + 1
+
+
+def _week_of(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _precision_for(start: date, end: date) -> str:
+    """Precision of a vague interval, from its length."""
+    days = (end - start).days + 1
+    if days <= 1:
+        return "day"
+    if days <= 10:
+        return "week"
+    if days <= 62:
+        return "month"
+    return "year"
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _pick_year(
+    month: int,
+    day: int | None,
+    published: date,
+    direction: Direction,
+    weekday: int | None = None,
+) -> int:
+    """Year for a year-less date: the nearest occurrence in the direction of the event
+    (on or before publication for the past, on or after for the future, nearest for the
+    present). A weekday in the text ("February 13 (Monday)") must agree when it can."""
+
+    def first_last(year: int) -> tuple[date, date] | None:
+        if day is None:
+            return date(year, month, 1), _month_end(year, month)
+        d = _safe_date(year, month, day)
+        return (d, d) if d else None
+
+    years = [published.year - 1, published.year, published.year + 1]
+    spans = {y: s for y in years if (s := first_last(y))}
+    if weekday is not None and day is not None:
+        agreeing = [y for y in spans if spans[y][0].weekday() == weekday]
+        if agreeing:
+            spans = {y: spans[y] for y in agreeing}
+    if direction == "past":
+        ok = [y for y, (s, _e) in spans.items() if s <= published]
+        if ok:
+            return max(ok)
+    elif direction == "future":
+        ok = [y for y, (_s, e) in spans.items() if e >= published]
+        if ok:
+            return min(ok)
+
+    def distance(y: int) -> int:
+        s, e = spans[y]
+        return (
+            0 if s <= published <= e else min(abs((s - published).days), abs((e - published).days))
+        )
+
+    return min(spans, key=distance)
+
+
+def _weekday_date(weekday: int, published: date, direction: Direction, mod: str) -> date:
+    """The weekday meant: "last"/past → the one before publication, "next"/future → the
+    one after, "this"/present → the one in the publication week."""
+    mod = re.sub(r"\s+", " ", mod.lower()).strip()
+    if mod in ("last", "past", "previous", "this past"):
+        direction = "past"
+    elif mod in ("next", "coming", "this coming", "on the coming"):
+        direction = "future"
+    elif mod == "this":
+        direction = "present"
+    if direction == "past":
+        back = (published.weekday() - weekday) % 7 or 7
+        return published - timedelta(days=back)
+    if direction == "future":
+        ahead = (weekday - published.weekday()) % 7 or 7
+        return published + timedelta(days=ahead)
+    return _week_of(published)[0] + timedelta(days=weekday)
+
+
+def _qualify(start: date, end: date, qual: str | None, published: date | None) -> tuple[date, date]:
+    """Narrow a calendar interval by "early", "mid", "late", "earlier", "later", "the end of"."""
+    if not qual:
+        return start, end
+    q = qual.lower().split()[-2] if qual.lower().startswith("the") else qual.lower()
+    days = (end - start).days + 1
+    if q == "earlier" and published and start <= published <= end:
+        return start, max(start, published - timedelta(days=1))
+    if q == "later" and published and start <= published <= end:
+        return min(end, published + timedelta(days=1)), end
+    if end.month == 12 and start.month == 1 and days >= 365:  # a year: thirds are months
+        thirds = [(1, 4), (5, 8), (9, 12)]
+        pick = {"early": 0, "earlier": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1}
+        first, last = thirds[pick.get(q, 2)]
+        return date(start.year, first, 1), _month_end(start.year, last)
+    third = max(1, days // 3)
+    if q in ("early", "earlier", "beginning", "start"):
+        return start, start + timedelta(days=third - 1)
+    if q in ("mid", "middle"):
+        return start + timedelta(days=third), start + timedelta(days=2 * third - 1)
+    return end - timedelta(days=days - 2 * third - 1), end
+
+
+# ------------------------------------------------------------------------ the rules
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+@_rule("range_month_days", PREFIX + rf"(?P<m1>{MON})\s*(?P<d1>{DAY})(?:\s*\((?P<w1>{WD})\))?"
+       rf"(?:,?\s+(?P<y1>{YEAR}))?{SEP}(?:(?P<m2>{MON})\s*)?(?P<d2>{DAY})"
+       rf"(?:\s*\((?P<w2>{WD})\))?(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _range_month_days(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _range_of_days(m, pub, direction)
+
+
+@_rule("range_days_month", PREFIX + rf"(?:the\s+)?(?P<d1>{DAY})(?:\s+(?:of\s+)?(?P<m1>{MON}))?"
+       rf"(?:\s+(?P<y1>{YEAR}))?{SEP}(?:the\s+)?(?P<d2>{DAY})\s+(?:of\s+)?(?P<m2>{MON})"
+       rf"(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _range_days_month(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _range_of_days(m, pub, direction)
+
+
+def _range_of_days(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    m1 = _month_no(_g(m, "m1") or _g(m, "m2") or "")
+    m2 = _month_no(_g(m, "m2") or _g(m, "m1") or "")
+    d1, d2 = _day_no(m["d1"]), _day_no(m["d2"])
+    year_text = _g(m, "y1") or _g(m, "y")
+    w1 = _weekday_no(w) if (w := _g(m, "w1")) else None
+    if year_text:
+        y1 = int(year_text)
+    elif pub is None:
+        return None
+    else:
+        y1 = _pick_year(m1, d1, pub, direction, w1)
+    y2 = int(_g(m, "y") or y1)
+    if (m2, d2) < (m1, d1) and not _g(m, "y"):
+        y2 = y1 + 1
+    start, end = _safe_date(y1, m1, d1), _safe_date(y2, m2, d2)
+    if start is None or end is None or end < start or (end - start).days > 366:
+        return None
+    return start, end, "day"
+
+
+@_rule("range_weekdays", PREFIX + rf"(?P<w1>{WD}){SEP}(?P<w2>{WD})")
+def _range_weekdays(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    start = _weekday_date(_weekday_no(m["w1"]), pub, direction, "")
+    if (
+        direction == "past"
+        and start + timedelta(days=(_weekday_no(m["w2"]) - start.weekday()) % 7) > pub
+    ):
+        start -= timedelta(days=7)  # a past range must have ended by publication
+    end = start + timedelta(days=(_weekday_no(m["w2"]) - start.weekday()) % 7)
+    return start, end, "day"
+
+
+@_rule("range_months", rf"(?:(?P<from>from\s+)|(?P<btw>between\s+))(?P<m1>{MON}){SEP}(?P<m2>{MON})"
+       rf"(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _range_months(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    m1, m2 = _month_no(m["m1"]), _month_no(m["m2"])
+    if m["y"]:
+        y2 = int(m["y"])
+        y1 = y2 if m1 <= m2 else y2 - 1
+    elif pub is None:
+        return None
+    else:
+        y1 = _pick_year(m1, None, pub, direction)
+        y2 = y1 if m1 <= m2 else y1 + 1
+    return date(y1, m1, 1), _month_end(y2, m2), "month"
+
+
+@_rule("range_years", PREFIX + rf"(?P<y1>{YEAR}){SEP}(?P<y2>{YEAR}|\d\d(?!\d))")
+def _range_years(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    y1 = int(m["y1"])
+    y2 = _year_no(m["y2"], y1)
+    if not y1 < y2 <= y1 + 50:
+        return None
+    return date(y1, 1, 1), date(y2, 12, 31), "year"
+
+
+@_rule("iso", rf"(?P<y>{YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+def _iso(m: re.Match[str], pub: date | None, direction: Direction) -> tuple[date, date, str] | None:
+    d = _safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    return (d, d, "day") if d else None
+
+
+@_rule("numeric", r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\d/.])")
+def _numeric(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    found = _dateparser(m.group(), pub, direction)
+    return (found.start, found.end, found.precision) if found else None
+
+
+@_rule("day_month_first", rf"(?:(?P<w>{WD}),?\s+)?(?P<m>{MON})\s*(?P<d>{DAY})"
+       rf"(?:\s*\((?P<w2>{WD})\))?"
+       rf"(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _day_month_first(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _single_day(m, pub, direction)
+
+
+@_rule("day_first", rf"(?:(?P<w>{WD}),?\s+)?(?:the\s+)?(?P<d>{DAY})\s+(?:of\s+)?(?P<m>{MON})"
+       rf"(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _day_first(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _single_day(m, pub, direction)
+
+
+def _single_day(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    month, day = _month_no(m["m"]), _day_no(m["d"])
+    weekday = _g(m, "w") or _g(m, "w2")
+    if m["y"]:
+        year = int(m["y"])
+    elif pub is None:
+        return None
+    else:
+        year = _pick_year(month, day, pub, direction, _weekday_no(weekday) if weekday else None)
+    d = _safe_date(year, month, day)
+    return (d, d, "day") if d else None
+
+
+@_rule("week_of_month", rf"the\s+(?P<ord>first|second|third|fourth|last|final)\s+week\s+of\s+"
+       rf"(?:(?P<m>{MON})|(?P<rel>this|next|last)\s+month)(?:,?\s+(?P<y>{YEAR}))?")  # fmt: skip
+def _week_of_month(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if m["m"]:
+        month = _month_no(m["m"])
+        if m["y"]:
+            year = int(m["y"])
+        elif pub is None:
+            return None
+        else:
+            year = _pick_year(month, None, pub, direction)
+    elif pub is None:
+        return None
+    else:
+        year, month = _add_months(
+            pub.year, pub.month, {"this": 0, "next": 1, "last": -1}[m["rel"].lower()]
+        )
+    first, last = date(year, month, 1), _month_end(year, month)
+    order = m["ord"].lower()
+    if order in ("last", "final"):
+        # From the Monday of the last full Monday-Sunday week to the month's last day.
+        anchor = last - timedelta(days=6)
+        return anchor - timedelta(days=anchor.weekday()), last, "week"
+    start = first + timedelta(days=7 * ("first", "second", "third", "fourth").index(order))
+    return start, start + timedelta(days=6), "week"
+
+
+@_rule("month_year", rf"(?:(?P<q>{QUAL})[\s-]+)?(?P<m>{MON}),?\s+(?:of\s+)?(?P<y>{YEAR})")
+def _month_year(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    start, end, _p = _month_span(int(m["y"]), _month_no(m["m"]))
+    start, end = _qualify(start, end, m["q"], pub)
+    return start, end, "week" if m["q"] else "month"
+
+
+@_rule(
+    "month",
+    rf"(?:(?P<cue>{CUE})\s+(?:(?P<q>{QUAL})[\s-]+)?|(?P<q2>{QUAL})[\s-]+)(?P<m>{MON})(?!\s*\d)",
+)
+def _month(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    cue = (m["cue"] or "").lower()
+    qual = m["q"] or m["q2"]
+    if pub is None:
+        return None
+    month = _month_no(m["m"])
+    if cue == "this":
+        year = pub.year
+    elif cue == "next":
+        year = pub.year if month > pub.month else pub.year + 1
+    elif cue == "last":
+        year = pub.year if month < pub.month else pub.year - 1
+    else:
+        year = _pick_year(month, None, pub, direction)
+    start, end, _p = _month_span(year, month)
+    start, end = _qualify(start, end, qual, pub)
+    return start, end, "week" if qual else "month"
+
+
+@_rule("year", rf"(?:(?:(?P<cue>in|since|until|till|by|during|throughout|from|before|after)\s+)"
+       rf"(?:(?P<q>{QUAL})[\s-]+)?|(?P<q2>{QUAL})[\s-]+)(?P<y>{YEAR})")  # fmt: skip
+def _year(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    year = int(m["y"])
+    qual = m["q"] or m["q2"]
+    start, end = _qualify(date(year, 1, 1), date(year, 12, 31), qual, pub)
+    return start, end, "year" if not qual else "month"
+
+
+@_rule("year_modifier", rf"(?P<y>{YEAR})(?=[\s-]+(?!{_FUNCTION_WORDS}\b)[a-z])")
+def _year_modifier(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    year = int(m["y"])
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+@_rule("day_word", r"(?:(?P<two>the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|"
+       r"(?:(?:earlier|later)\s+)?(?P<w>today|tonight|yesterday|tomorrow)"
+       r"(?:\s+(?:morning|afternoon|evening|night))?|(?P<this>this|last)\s+"
+       r"(?P<part>morning|afternoon|evening|night))\b")  # fmt: skip
+def _day_word(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    if m["two"]:
+        shift = -2 if "before" in m["two"].lower() else 2
+    elif m["w"]:
+        shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m["w"].lower()]
+    else:
+        shift = -1 if m["this"].lower() == "last" and m["part"].lower() == "night" else 0
+    d = pub + timedelta(days=shift)
+    return d, d, "day"
+
+
+@_rule("weekday", rf"(?:(?P<mod>on|this\s+past|this\s+coming|on\s+the\s+coming|this|last|"
+       rf"next|coming|"
+       rf"past|previous)\s+)?(?P<w>{WD})(?:\s+(?:morning|afternoon|evening|night))?")  # fmt: skip
+def _weekday(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    d = _weekday_date(_weekday_no(m["w"]), pub, direction, m["mod"] or "")
+    return d, d, "day"
+
+
+@_rule("unit", rf"(?:(?P<q>{QUAL})\s+)?(?P<mod>this|last|next|past|previous|coming|current|"
+       r"the\s+coming|"
+       r"the\s+past|the\s+previous|the\s+next|the\s+current|the(?=\s+(?:week|month|year)\b))\s+"
+       r"(?P<u>week|weekend|month|year)\b")  # fmt: skip
+def _unit(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    mod = re.sub(r"^the\s+", "", m["mod"].lower())
+    unit = m["u"].lower()
+    if mod == "the" and not (m["q"] and m["q"].lower().startswith("the")):
+        return None  # "the week" alone is anaphoric, not a date
+    if mod == "past" and not m["q"]:  # a trailing window: "the past week" = the last 7 days
+        length = {"week": 7, "weekend": 7, "month": 30, "year": 365}[unit]
+        return (
+            pub - timedelta(days=length),
+            pub,
+            {"week": "week", "weekend": "week"}.get(unit, unit),
+        )
+    shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(mod, 0)
+    if unit in ("week", "weekend"):
+        monday = _week_of(pub)[0] + timedelta(days=7 * shift)
+        start, end = monday, monday + timedelta(days=6)
+        if unit == "weekend":
+            start = monday + timedelta(days=5)
+    elif unit == "month":
+        y, mo = _add_months(pub.year, pub.month, shift)
+        start, end = date(y, mo, 1), _month_end(y, mo)
+    else:
+        start, end = date(pub.year + shift, 1, 1), date(pub.year + shift, 12, 31)
+    if m["q"]:
+        start, end = _qualify(start, end, m["q"], pub)
+        return start, end, {"year": "month", "month": "week"}.get(unit, "day")
+    return start, end, "week" if unit == "weekend" else unit
+
+
+@_rule("season", rf"(?:(?P<q>early|mid|late)[\s-]+)?(?:(?P<mod>this|last|next|past|coming|"
+       rf"the\s+coming|"
+       rf"the\s+past|in\s+the|during\s+the|over\s+the)\s+(?:(?P<q2>early|mid|late)[\s-]+)?"
+       rf"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>{YEAR}))?|"
+       rf"(?P<s2>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y2>{YEAR}))")  # fmt: skip
+def _season(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    season = (m["s"] or m["s2"]).lower()
+    first = _SEASONS[season]
+    year_text = m["y"] or m["y2"]
+    mod = re.sub(r"^(the|in the|during the|over the)\s*", "", (m["mod"] or "").lower()).strip()
+
+    def span(season_year: int) -> tuple[date, date]:
+        end_y, end_m = _add_months(season_year, first, 2)
+        return date(season_year, first, 1), _month_end(end_y, end_m)
+
+    if year_text:
+        start, end = span(int(year_text))
+    elif pub is None:
+        return None
+    else:
+        # The occurrence containing publication, or the ones around it.
+        options = [span(y) for y in (pub.year - 2, pub.year - 1, pub.year, pub.year + 1)]
+        current = next((s for s in options if s[0] <= pub <= s[1]), None)
+        before = [s for s in options if s[1] < pub]
+        after = [s for s in options if s[0] > pub]
+        if mod in ("last", "past"):
+            start, end = before[-1]
+        elif mod in ("next", "coming"):
+            start, end = after[0]
+        elif mod == "this":
+            start, end = current or next(s for s in options if s[0].year == pub.year)
+        else:
+            pick = {"past": before[-1], "future": after[0]}.get(direction, current or after[0])
+            start, end = current if current and direction != "past" else pick
+    qual = m["q"] or m["q2"]
+    if qual:
+        start, end = _qualify(start, end, qual, pub)
+    return start, end, "month"
+
+
+@_rule("in_n_units", rf"(?:in|within)\s+(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?"
+       r"(?:['’]?\s+time)?"
+       r"(?!\s+of\b)")  # fmt: skip
+def _in_n_units(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _shifted(m, pub, 1, within=m.group().lower().startswith("within"))
+
+
+@_rule("n_units_ago", rf"(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\s+ago")
+def _n_units_ago(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _shifted(m, pub, -1, within=False)
+
+
+@_rule("trailing", rf"(?:(?:in|over|during|for)\s+)?the\s+(?P<dir>past|last|next|coming)\s+"
+       rf"(?P<n>{NUM})\s+"
+       r"(?P<u>day|week|month|year)s?")  # fmt: skip
+def _trailing(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    sign = 1 if m["dir"].lower() in ("next", "coming") else -1
+    return _shifted(m, pub, sign, within=True)
+
+
+def _shifted(
+    m: re.Match[str], pub: date | None, sign: int, *, within: bool
+) -> tuple[date, date, str] | None:
+    """ "in two weeks", "three days ago" (a point, at the unit's precision) or a window
+    ("within two weeks", "the past three months")."""
+    if pub is None:
+        return None
+    n_text = re.sub(r"\s+", " ", m["n"].lower())
+    n = int(n_text) if n_text.isdigit() else _NUMBERS[n_text]
+    unit = m["u"].lower()
+    if unit in ("day", "week"):
+        target = pub + timedelta(days=sign * n * (7 if unit == "week" else 1))
+    else:
+        y, mo = _add_months(pub.year, pub.month, sign * n * (12 if unit == "year" else 1))
+        target = _safe_date(y, mo, pub.day) or _month_end(y, mo)
+    if within:
+        start, end = sorted((pub, target))
+        return start, end, _precision_for(start, end)
+    if unit == "day":
+        return target, target, "day"
+    if unit == "week":
+        return *_week_of(target), "week"
+    if unit == "month":
+        return _month_span(target.year, target.month)
+    return date(target.year, 1, 1), date(target.year, 12, 31), "year"
+
+
+@_rule(
+    "vague_past",
+    r"(?:recently|lately|of\s+late|(?:in|over|during)\s+recent\s+(?P<u>days|weeks|months|years))\b",
+)
+def _vague_past(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    days = {"days": 7, "weeks": VAGUE_DAYS, "months": 180, "years": 3 * 365}.get(
+        (_g(m, "u") or "").lower(), VAGUE_DAYS
+    )
+    return (
+        pub - timedelta(days=days),
+        pub,
+        "month" if days == VAGUE_DAYS else _precision_for(pub - timedelta(days=days), pub),
+    )
+
+
+@_rule("recent", r"(?:(?:the|a|his|her|their|its|our)\s+)?(?:most\s+)?recent(?=\s+[a-z])")
+def _recent(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    return _vague_past(m, pub, direction) if pub else None
+
+
+@_rule("vague_future", r"(?:(?<!as\s)(?:soon|shortly)"
+       r"(?!\s+(?:after|before|afterwards|thereafter|as)\b)|"
+       r"in\s+the\s+(?:near|not\s+too\s+distant)\s+future|"
+       r"in\s+the\s+(?:coming|next\s+few)\s+(?P<u>days|weeks|months)|"
+       r"in\s+the\s+(?P<u2>days|weeks|months)\s+ahead)\b")  # fmt: skip
+def _vague_future(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    if pub is None:
+        return None
+    unit = (m["u"] or m["u2"] or "").lower()
+    days = {"days": 7, "weeks": VAGUE_DAYS, "months": 180}.get(unit, VAGUE_DAYS)
+    end = pub + timedelta(days=days)
+    return pub, end, "month" if days == VAGUE_DAYS else _precision_for(pub, end)
+
+
+_ATTACHING = {"recent", "year_modifier"}
+_STOP_AFTER = re.compile(r"\s*(?:[a-z][\w-]*|[A-Z][\w.-]*)", re.U)
+
+
+def _attached_phrase(text: str, end: int, words: int = 2) -> tuple[int, int]:
+    """The words after a modifier: the noun phrase it dates ("next month's
+    counterterrorism conference", "the recent visit of")."""
+    pos = end
+    for _ in range(words):
+        m = _STOP_AFTER.match(text, pos)
+        if not m or re.fullmatch(_FUNCTION_WORDS, m.group().strip(), re.I):
+            break
+        pos = m.end()
+    return end, pos
+
+
+@lru_cache(maxsize=8192)
+def _find(sentence: str) -> tuple[_Found, ...]:
+    candidates: list[tuple[int, int, int, _Found]] = []
+    for order, (name, pattern, _fn) in enumerate(_RULES):
+        for m in pattern.finditer(sentence):
+            start, end = m.span()
+            text = m.group().strip()
+            attached = None
+            possessive = re.match(r"['’]s\b", sentence[end : end + 3])
+            if possessive:  # "next month's conference", "Monday's meeting"
+                end += 2
+                text = sentence[start:end]
+                attached = _attached_phrase(sentence, end)
+            elif name in _ATTACHING:
+                attached = (start, _attached_phrase(sentence, end)[1])
+            candidates.append(
+                (start, -(end - start), order, _Found(start, end, text, name, attached))
+            )
+    chosen: list[_Found] = []
+    for *_key, found in sorted(candidates, key=lambda c: (c[1], c[0], c[2])):
+        if all(found.end <= c.start or found.start >= c.end for c in chosen):
+            chosen.append(found)
+    return tuple(sorted(chosen, key=lambda f: f.start))
+
+
+def find_date_expressions(sentence: str) -> list[tuple[int, int, str]]:
+    """Spans (start, end, text) of the date words in a sentence, guarded against false
+    dates ("may be held", "80 people", "$9 billion", "the March on Washington")."""
+    return [(f.start, f.end, f.text) for f in _find(sentence)]
+
+
+# ------------------------------------------------------------------------ resolution
+
+
+def _dateparser(text: str, published: date | None, direction: Direction) -> DateSpan | None:
+    """dateparser for what the patterns do not cover; its period gives the precision."""
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": {"past": "past", "future": "future"}.get(direction, "current_period"),
+        "RETURN_TIME_AS_PERIOD": False,
+    }
+    if published:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    if data.date_obj is None:
+        return None
+    day = data.date_obj.date()
+    period = data.period if data.period in ("day", "week", "month", "year") else "day"
+    if period == "week":
+        start, end = _week_of(day)
+    elif period == "month":
+        start, end = date(day.year, day.month, 1), _month_end(day.year, day.month)
+    elif period == "year":
+        start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    else:
+        start = end = day
+    return DateSpan(start, end, period, text)
+
+
+def _resolve_found(
+    found: _Found, sentence: str, published: date | None, direction: Direction
+) -> DateSpan | None:
+    for name, pattern, fn in _RULES:
+        if name == found.rule:
+            m = pattern.match(sentence, found.start)
+            if m is None:
+                return None
+            out = fn(m, published, direction)
+            return DateSpan(out[0], out[1], out[2], found.text) if out else None
+    return None
+
+
+@lru_cache(maxsize=16384)
+def resolve_expression(
+    text: str, published: date | None, *, direction: Direction
+) -> DateSpan | None:
+    """Resolve one date expression ("next month", "February 14-18", "last summer")
+    against the publication date; ``direction`` says where a year-less or weekday date
+    lies (past, future or present). None when the words give no date."""
+    text = text.strip()
+    found = _find(text)
+    if found:
+        return _resolve_found(found[0], text, published, direction)
+    if not re.search(r"\d", text) and not re.search(MON + "|" + WD, text):
+        return None  # dateparser reads "second", "may" or "now" as dates: not these
+    return _dateparser(text, published, direction)
+
+
+# ------------------------------------------------------------- dating a mention
+
+_STATUS_DIRECTION: dict[str, Direction] = {
+    "occurred": "past",
+    "planned": "future",
+    "ongoing": "present",
+}
+_TENSE_DIRECTION: dict[str, Direction] = {
+    "past": "past", "perfect": "past", "future": "future", "present": "present",
+    "progressive": "present",
+}  # fmt: skip
+# Words that open a new clause: a date across one belongs less to the trigger.
+_BOUNDARY = re.compile(
+    r"[,;:()…—–\"“”]|\s-\s|\b(?:and|but|while|whereas|although|though|because|after|before|when|"
+    r"which|who|whom|where|that|so|as)\b",
+    re.I,
+)
+_PRONOUN_START = re.compile(r"^\W*(?:he|she|they)\b", re.I)
+_QUOTE_START = re.compile(r"^\s*[\"“‘']")
+_ATTRIBUTION = re.compile(r"\b(?:added|continued|went\s+on|further\s+(?:said|stated))\b", re.I)
+_CONTINUATION_STEPS = 3
+# "during the press briefing": a temporal preposition and a definite event noun phrase.
+_EVENT_REFERENCE = re.compile(
+    r"\b(?:during|at|after|following|before|since)\s+the\s+(?P<np>(?:[a-z][\w-]*\s+){0,2}"
+    r"(?:meeting|talks|briefing|conference|visit|summit|trip|session|dialogue|interview|"
+    r"call|event|ceremony|hearing|negotiations|round|attack|bombing|election|vote))\b",
+    re.I,
+)
+
+
+def direction_for(status: str, tense: str | None) -> Direction | None:
+    """Where the event lies relative to publication: the status decides (planned → future,
+    occurred → past, ongoing → present); for negated and hypothetical events the tense
+    does, and without a tense there is no direction."""
+    if status in _STATUS_DIRECTION:
+        return _STATUS_DIRECTION[status]
+    return _TENSE_DIRECTION.get(tense or "")
+
+
+def _fits(span: DateSpan, published: date | None, direction: Direction | None) -> bool:
+    """A date the event's direction allows: a planned event is not "last week"."""
+    if published is None or direction is None:
+        return True
+    if direction == "past":
+        return span.start <= published
+    if direction == "future":
+        return span.end >= published
+    return span.start <= published + timedelta(days=7) and span.end >= published - timedelta(days=7)
+
+
+def _boundaries(sentence: str, a: int, b: int, masked: Sequence[_Found]) -> int:
+    """Clause boundaries between two offsets, not counting those inside date words."""
+    lo, hi = sorted((a, b))
+    count = 0
+    for m in _BOUNDARY.finditer(sentence, lo, hi):
+        if not any(f.start <= m.start() < f.end for f in masked):
+            count += 1
+    return count
+
+
+def _spans_in(
+    sentence: str, published: date | None, direction: Direction | None
+) -> list[tuple[_Found, DateSpan | None]]:
+    """The sentence's date expressions that may date the event: those whose date fits
+    its direction, and those that cannot be resolved (no publication date), which still
+    hold their place so that a farther date is not taken instead."""
+    out: list[tuple[_Found, DateSpan | None]] = []
+    for found in _find(sentence):
+        span = _resolve_found(found, sentence, published, direction or "past")
+        if span is None or _fits(span, published, direction):
+            out.append((found, span))
+    return out
+
+
+def _pick_in_sentence(
+    sentence: str, trigger: tuple[int, int], published: date | None, direction: Direction | None
+) -> DateSpan | None:
+    """The date attached to the trigger: a modifier of the trigger's own phrase first
+    ("next month's conference"), else the expression with the fewest clause boundaries
+    between it and the trigger, then the nearest."""
+    spans = _spans_in(sentence, published, direction)
+    found_all = _find(sentence)
+    best: tuple[tuple[int, int], DateSpan | None] | None = None
+    for found, span in spans:
+        if found.attached is not None:
+            lo, hi = found.attached
+            if min(trigger[1], hi) > max(
+                trigger[0], found.start if found.rule in _ATTACHING else lo
+            ):
+                return span
+            continue
+        gap = max(found.start - trigger[1], trigger[0] - found.end, 0)
+        edge = found.start if found.start >= trigger[1] else found.end
+        anchor = trigger[1] if found.start >= trigger[1] else trigger[0]
+        key = (_boundaries(sentence, anchor, edge, found_all), gap)
+        if best is None or key < best[0]:
+            best = (key, span)
+    return best[1] if best else None
+
+
+def _free_dates(text: str, published: date | None, direction: Direction | None) -> list[DateSpan]:
+    """Dates of a sentence that modify no particular noun phrase."""
+    return [
+        span
+        for found, span in _spans_in(text, published, direction)
+        if found.attached is None and span is not None
+    ]
+
+
+def _attribution(index: int, by_index: dict[int, Sentence]) -> str | None:
+    """For a sentence that opens a quotation, the words after the quotation closes
+    ("..., Price added."), looked for in this and the next few sentences."""
+    if not _QUOTE_START.match(by_index[index].text):
+        return None
+    for step in range(4):
+        sentence = by_index.get(index + step)
+        if sentence is None:
+            return None
+        text = sentence.text.lstrip()[1:] if step == 0 else sentence.text
+        close = re.search(r"[”\"]", text)
+        if close:
+            return text[close.end() :]
+    return None
+
+
+def _anaphoric(
+    index: int, by_index: dict[int, Sentence], published: date | None, direction: Direction | None
+) -> DateSpan | None:
+    """ "During the press briefing" refers back to an event named earlier; when that
+    earlier phrase carries its own date ("at a recent press briefing", "Monday's
+    meeting"), the date is taken from there."""
+    for ref in _EVENT_REFERENCE.finditer(by_index[index].text):
+        head = ref["np"].split()[-1].lower()
+        for earlier in range(index - 1, -1, -1):
+            sentence = by_index.get(earlier)
+            if sentence is None:
+                break
+            for found, span in _spans_in(sentence.text, published, direction):
+                if found.attached is None or span is None:
+                    continue
+                phrase = sentence.text[found.attached[0] : found.attached[1]].lower()
+                if re.search(rf"\b{re.escape(head)}\b", phrase):
+                    return span
+    return None
+
+
+def _from_context(
+    mention: EventMention,
+    sentences: Sequence[Sentence],
+    published: date | None,
+    direction: Direction | None,
+) -> DateSpan | None:
+    """A date from outside the mention's sentence, only where the text clearly ties them:
+    a quotation is dated by its attribution ("...,” he said on Monday"); a quotation
+    attributed with "added"/"continued", and a sentence opening with he/she/they, carry on
+    the previous sentence (whose last free-standing date that fits is taken)."""
+    by_index = {s.index: s for s in sentences}
+    by_index.setdefault(
+        mention.sentence_index,
+        Sentence(mention.sentence_index, mention.start_char, mention.end_char, mention.sentence),
+    )
+    index = mention.sentence_index
+    for _ in range(_CONTINUATION_STEPS):
+        anaphoric = _anaphoric(index, by_index, published, direction)
+        if anaphoric:
+            return anaphoric
+        attribution = _attribution(index, by_index)
+        if attribution is not None:
+            own = _free_dates(attribution, published, direction)
+            if own:
+                return own[-1]
+            carries_on = bool(_ATTRIBUTION.search(attribution))
+        else:
+            carries_on = bool(_PRONOUN_START.match(by_index[index].text))
+        if not carries_on or (index - 1) not in by_index:
+            return None
+        index -= 1
+        free = _free_dates(by_index[index].text, published, direction)
+        if free:
+            return free[-1]
+    return None
+
+
+def resolve_dates(
+    mention: EventMention, article: Article, sentences: Sequence[Sentence]
+) -> EventMention:
+    """Fill ``date``, ``date_end``, ``date_precision`` and ``date_text`` of a mention from
+    its sentence (or the sentence it clearly continues), against the publication date.
+
+    No date words → no date, except an ongoing event, which is dated to the publication
+    week. A single day has ``date_end`` None."""
+    published = article.published
+    direction = direction_for(mention.status, mention.tense)
+    trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
+    span = _pick_in_sentence(mention.sentence, trigger, published, direction)
+    if span is None:
+        span = _from_context(mention, sentences, published, direction)
+    if span is None and direction == "present" and mention.status == "ongoing" and published:
+        monday, sunday = _week_of(published)
+        return replace(
+            mention,
+            date=monday.isoformat(),
+            date_end=sunday.isoformat(),
+            date_precision="week",
+            date_text=None,
+        )
+    if span is None:
+        return replace(mention, date=None, date_end=None, date_precision=None, date_text=None)
+    end = None if span.end == span.start else span.end.isoformat()
+    return replace(
+        mention,
+        date=span.start.isoformat(),
+        date_end=end,
+        date_precision=span.precision,
+        date_text=span.text,
+    )
