@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dyad.records import Article, EventMention, Sentence
 from dyad.when import (
@@ -234,6 +236,8 @@ TABLE = [
     ("last March", "2023-02-14", "past", "2022-03-01", "2022-03-31", "month"),
     ("in 2022", "2023-02-14", "past", "2022-01-01", "2022-12-31", "year"),
     ("since 2019", "2023-02-14", "past", "2019-01-01", "2019-12-31", "year"),
+    ("in the 1990s", "2023-02-14", "past", "1990-01-01", "1999-12-31", "year"),
+    ("the late 1980s", "2023-02-14", "past", "1987-01-01", "1989-12-31", "year"),
     ("late 2022", "2023-02-14", "past", "2022-09-01", "2022-12-31", "month"),
     ("early 2024", "2023-02-14", "future", "2024-01-01", "2024-04-30", "month"),
     # weeks, months, years relative to publication (ISO weeks, Monday first)
@@ -292,6 +296,19 @@ def test_resolve_expression(words, published, direction, first, last, precision)
     got = resolve_expression(words, D(published), direction=direction)
     assert got == DateSpan(D(first), D(last), precision, got.text if got else "")
     assert got.text in words
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.sampled_from([row[0] for row in TABLE]),
+    published=st.dates(date(1990, 1, 1), date(2090, 12, 31)),
+    direction=st.sampled_from(["past", "future", "present"]),
+)
+def test_every_expression_resolves_on_any_day(words: str, published: date, direction) -> None:
+    got = resolve_expression(words, published, direction=direction)
+    assert got is not None
+    assert got.start <= got.end
+    assert got.precision in ("day", "week", "month", "year")
 
 
 def test_table_is_large() -> None:

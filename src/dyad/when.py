@@ -187,10 +187,11 @@ def _pick_year(
         d = _safe_date(year, month, day)
         return (d, d) if d else None
 
-    years = [published.year - 1, published.year, published.year + 1]
-    spans = {y: s for y in years if (s := first_last(y))}
+    # Four years each way, so that "February 29" finds a leap year.
+    spans = {y: s for y in range(published.year - 4, published.year + 5) if (s := first_last(y))}
     if weekday is not None and day is not None:
-        agreeing = [y for y in spans if spans[y][0].weekday() == weekday]
+        near = (published.year - 1, published.year, published.year + 1)
+        agreeing = [y for y in near if y in spans and spans[y][0].weekday() == weekday]
         if agreeing:
             spans = {y: spans[y] for y in agreeing}
     if direction == "past":
@@ -343,6 +344,18 @@ def _range_years(
     if not y1 < y2 <= y1 + 50:
         return None
     return date(y1, 1, 1), date(y2, 12, 31), "year"
+
+
+@_rule("decade", r"(?:the\s+)?(?:(?P<q>early|mid|late)[\s-]+)?(?P<y>(?:1[89]|20)\d0)['’]?s\b")
+def _decade(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    start, end = date(int(m["y"]), 1, 1), date(int(m["y"]) + 9, 12, 31)
+    if m["q"]:
+        q = m["q"].lower()
+        first = {"early": 0, "mid": 3}.get(q, 7)
+        start, end = date(start.year + first, 1, 1), date(start.year + first + 2, 12, 31)
+    return start, end, "year"
 
 
 @_rule("iso", rf"(?P<y>{YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
