@@ -687,6 +687,11 @@ def test_incremental_linking_equals_batch() -> None:
     assert assignment == batch
 
 
+def test_empty_input() -> None:
+    assert link([]) == {}
+    assert build_events([], {}) == []
+
+
 def test_duplicate_mentions() -> None:
     a = mention("a", "x", day="2023-02-14")
     assert link([a, a]) == link([a])

@@ -385,8 +385,7 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     if _is_copy_pair(a, b):
         return 3, 1.0
     sim = _wording(a.tokens, b.tokens, s.token_match_ratio)
-    if a.envelope is not None and b.envelope is not None:
-        assert a.core is not None and b.core is not None
+    if a.core is not None and b.core is not None:
         if a.precise and b.precise and _gap(a.core, b.core) <= s.date_slack_days:
             return 2, sim
         return (1, sim) if sim >= s.min_text_similarity else None
@@ -404,11 +403,10 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
 def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, int]]:
     """Pairs that could link: a sweep over dates keeps this near-linear on real data."""
     pairs: set[tuple[int, int]] = set()
-    dated = sorted((it.envelope[0], i) for i, it in enumerate(items) if it.envelope is not None)
-    for pos, (_, i) in enumerate(dated):
-        hi = items[i].envelope[1] + s.date_slack_days  # type: ignore[index]
-        for lo_j, j in dated[pos + 1 :]:
-            if lo_j > hi:
+    dated = sorted((it.envelope, i) for i, it in enumerate(items) if it.envelope is not None)
+    for pos, ((_, hi_i), i) in enumerate(dated):
+        for (lo_j, _), j in dated[pos + 1 :]:
+            if lo_j > hi_i + s.date_slack_days:
                 break
             pairs.add((min(i, j), max(i, j)))
     published = sorted((it.pub, i) for i, it in enumerate(items) if it.pub is not None)
@@ -429,16 +427,16 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
 def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     """Cluster one block; returns each item's cluster representative (smallest index)."""
     edges = []
+    veto_cache: dict[tuple[int, int], bool] = {}
     for i, j in _candidate_pairs(items, s):
-        if _vetoed(items[i], items[j], s):
-            continue
-        ev = _evidence(items[i], items[j], s)
-        if ev is not None:
-            edges.append((-ev[0], -ev[1], i, j))
+        veto_cache[(i, j)] = _vetoed(items[i], items[j], s)
+        if not veto_cache[(i, j)]:
+            ev = _evidence(items[i], items[j], s)
+            if ev is not None:
+                edges.append((-ev[0], -ev[1], i, j))
     edges.sort()
     parent = list(range(len(items)))
     members = {i: [i] for i in range(len(items))}
-    veto_cache: dict[tuple[int, int], bool] = {}
 
     def vetoed(x: int, y: int) -> bool:
         k = (min(x, y), max(x, y))
