@@ -321,7 +321,7 @@ def test_table_is_large() -> None:
     ["80 people", "$9 billion", "may be held", "second round", "the March on Washington",
      "2,000 troops", "over 80 people inside a mosque", "at least a billion more", "soon after",
      "as soon as possible", "a one-day stay", "the week after I am back", "spring rolls",
-     "prices fall", "the 24/7 service", "for now"],
+     "prices fall", "the 24/7 service", "for now", "in two days of talks"],
 )  # fmt: skip
 def test_not_a_date(words: str) -> None:
     assert resolve_expression(words, D("2023-02-14"), direction="past") is None

@@ -596,7 +596,7 @@ def _season(
     return start, end, "month"
 
 
-@_rule("in_n_units", rf"(?:in|within)\s+(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?"
+@_rule("in_n_units", rf"(?:in|within)\s+(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\b"
        r"(?:['’]?\s+time)?"
        r"(?!\s+of\b)")  # fmt: skip
 def _in_n_units(
