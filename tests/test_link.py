@@ -863,3 +863,23 @@ def test_hypothetical_never_overrides_and_negation_does() -> None:
     (event,) = build_events([plan, off], {"p": "e", "o": "e"})
     assert event.status == "negated"
     assert event.status_history == (("2023-02-01", "planned"), ("2023-02-10", "negated"))
+
+
+def test_copy_given_as_original_article_id() -> None:
+    """A store may pass the original's id as ``article_id`` and keep the copy's own id on
+    the mention; that says "copy" just as ``duplicate_of`` does."""
+    kw = dict(sentence="Talks were held on Monday.", day="2023-02-13", sentence_index=4)
+    original = mention("o", "orig", outlet="Wire", **kw)
+    copied = mention("c", "copy", outlet="Daily", **kw)
+    copied = LinkInput(copied.mention, copied.published, "Daily", article_id="orig")
+    assignment = link([original, copied])
+    assert same_event(assignment, "o", "c")
+    (event,) = build_events([original, copied], assignment)
+    assert (event.num_articles, event.num_sources, event.num_mentions) == (1, 2, 2)
+
+
+def test_signature_of_an_indexed_article() -> None:
+    index = NearDuplicates()
+    index.add("orig", STORY)
+    assert index.signature("orig") == minhash_signature(STORY)
+    assert index.signature("missing") is None

@@ -90,7 +90,8 @@ class LinkInput:
     """One mention plus the article facts linking needs.
 
     ``duplicate_of`` is the article this article is a near-duplicate copy of (as
-    ``NearDuplicates`` reported it), or None.
+    ``NearDuplicates`` reported it), or None. Equivalently, ``article_id`` may be the
+    original's id while ``mention.article_id`` is the copy's own id: both say "copy".
     """
 
     mention: EventMention
@@ -131,7 +132,7 @@ def _member_key(inp: LinkInput) -> tuple[bool, date, str, int, str]:
     return (
         inp.published is None,
         inp.published or date.min,
-        inp.article_id,
+        m.article_id,
         m.sentence_index,
         m.mention_id,
     )
@@ -149,9 +150,8 @@ def _article_groups(inputs: Iterable[LinkInput]) -> dict[str, str]:
         return x
 
     for inp in inputs:
-        find(inp.article_id)
-        if inp.duplicate_of:
-            a, b = find(inp.article_id), find(inp.duplicate_of)
+        for other in (inp.mention.article_id, inp.duplicate_of):
+            a, b = find(inp.article_id), find(other or inp.article_id)
             if a != b:
                 parent[max(a, b)] = min(a, b)
     return {x: find(x) for x in list(parent)}
@@ -334,7 +334,7 @@ def _is_copy_pair(a: _Item, b: _Item) -> bool:
     """The same sentence of the same story in two copies of an article."""
     return (
         a.group == b.group
-        and a.inp.article_id != b.inp.article_id
+        and a.inp.mention.article_id != b.inp.mention.article_id
         and a.sentence == b.sentence
         and a.inp.mention.cameo == b.inp.mention.cameo
     )
@@ -345,7 +345,7 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
     ma, mb = a.inp.mention, b.inp.mention
     if ma.plover != mb.plover or ma.cameo[:2] != mb.cameo[:2]:
         return True
-    if a.inp.article_id == b.inp.article_id and ma.sentence_index == mb.sentence_index:
+    if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
     if a.group == b.group and ma.cameo != mb.cameo:
         return True
@@ -738,6 +738,15 @@ class NearDuplicates:
         if article_id in self._original:
             return self._original[article_id]
         return self.add_signature(article_id, minhash_signature(text, self._settings))
+
+    def signature(self, article_id: str) -> bytes | None:
+        """The stored signature of an indexed article (as ``minhash_signature`` gives it)."""
+        mh = self._signatures.get(article_id)
+        if mh is None:
+            return None
+        buf = bytearray(mh.bytesize())
+        mh.serialize(buf)
+        return bytes(buf)
 
     def add_signature(self, article_id: str, signature: bytes | None) -> str | None:
         """Index a stored signature (``minhash_signature``); return the article it copies."""
