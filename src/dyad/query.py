@@ -13,13 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pyarrow as pa
 
 from dyad.errors import UsageError
 from dyad.export import export_record
 from dyad.store import Store
 
-Output = Literal["pandas", "arrow", "records"]
+Output = Literal["pandas", "polars", "arrow", "records"]
 Period = Literal["day", "week", "month", "year"]
 
 _DYAD = re.compile(
@@ -124,6 +125,22 @@ def _where(
     return " AND ".join(clauses) or "TRUE", params
 
 
+def arrow_of(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+    """Run a parameterised query straight into an Arrow table (no DB-API row copy)."""
+    return con.sql(sql, params=list(params)).to_arrow_table()
+
+
+def _event_where(f: Filters) -> tuple[str, list[Any]]:
+    """Conditions on ``events e``, including the evidence text search over its mentions."""
+    where, params = _where(f, "e", published_expr="e.first_seen")
+    if f.text:
+        where += (
+            " AND e.event_id IN (SELECT m.event_id FROM event_mentions m WHERE m.sentence ILIKE ?)"
+        )
+        params.append(f"%{f.text}%")
+    return where, params
+
+
 def _output(table: pa.Table, output: Output) -> Any:
     if output == "arrow":
         return table
@@ -131,7 +148,16 @@ def _output(table: pa.Table, output: Output) -> Any:
         return table.to_pylist()
     if output == "pandas":
         return table.to_pandas()
-    raise UsageError(f"output {output!r}: choose pandas, arrow or records")
+    if output == "polars":
+        try:
+            import polars
+        except ImportError:
+            raise UsageError(
+                "output 'polars' needs the polars package",
+                hint="pip install polars, or use output='pandas' or 'arrow'",
+            ) from None
+        return polars.from_arrow(table)
+    raise UsageError(f"output {output!r}: choose pandas, polars, arrow or records")
 
 
 class Database:
@@ -152,7 +178,7 @@ class Database:
         self.store.close()
 
     def _run(self, sql: str, params: Sequence[Any], output: Output) -> Any:
-        return _output(self.con.execute(sql, list(params)).fetch_arrow_table(), output)
+        return _output(arrow_of(self.con, sql, params), output)
 
     def events(
         self,
@@ -163,30 +189,27 @@ class Database:
         limit: int | None = None,
         offset: int = 0,
         output: Output = "pandas",
+        evidence: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Linked events (one row per real-world event), filtered and sorted."""
+        """Linked events (one row per real-world event), filtered and sorted.
+
+        With ``evidence``, each row also carries its earliest mention (sentence, trigger,
+        mode, context, article url/path/title, outlet, publication and ingest time) and
+        ``lead_sentence``, the smallest sentence index among its mentions.
+        """
         f = filters or Filters(**kwargs)
-        where, params = _where(f, "e", published_expr="e.first_seen")
-        if f.text:
-            where += (
-                " AND EXISTS (SELECT 1 FROM event_mentions m WHERE m.event_id = e.event_id"
-                " AND m.sentence ILIKE ?)"
-            )
-            params.append(f"%{f.text}%")
+        where, params = _event_where(f)
         sql = f"SELECT e.* EXCLUDE (block_key) FROM events e WHERE {where}"
         sql += _order(order, descending, allowed=EVENT_ORDER, alias="e")
-        return self._run(sql + _page(limit, offset, params), params, output)
+        sql += _page(limit, offset, params)
+        if evidence:
+            sql = _with_evidence(sql, order, descending)
+        return self._run(sql, params, output)
 
     def count_events(self, filters: Filters | None = None, **kwargs: Any) -> int:
-        f = filters or Filters(**kwargs)
-        where, params = _where(f, "e", published_expr="e.first_seen")
-        if f.text:
-            where += (
-                " AND EXISTS (SELECT 1 FROM event_mentions m WHERE m.event_id = e.event_id"
-                " AND m.sentence ILIKE ?)"
-            )
-            params.append(f"%{f.text}%")
+        """How many events match (same filters as `events`)."""
+        where, params = _event_where(filters or Filters(**kwargs))
         row = self.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()
         return int(row[0]) if row else 0
 
@@ -210,7 +233,8 @@ class Database:
             f" WHERE {where} ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index,"
             " m.trigger_start"
         )
-        rows = self.con.execute(sql + _page(limit, offset, params), params).fetch_arrow_table()
+        sql += _page(limit, offset, params)
+        rows = arrow_of(self.con, sql, params)
         return [_export(row) for row in rows.to_pylist()]
 
     def event(self, event_id: str) -> dict[str, Any] | None:
@@ -221,13 +245,14 @@ class Database:
         if not rows:
             return None
         event = rows[0]
-        mention_rows = self.con.execute(
+        mention_rows = arrow_of(
+            self.con,
             "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title,"
             " a.published AS a_published, a.source AS a_source"
             " FROM event_mentions m JOIN articles a USING (article_id)"
             " WHERE m.event_id = ? ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index",
             [event_id],
-        ).fetch_arrow_table()
+        )
         event["mentions"] = [
             _export(row) | {"outlet": row["a_source"]} for row in mention_rows.to_pylist()
         ]
@@ -281,24 +306,57 @@ class Database:
         )
         return article
 
-    def actors(self, *, limit: int | None = None, output: Output = "pandas") -> Any:
-        """Actors by code and name, with how often they are mentioned and in events."""
-        params: list[Any] = []
-        sql = """
-            WITH in_events AS (
-                SELECT source AS code, source_name AS name FROM event_mentions
-                WHERE source IS NOT NULL
-                UNION ALL
-                SELECT target, target_name FROM event_mentions
-                WHERE target IS NOT NULL
-            ), named AS (
-                SELECT code, name, count(*) AS mentions, count(DISTINCT article_id) AS articles
-                FROM actor_mentions WHERE code IS NOT NULL GROUP BY code, name
+    def actors(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        output: Output = "pandas",
+        **kwargs: Any,
+    ) -> Any:
+        """Actors by code and name, with how often they are mentioned and in events.
+
+        Only the ``actor`` (code prefix), ``sector`` and ``date_from``/``date_to``
+        (publication date of the article) filters apply to actors.
+        """
+        f = filters or Filters(**kwargs)
+        allowed = {"actor", "sector", "date_from", "date_to", "date_field"}
+        extra = sorted(k for k, v in vars(f).items() if k not in allowed and v is not None)
+        if extra:
+            raise UsageError(f"actors: filter {', '.join(extra)} does not apply to actors")
+        clauses, params = ["am.code IS NOT NULL"], []
+        if f.actor:
+            clauses.append(_prefix("am.code", f.actor, params))
+        if f.sector:
+            clauses.append("am.sector = ?")
+            params.append(f.sector.upper())
+        if f.date_from:
+            clauses.append("a.published >= ?")
+            params.append(f.date_from)
+        if f.date_to:
+            clauses.append("a.published <= ?")
+            params.append(f.date_to)
+        sql = f"""
+            WITH named AS (
+                SELECT am.code, am.name, count(*) AS mentions,
+                       count(DISTINCT am.article_id) AS articles,
+                       list(DISTINCT am.article_id) AS article_ids
+                FROM actor_mentions am JOIN articles a USING (article_id)
+                WHERE {" AND ".join(clauses)} GROUP BY am.code, am.name
+            ), in_events AS (
+                SELECT code, name, article_id, count(*) AS n FROM (
+                    SELECT source AS code, source_name AS name, article_id FROM event_mentions
+                    UNION ALL
+                    SELECT target, target_name, article_id FROM event_mentions
+                ) WHERE code IS NOT NULL GROUP BY ALL
             )
             SELECT n.code, n.name, n.mentions, n.articles,
-                   (SELECT count(*) FROM in_events i WHERE i.code = n.code AND i.name = n.name)
-                   AS event_mentions
-            FROM named n ORDER BY n.mentions DESC, n.code, n.name
+                   coalesce(sum(i.n), 0)::BIGINT AS event_mentions
+            FROM named n LEFT JOIN in_events i
+              ON i.code = n.code AND i.name = n.name
+             AND list_contains(n.article_ids, i.article_id)
+            GROUP BY n.code, n.name, n.mentions, n.articles
+            ORDER BY n.mentions DESC, n.code, n.name
         """
         return self._run(sql + _page(limit, 0, params), params, output)
 
@@ -316,8 +374,7 @@ class Database:
         """
         if by not in ("day", "week", "month", "year"):
             raise UsageError(f"by {by!r}: choose day, week, month or year")
-        f = filters or Filters(**kwargs)
-        where, params = _where(f, "e", published_expr="e.first_seen")
+        where, params = _event_where(filters or Filters(**kwargs))
         sql = (
             f"SELECT date_trunc('{by}', e.date)::DATE AS period, e.quad_class,"
             " count(*) AS events, sum(e.num_mentions) AS mentions,"
@@ -329,24 +386,27 @@ class Database:
 
     def upcoming(
         self,
+        filters: Filters | None = None,
         *,
         today: date | None = None,
         limit: int | None = None,
         output: Output = "pandas",
+        **kwargs: Any,
     ) -> Any:
         """Planned events not (yet) reported as held, soonest first.
 
         ``today`` (default: the newest publication date stored) hides plans whose whole
-        date range has passed.
+        date range has passed. Other filters narrow the list as in `events`.
         """
-        params: list[Any] = []
+        where, params = _event_where(filters or Filters(**kwargs))
         reference = "?" if today else "(SELECT max(published) FROM articles)"
         if today:
             params.append(today)
         sql = (
-            "SELECT * EXCLUDE (block_key) FROM events WHERE status = 'planned'"
-            f" AND (coalesce(date_end, date) IS NULL OR coalesce(date_end, date) >= {reference})"
-            " ORDER BY date NULLS LAST, num_mentions DESC"
+            f"SELECT e.* EXCLUDE (block_key) FROM events e WHERE e.status = 'planned' AND {where}"
+            " AND (coalesce(e.date_end, e.date) IS NULL"
+            f" OR coalesce(e.date_end, e.date) >= {reference})"
+            " ORDER BY e.date NULLS LAST, e.num_mentions DESC, e.event_id"
         )
         return self._run(sql + _page(limit, 0, params), params, output)
 
@@ -383,6 +443,32 @@ def _order(order: str, descending: bool, *, allowed: dict[str, str], alias: str)
         raise UsageError(f"order {order!r}: choose one of {', '.join(sorted(allowed))}")
     direction = "DESC" if descending else "ASC"
     return f" ORDER BY {alias}.{column} {direction} NULLS LAST, {alias}.event_id"
+
+
+def _with_evidence(page_sql: str, order: str, descending: bool) -> str:
+    """Wrap a page of events with the fields of each event's earliest mention."""
+    return f"""
+        WITH page AS ({page_sql}),
+        ranked AS (
+            SELECT m.event_id, m.mention_id AS evidence_mention_id, m.sentence AS evidence,
+                   m.sentence_index AS evidence_sentence_index, m.start_char AS evidence_start,
+                   m.end_char AS evidence_end, m.trigger, m.mode, m.context,
+                   m.source_text, m.target_text,
+                   m.source_country, m.source_sector, m.target_country, m.target_sector,
+                   a.article_id, a.url AS article_url, a.path AS article_path,
+                   a.title AS article_title, a.source AS outlet, a.published,
+                   a.ingested_at, a.language,
+                   min(m.sentence_index) OVER w AS lead_sentence,
+                   row_number() OVER (w ORDER BY a.published NULLS LAST, m.article_id,
+                                      m.sentence_index, m.trigger_start) AS rank
+            FROM event_mentions m JOIN articles a USING (article_id)
+            WHERE m.event_id IN (SELECT event_id FROM page)
+            WINDOW w AS (PARTITION BY m.event_id)
+        )
+        SELECT page.*, r.* EXCLUDE (event_id, rank)
+        FROM page LEFT JOIN ranked r ON r.event_id = page.event_id AND r.rank = 1
+        {_order(order, descending, allowed=EVENT_ORDER, alias="page")}
+    """
 
 
 def _page(limit: int | None, offset: int, params: list[Any]) -> str:
