@@ -183,6 +183,11 @@ def test_known_date_is_not_replaced() -> None:
             "The government",
         ),
         (
+            "WASHINGTON, D.C. — The talks ended late on Thursday without a statement.",
+            "Washington, D.C.",
+            "The talks ended",
+        ),
+        (
             "NEW DELHI - Officials confirmed the visit of the delegation on Tuesday.",
             "New Delhi",
             "Officials confirmed",
@@ -201,6 +206,7 @@ def test_dateline_prefix(first: str, city: str, rest: str) -> None:
         "The minister – who arrived late – said the talks had gone well overall.",
         "Officials said: the border will reopen on Monday for all traffic.",
         "Pakistan-US talks will be held next month in the capital, officials said.",
+        "US - China trade talks resumed in Geneva on Monday after a long pause.",
     ],
 )
 def test_no_false_dateline(first: str) -> None:

@@ -170,6 +170,20 @@ def test_jsonl_good_broken_and_textless_lines() -> None:
     assert last.published == date(2024, 6, 14)
 
 
+def test_jsonl_is_streamed_with_a_limit_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    small = json.dumps({"text": BODY, "published": "2024-06-11T09:30:00+02:00"})
+    large = json.dumps({"text": BODY * 20})
+    path.write_text("\ufeff" + small + "\n" + large + "\n" + small + "\n")
+    first, error, last = read_all(path, max_bytes=len(large) - 10)
+    assert isinstance(first, Article) and first.published == date(2024, 6, 11)
+    assert isinstance(error, InputError) and error.line == 2
+    assert "over the limit" in error.reason
+    assert isinstance(last, Article) and last.path == f"{path}#3"
+    (tmp_path / "blank.jsonl").write_text("\n\n")
+    assert one_error(tmp_path / "blank.jsonl").reason == "empty file"
+
+
 def test_json_list(tmp_path: Path) -> None:
     path = tmp_path / "batch.json"
     path.write_text(json.dumps([{"text": BODY, "date": "2024-01-09"}, {"title": "no text"}]))

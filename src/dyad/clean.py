@@ -199,7 +199,8 @@ _TIME_TAIL = re.compile(  # "at 12:00 AM", "| 5 min read" after a date
     re.IGNORECASE,
 )
 _CITY_WORD = r"[A-Z][A-Za-z.'’-]*"
-_CAPS_CITY = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+# a name in capitals, with an optional state: "WASHINGTON, D.C."
+_CAPS_CITY = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][A-Z.]{1,5})?"
 _CITY_LINE = re.compile(rf"{_CAPS_CITY}|{_CITY_WORD}(?: {_CITY_WORD}){{0,2}}")
 _PREFIX_DATELINE = re.compile(
     rf"(?P<city>{_CAPS_CITY}|{_CITY_WORD}(?: {_CITY_WORD}){{0,2}})"
@@ -427,12 +428,19 @@ def _is_dateline_prefix(m: re.Match[str], content: str) -> bool:
     caps = city.replace(".", "").replace(" ", "").isupper() and len(city) > 1
     if ":" in m.group("sep"):
         return caps  # "ISLAMABAD: ..." but not "Officials said: ..."
-    return caps or bool(m.group("outlet") or m.group("when")) or "-" not in m.group("sep")
+    if m.group("outlet") or m.group("when"):
+        return True
+    if "-" in m.group("sep"):  # a plain hyphen also joins "US - China"; wants a longer name
+        return caps and len(city.replace(".", "")) >= 4
+    return True
 
 
 def _city_name(words: str) -> str:
+    """A dateline in capitals in title case; short abbreviations ("DC", "UK") stay."""
     words = words.strip()
-    return words.title() if words.replace(".", "").replace(" ", "").isupper() else words
+    if not words.replace(".", "").replace(" ", "").isupper():
+        return words
+    return " ".join(w if len(w.replace(".", "")) <= 2 else w.title() for w in words.split())
 
 
 def _lift_signature(text: str, lines: list[_Line], found: _Found) -> None:

@@ -165,6 +165,9 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
         known = ", ".join(sorted(e for e in EXTENSIONS if e))
         yield InputError(path, f"unknown extension {Path(path).suffix!r} (dyad reads {known})")
         return
+    if kind == _JSONL:  # streamed: a corpus file may be far larger than one article
+        yield from _jsonl_file(path, max_bytes)
+        return
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
@@ -323,14 +326,46 @@ def _html_date(html: str, url: str | None) -> tuple[date | None, str | None]:
 
 def _jsonl(path: str, text: str) -> Iterator[Article | InputError]:
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield InputError(path, f"broken JSON line: {err.msg} (column {err.colno})", line=number)
-            continue
-        yield _json_article(path, number, obj)
+        yield from _jsonl_line(path, number, line)
+
+
+def _jsonl_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
+    """JSON Lines read line by line (UTF-8, as the format requires); ``max_bytes`` per line."""
+    seen_text = False
+    try:
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if len(raw) > max_bytes:
+                    reason = f"line is {len(raw):,} bytes, over the limit of {max_bytes:,}"
+                    yield InputError(path, reason, line=number)
+                    continue
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield InputError(path, "undecodable: JSON Lines must be UTF-8", line=number)
+                    continue
+                seen_text = seen_text or bool(line.strip())
+                yield from _jsonl_line(path, number, line)
+    except IsADirectoryError:
+        yield InputError(path, "is a directory, not a file")
+    except PermissionError:
+        yield InputError(path, "permission denied")
+    except OSError as err:
+        yield InputError(path, f"cannot read: {err.strerror or err}")
+    else:
+        if not seen_text:
+            yield InputError(path, "empty file")
+
+
+def _jsonl_line(path: str, number: int, line: str) -> Iterator[Article | InputError]:
+    if not line.strip():
+        return
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        yield InputError(path, f"broken JSON line: {err.msg} (column {err.colno})", line=number)
+        return
+    yield _json_article(path, number, obj)
 
 
 def _json(path: str, text: str) -> Iterator[Article | InputError]:
