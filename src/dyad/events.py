@@ -1,0 +1,948 @@
+"""The events stage: who did what to whom, in which sentence, and how sure we are.
+
+Triggers (verbs and nouns) come from a YAML codebook and are found with one spaCy
+``Matcher`` over lemmas and parts of speech; the entry's dependency frame (object,
+preposition, particle, modifier) is then checked on the trigger's children only. Source
+and target are read from the parse (subject/object, passive agent, "with"/"to"/"between",
+possessives, compound modifiers such as "US-Pakistan talks", reported speech), status
+from tense, modality, negation and event-noun modifiers. docs/events.md gives the rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from dyad.codebook import codebook_error, load_yaml_with_lines, section, validate_entries
+from dyad.ontology import PLOVER_TYPES, Ontology
+from dyad.records import ActorMention, EventMention
+
+__all__ = ["EventCodebook", "EventExtractor", "StatusCues", "TriggerEntry"]
+
+CODEBOOK_DIR = Path(__file__).resolve().parent / "codebooks"
+BUNDLED = ("cameo.yaml", "quadclass.yaml", "plover.yaml", "triggers.yaml")
+
+# Dependency labels (spaCy's English scheme) the argument rules walk.
+_SUBJ = {"nsubj", "csubj"}
+_OBJ = {"dobj", "dative", "iobj", "attr", "oprd"}
+_PASSIVE_SUBJ = {"nsubjpass", "csubjpass"}
+_NP_MODS = {"compound", "amod", "nmod", "appos", "flat", "npadvmod"}
+_CLIMB = {
+    "dobj",
+    "pobj",
+    "prep",
+    "nsubj",
+    "nsubjpass",
+    "attr",
+    "compound",
+    "conj",
+    "appos",
+    "npadvmod",
+    "nmod",
+    "amod",
+    "dative",
+    "oprd",
+    "pcomp",
+}
+_TARGET_PREPS = frozenset({"with", "to", "against", "on", "upon", "toward", "towards", "into"})
+_FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_TOPIC_PREPS = frozenset({"for", "about", "of", "on", "regarding", "to"})
+_AFTER = frozenset({"after", "since", "following"})
+_BEFORE = frozenset({"before", "ahead"})
+_ORDINALS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "next", "last", "latest", "new", "final"}
+)
+
+# Confidence of an argument by how it was found.
+_DIRECT, _PREP, _MODIFIER, _GOVERNOR, _SPEAKER, _PRONOUN, _ANAPHORA, _LOOKBACK = (
+    0.9,
+    0.85,
+    0.75,
+    0.65,
+    0.7,
+    0.5,
+    0.4,
+    0.35,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _lower_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return (value.lower(),)
+    if isinstance(value, list | tuple):
+        return tuple(str(v).lower() for v in value)
+    return value
+
+
+class TriggerEntry(_Model):
+    """One trigger: a lemma, an optional dependency frame, and how to code the event."""
+
+    lemma: str = Field(min_length=1)
+    pos: str = Field(default="VERB", pattern="^(VERB|NOUN|ADJ)$")
+    plover: str
+    cameo: str
+    object: tuple[str, ...] = ()
+    prep: tuple[str, ...] = ()
+    particle: str | None = None
+    modifier: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    target_preps: tuple[str, ...] = ()
+    mode: str | None = None
+    embeds: bool = False
+    symmetric: bool | None = None
+    object_is_actor: bool = False
+    anaphoric_only: bool = False
+
+    _lists = field_validator("object", "prep", "modifier", "unless", "target_preps", mode="before")(
+        _lower_list
+    )
+
+    @field_validator("plover")
+    @classmethod
+    def _plover(cls, value: str) -> str:
+        if value not in PLOVER_TYPES:
+            raise ValueError(f"unknown PLOVER type {value!r}")
+        return value
+
+    @field_validator("lemma", "particle")
+    @classmethod
+    def _lower(cls, value: str | None) -> str | None:
+        return value.lower() if value is not None else None
+
+    @property
+    def specificity(self) -> int:
+        """How many constraints the frame has; the most specific matching entry wins."""
+        return sum(bool(x) for x in (self.object, self.prep, self.particle, self.modifier))
+
+
+class StatusCues(_Model):
+    """Word lists the status rules use (docs/events.md gives the order they apply in)."""
+
+    negators: tuple[str, ...] = ()
+    planned_verbs: tuple[str, ...] = ()
+    hypothetical_verbs: tuple[str, ...] = ()
+    hypothetical_modals: tuple[str, ...] = ()
+    future_modals: tuple[str, ...] = ()
+    conditional_marks: tuple[str, ...] = ()
+    planned_modifiers: tuple[str, ...] = ()
+    ongoing_modifiers: tuple[str, ...] = ()
+    past_modifiers: tuple[str, ...] = ()
+    future_time: tuple[str, ...] = ()
+
+    _lists = field_validator("*", mode="before")(_lower_list)
+
+
+@dataclass
+class EventCodebook:
+    """Trigger entries, speech verbs, status cues and the ontology tables."""
+
+    triggers: list[TriggerEntry] = field(default_factory=list)
+    speech_verbs: frozenset[str] = frozenset()
+    status: StatusCues = field(default_factory=StatusCues)
+    ontology: Ontology = field(default_factory=Ontology)
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> EventCodebook:
+        """The bundled codebooks, then each user file in ``extra`` (later entries win).
+
+        A user file may hold any of the sections ``triggers``, ``speech_verbs``, ``status``,
+        ``codes``, ``types``, ``quad_classes``, ``contexts``. Errors name file, line, entry.
+        """
+        book = cls()
+        paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
+        for path in paths:
+            data = load_yaml_with_lines(path)
+            if data is None:
+                continue
+            if not isinstance(data, dict):
+                codebook_error(path, "top level must be a mapping of sections", node=data)
+            book.ontology.add(data, path)
+            if path.name == "plover.yaml" and path.parent == CODEBOOK_DIR:
+                book.ontology.check(path)
+            book._add_triggers(data, path)
+        return book
+
+    def _add_triggers(self, data: dict[str, Any], path: Path) -> None:
+        items = section(data, "triggers", path)
+        entries = validate_entries(path, items, TriggerEntry, name_key="lemma")
+        for item, entry in zip(items, entries, strict=True):
+            self.ontology.require_cameo(entry.cameo, path, entry.lemma, node=item)
+        self.triggers.extend(entries)
+        verbs = data.get("speech_verbs")
+        if verbs is not None:
+            if not isinstance(verbs, list):
+                codebook_error(path, "speech_verbs must be a list of lemmas", node=data)
+            self.speech_verbs = self.speech_verbs | {str(v).lower() for v in verbs}
+        cues = data.get("status")
+        if cues is not None:
+            if not isinstance(cues, dict):
+                codebook_error(path, "status must be a mapping of word lists", node=data)
+            merged = self.status.model_dump()
+            for key, words in validate_entries(path, [cues], StatusCues)[0].model_dump().items():
+                if key in cues:
+                    merged[key] = tuple(dict.fromkeys((*merged[key], *words)))
+            self.status = StatusCues.model_validate(merged)
+
+
+@dataclass
+class _Arg:
+    actor: ActorMention
+    confidence: float
+    how: str
+
+
+@dataclass
+class _Candidate:
+    token: Token
+    span: Span
+    entry: TriggerEntry
+    objects: tuple[Token, ...]
+
+
+@dataclass
+class _Found:
+    """An event before it becomes an EventMention (kept for anaphora and de-duplication)."""
+
+    cand: _Candidate
+    sent_index: int
+    source: _Arg
+    target: _Arg
+    symmetric: bool
+
+
+class EventExtractor:
+    """Extract event mentions from a parsed Doc and its coded actors.
+
+    Build once per pipeline (the matcher is compiled here) and call per Doc.
+    ``allow_monadic`` keeps events with only a source or only a target (default: dyads only).
+    """
+
+    def __init__(
+        self, codebook: EventCodebook, nlp: Language, *, allow_monadic: bool = False
+    ) -> None:
+        self.codebook = codebook
+        self.allow_monadic = allow_monadic
+        self._matcher = Matcher(nlp.vocab)
+        self._entries: dict[int, list[TriggerEntry]] = {}
+        groups: dict[tuple[str, str], list[TriggerEntry]] = {}
+        for entry in codebook.triggers:
+            groups.setdefault((entry.pos, entry.lemma), []).append(entry)
+        for (pos, lemma), entries in groups.items():
+            key = f"{pos}:{lemma}"
+            self._matcher.add(key, [_pattern(nlp, pos, lemma)])
+            self._entries[nlp.vocab.strings[key]] = entries
+        self._cues = codebook.status
+        self._speech = codebook.speech_verbs
+        self._negators = {n for n in self._cues.negators if " " not in n}
+        self._negator_particles = {tuple(n.split(" ", 1)) for n in self._cues.negators if " " in n}
+        self._context_of: dict[str, list[str]] = {}
+        for label, words in codebook.ontology.contexts.items():
+            for word in words:
+                self._context_of.setdefault(word, []).append(label)
+
+    # ------------------------------------------------------------------ entry point
+    def __call__(self, doc: Doc, actors: Sequence[ActorMention]) -> tuple[EventMention, ...]:
+        """Event mentions of ``doc``; ``actors`` are the actors stage's mentions."""
+        run = _Run(self, doc, actors)
+        return run.extract()
+
+    # ------------------------------------------------------------------ helpers used by _Run
+    def entries_for(self, match_id: int) -> list[TriggerEntry]:
+        return self._entries[match_id]
+
+
+def _pattern(nlp: Language, pos: str, lemma: str) -> list[dict[str, Any]]:
+    """Matcher pattern: the trigger lemma (last token) after any hyphenated prefix words."""
+    words = [t.text for t in nlp.tokenizer(lemma)]
+    tags = ["NOUN", "PROPN"] if pos == "NOUN" else [pos]
+    head = {
+        "LEMMA": {"IN": sorted({words[-1], words[-1].capitalize(), words[-1].upper()})},
+        "POS": {"IN": tags},
+    }
+    if len(words) == 1:
+        return [head]
+    return [{"LOWER": w.lower()} for w in words[:-1]] + [head]
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+class _Run:
+    """State of one extraction over one Doc (nothing survives between Docs)."""
+
+    def __init__(self, ex: EventExtractor, doc: Doc, actors: Sequence[ActorMention]) -> None:
+        self.ex = ex
+        self.doc = doc
+        article = doc._.article
+        self.article_id = article.article_id if article is not None else ""
+        self.sents = list(doc.sents)
+        self.sent_of = {s.start: i for i, s in enumerate(self.sents)}
+        self.by_token: dict[int, list[ActorMention]] = {}
+        for actor in actors:
+            start, end = actor.token_start, actor.token_end
+            if start < 0 or end <= start:
+                span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                start, end = span.start, span.end
+            for i in range(start, end):
+                self.by_token.setdefault(i, []).append(actor)
+        self._subjects: dict[int, list[ActorMention]] = {}
+        self.found: list[_Found] = []
+
+    def sent_index(self, token: Token) -> int:
+        return self.sent_of[token.sent.start]
+
+    # ------------------------------------------------------------------ main loop
+    def extract(self) -> tuple[EventMention, ...]:
+        cands = self._candidates()
+        suppressed = self._suppressed(cands)
+        for cand in cands:
+            if cand.token.i in suppressed:
+                continue
+            self._events_of(cand)
+        return tuple(self._mentions(self._dedupe(self.found)))
+
+    def _candidates(self) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for match_id, start, end in self.ex._matcher(self.doc):
+            token = self.doc[end - 1]
+            best: tuple[int, TriggerEntry, tuple[Token, ...]] | None = None
+            for entry in self.ex.entries_for(match_id):
+                objects = self._frame(token, entry)
+                if objects is None:
+                    continue
+                if best is None or entry.specificity > best[0]:
+                    best = (entry.specificity, entry, objects)
+            if best is not None:
+                out.append(_Candidate(token, self.doc[start:end], best[1], best[2]))
+        return out
+
+    def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
+        """The frame's matched objects (empty when it has none), or None if it fails."""
+        objects: tuple[Token, ...] = ()
+        if entry.object:
+            heads = [c for c in token.children if c.dep_ in _OBJ | _PASSIVE_SUBJ]
+            if token.dep_ in {"acl", "relcl"} and token.tag_ == "VBN":
+                heads.append(token.head)  # "sanctions imposed on X"
+            heads += [c for h in heads for c in h.children if c.dep_ == "conj"]
+            objects = tuple(h for h in heads if _lemma(h) in entry.object)
+            if not objects:
+                return None
+        mods = {
+            _lemma(c)
+            for t in (token, *objects)
+            for c in t.children
+            if c.dep_ in _NP_MODS | {"poss"}
+        }
+        if entry.modifier and not mods & set(entry.modifier):
+            return None
+        if entry.unless and mods & set(entry.unless):
+            return None
+        if entry.prep:
+            preps = {
+                c.lower_
+                for t in (token, *objects)
+                for c in t.children
+                if c.dep_ in {"prep", "dative", "agent"}
+            }
+            if not preps & set(entry.prep):
+                return None
+        if entry.particle and not any(
+            c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children
+        ):
+            return None
+        return objects
+
+    def _suppressed(self, cands: list[_Candidate]) -> set[int]:
+        """Tokens whose trigger is part of another event: frame objects and embedded clauses."""
+        out: set[int] = set()
+        for cand in cands:
+            out.update(t.i for t in cand.objects)
+            if cand.entry.embeds:
+                for child in cand.token.children:
+                    embedded = child.dep_ in {"xcomp", "ccomp"} or (
+                        child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}
+                    )
+                    if embedded:
+                        out.update(t.i for t in child.subtree)
+        return out
+
+    # ------------------------------------------------------------------ actors of a phrase
+    def np_actors(self, token: Token) -> list[ActorMention]:
+        """Actors a noun phrase headed by ``token`` names (its own words, then conjuncts)."""
+        out = list(self.by_token.get(token.i, ()))
+        if not out:
+            stack = [c for c in token.children if c.dep_ in _NP_MODS | {"poss"}]
+            while stack:
+                child = stack.pop()
+                out.extend(self.by_token.get(child.i, ()))
+                stack.extend(c for c in child.children if c.dep_ in _NP_MODS | {"poss", "conj"})
+        for child in token.children:
+            if child.dep_ == "conj":
+                out.extend(self.np_actors(child))
+        return _unique(out)
+
+    def subject_actors(self, token: Token, depth: int = 0) -> list[_Arg]:
+        """Actors of a verb's subject, following control, relative clauses and pronouns."""
+        for child in token.children:
+            if child.dep_ in _SUBJ:
+                found = self.np_actors(child)
+                if found:
+                    return [_Arg(a, _DIRECT, "subject") for a in found]
+                if child.pos_ == "PRON":
+                    return self.pronoun(child)
+                if _lemma(child) in {"who", "which", "that"} and token.dep_ == "relcl":
+                    return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
+                if child.pos_ in {"VERB", "AUX"}:  # a misparsed prefix ("co-hosted")
+                    return self.subject_actors(child, depth + 1)
+                return []
+        if token.dep_ == "relcl":
+            return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
+        if (
+            depth < 3
+            and token.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp"}
+            and token.head is not token
+        ):
+            head = token.head
+            if token.dep_ == "xcomp":
+                for child in head.children:
+                    if child.dep_ in {"dobj", "dative"}:
+                        found = self.np_actors(child)
+                        if found:
+                            return [_Arg(a, _DIRECT, "object control") for a in found]
+            if token.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
+                return [_Arg(a, _GOVERNOR, "head noun") for a in self.np_actors(head)]
+            if head.pos_ in {"VERB", "AUX"}:
+                return self.subject_actors(head, depth + 1)
+        return []
+
+    def pronoun(self, token: Token) -> list[_Arg]:
+        """A pronoun the actors stage left uncoded: speaker for we/I, else the previous subject."""
+        index = self.sent_index(token)
+        if token.lower_ in _FIRST_PERSON:
+            return self.speaker(token)
+        if index == 0:
+            return []
+        return [_Arg(a, _PRONOUN, "previous subject") for a in self.root_subjects(index - 1)]
+
+    def speaker(self, token: Token) -> list[_Arg]:
+        """Who says the sentence holding ``token``: the subject of a speech verb nearby."""
+        index = self.sent_index(token)
+        for i in (index, index + 1, index - 1):
+            if not 0 <= i < len(self.sents):
+                continue
+            for tok in self.sents[i]:
+                if _lemma(tok) in self.ex._speech and tok.pos_ == "VERB" and tok is not token.head:
+                    for child in tok.children:
+                        if child.dep_ in _SUBJ:
+                            found = self.np_actors(child)
+                            if (
+                                not found
+                                and child.pos_ == "PRON"
+                                and child.lower_ not in _FIRST_PERSON
+                            ):
+                                found = self.root_subjects(i - 1) if i > 0 else []
+                            if found:
+                                return [_Arg(a, _SPEAKER, "speaker") for a in found]
+        return []
+
+    def root_subjects(self, index: int) -> list[ActorMention]:
+        """Actors in the subject of a sentence's main verb (for pronouns of the next one)."""
+        if index not in self._subjects:
+            self._subjects[index] = []  # guards the speaker <-> subject recursion
+            root = self.sents[index].root
+            found: list[ActorMention] = []
+            for child in root.children:
+                if child.dep_ in _SUBJ | _PASSIVE_SUBJ:
+                    found = self.np_actors(child)
+            if not found and root.lemma_.lower() in self.ex._speech:
+                found = [a.actor for a in self.speaker(root)]
+            self._subjects[index] = found
+        return self._subjects[index]
+
+    # ------------------------------------------------------------------ arguments
+    def _target_preps(self, entry: TriggerEntry) -> frozenset[str]:
+        kind = self.ex.codebook.ontology.plover[entry.plover]
+        return _TARGET_PREPS | set(kind.target_preps) | set(entry.target_preps) | set(entry.prep)
+
+    def _prep_args(
+        self, heads: Iterable[Token], preps: frozenset[str], conf: float
+    ) -> tuple[list[_Arg], list[_Arg]]:
+        """(between-pairs, targets) from the prepositional children of ``heads``."""
+        pair: list[_Arg] = []
+        targets: list[_Arg] = []
+        for head in heads:
+            for child in head.children:
+                if child.dep_ not in {"prep", "dative"}:
+                    continue
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if child.dep_ == "dative" and not objs:
+                    objs = [child]
+                found = [a for o in objs for a in self.np_actors(o)]
+                if child.lower_ == "between" or child.lower_ == "among":
+                    pair.extend(_Arg(a, conf, "between") for a in found)
+                elif child.lower_ in preps:
+                    targets.extend(_Arg(a, conf, child.lower_) for a in found)
+        return pair, targets
+
+    def verb_args(self, cand: _Candidate) -> tuple[list[_Arg], list[_Arg]]:
+        token, entry = cand.token, cand.entry
+        preps = self._target_preps(entry)
+        passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in token.children)
+        sources: list[_Arg] = []
+        targets: list[_Arg] = []
+        if passive:
+            for child in token.children:
+                if child.dep_ == "agent":
+                    sources += [
+                        _Arg(a, _DIRECT, "agent") for o in child.children for a in self.np_actors(o)
+                    ]
+                elif child.dep_ in _PASSIVE_SUBJ and child not in cand.objects:
+                    targets += [_Arg(a, _DIRECT, "passive subject") for a in self.np_actors(child)]
+        else:
+            sources = self.subject_actors(token)
+            if token.dep_ == "acl" and token.tag_ == "VBN":  # "the delegation led by X"
+                sources = [
+                    _Arg(a, _DIRECT, "agent")
+                    for c in token.children
+                    if c.dep_ == "agent"
+                    for o in c.children
+                    for a in self.np_actors(o)
+                ]
+            for child in token.children:
+                if child.dep_ in {"dobj", "dative", "iobj"} and child not in cand.objects:
+                    targets += [_Arg(a, _DIRECT, "object") for a in self.np_actors(child)]
+        if entry.object_is_actor and not targets:
+            return [], []
+        heads = [token, *cand.objects]
+        heads += [c for c in token.children if c.dep_ == "dobj" and c not in cand.objects]
+        pair, prep_targets = self._prep_args(heads, preps, _PREP)
+        targets += prep_targets
+        if cand.objects and not targets:  # "summoned the Indian envoy", "freed Pakistani prisoners"
+            targets = [
+                _Arg(a, _PREP, "object phrase") for o in cand.objects for a in self.np_actors(o)
+            ]
+        if entry.embeds and not targets:  # "threatened to attack X": X is the target
+            for child in token.children:
+                if child.dep_ in {"xcomp", "ccomp"}:
+                    targets += [
+                        _Arg(a, _PREP, "embedded object")
+                        for o in child.children
+                        if o.dep_ in {"dobj", "dative"}
+                        for a in self.np_actors(o)
+                    ]
+                    targets += self._prep_args([child], _TARGET_PREPS, _PREP)[1]
+        if pair:
+            if sources:
+                targets += pair
+            else:
+                sources = pair
+        return sources, targets
+
+    def noun_args(self, cand: _Candidate) -> tuple[list[_Arg], list[_Arg]]:
+        token, entry = cand.token, cand.entry
+        kind = self.ex.codebook.ontology.plover[entry.plover]
+        preps = self._target_preps(entry)
+        sources: list[_Arg] = []
+        targets: list[_Arg] = []
+        mods: list[_Arg] = []
+        covering = self.by_token.get(token.i, [])
+        if len(covering) >= 2:  # "the US-Pakistan dialogue" as one token
+            mods += [_Arg(a, _MODIFIER, "compound") for a in covering]
+        for child in token.children:
+            if child.dep_ == "poss":
+                sources += [_Arg(a, _PREP, "possessive") for a in self.np_actors(child)]
+            elif child.dep_ in _NP_MODS:  # "US-Pakistan talks", "a Pakistani delegation"
+                for tok in child.subtree:
+                    if tok.dep_ in _NP_MODS | {"conj", "poss"} or tok is child:
+                        mods += [
+                            _Arg(a, _MODIFIER, "compound") for a in self.by_token.get(tok.i, ())
+                        ]
+            elif child.dep_ == "prep" and child.lower_ in {"of", "by"}:
+                found = [a for o in child.children if o.dep_ == "pobj" for a in self.np_actors(o)]
+                role = "source" if child.lower_ == "by" else kind.of_role
+                (sources if role == "source" else targets).extend(
+                    _Arg(a, _PREP, child.lower_) for a in found
+                )
+        pair, prep_targets = self._prep_args([token], preps, _PREP)
+        targets += prep_targets
+        mods = [
+            m for m in _unique_args(mods) if all(m.actor is not s.actor for s in sources + targets)
+        ]
+        if pair:
+            (targets if sources or mods else sources).extend(pair)
+        if mods:
+            if not sources:
+                sources = mods
+            elif not targets:
+                targets = mods
+        head = token.head
+        if not sources and head is not token:
+            gov = _governor(token)
+            if gov is not None and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS):
+                how = _GOVERNOR if token.dep_ == "pobj" else _DIRECT
+                if token.dep_ not in {"nsubj", "nsubjpass"}:
+                    sources = [
+                        _Arg(a.actor, min(a.confidence, how), "governing verb")
+                        for a in self.subject_actors(gov)
+                    ]
+                    sources = [s for s in sources if all(s.actor is not t.actor for t in targets)]
+                pair, more = self._prep_args([gov], preps, _GOVERNOR)
+                if token.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+                    targets += more
+                    if pair:
+                        (targets if sources else sources).extend(pair)
+        return sources, targets
+
+    # ------------------------------------------------------------------ events
+    def _events_of(self, cand: _Candidate) -> None:
+        token, entry = cand.token, cand.entry
+        is_noun = entry.pos == "NOUN"
+        if entry.anaphoric_only:
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+                return
+            sources, targets = [], []
+        else:
+            sources, targets = self.noun_args(cand) if is_noun else self.verb_args(cand)
+        kind = self.ex.codebook.ontology.plover[entry.plover]
+        symmetric = kind.symmetric if entry.symmetric is None else entry.symmetric
+        index = self.sent_index(token)
+        if not sources and not targets:
+            definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
+            if entry.anaphoric_only or (symmetric and definite):
+                self._anaphora(cand, index, symmetric)
+            return
+        sources = _merge_same(sources)
+        targets = _merge_same(targets)
+        if symmetric and (not sources or not targets) and len(sources) + len(targets) == 1:
+            other = self._lookback(index, (sources or targets)[0].actor)
+            if other is not None:
+                targets = targets or [other]
+                sources = sources or [other]
+        for src, tgt in _pairs(sources, targets, symmetric):
+            if src is None or tgt is None:
+                if not self.ex.allow_monadic:
+                    continue
+            elif _same_actor(src.actor, tgt.actor):
+                continue
+            self.found.append(_Found(cand, index, src, tgt, symmetric))  # type: ignore[arg-type]
+
+    def _anaphora(self, cand: _Candidate, index: int, symmetric: bool) -> None:
+        """ "The first round was held ...": reuse the actors of the latest same-type event."""
+        for prev in reversed(self.found):
+            if prev.sent_index < index - 2:
+                break
+            if prev.cand.entry.plover == cand.entry.plover and prev.sent_index < index:
+                src = _Arg(prev.source.actor, _ANAPHORA, "anaphora")
+                tgt = _Arg(prev.target.actor, _ANAPHORA, "anaphora")
+                self.found.append(_Found(cand, index, src, tgt, symmetric))
+                return
+
+    def _lookback(self, index: int, known: ActorMention) -> _Arg | None:
+        """The other side of a two-party event named in one of the two previous sentences."""
+        for i in (index, index - 1, index - 2):
+            if i < 0:
+                continue
+            pool = self.root_subjects(i) if i != index else []
+            if i != index:
+                sent = self.sents[i]
+                pool = pool + sorted(
+                    {
+                        id(a): a
+                        for t in range(sent.start, sent.end)
+                        for a in self.by_token.get(t, ())
+                    }.values(),
+                    key=lambda a: a.start,
+                )
+            for actor in pool:
+                if actor.country and actor.country != known.country:
+                    return _Arg(actor, _LOOKBACK, "previous sentence")
+        return None
+
+    def _dedupe(self, found: list[_Found]) -> list[_Found]:
+        """One event per sentence, type and pair of countries (the most confident)."""
+        best: dict[tuple[Any, ...], _Found] = {}
+        for f in found:
+            a = (f.source.actor.country, f.source.actor.sector) if f.source else None
+            b = (f.target.actor.country, f.target.actor.sector) if f.target else None
+            countries: Any = (
+                frozenset({a and a[0], b and b[0]}) if f.symmetric else (a and a[0], b and b[0])
+            )
+            key = (f.sent_index, f.cand.entry.plover, countries)
+            old = best.get(key)
+            if old is None or _score(f) > _score(old):
+                best[key] = f
+        return sorted(best.values(), key=lambda f: (f.sent_index, f.cand.token.i))
+
+    def _mentions(self, found: list[_Found]) -> Iterable[EventMention]:
+        onto = self.ex.codebook.ontology
+        for f in found:
+            cand, entry = f.cand, f.cand.entry
+            sent = self.sents[f.sent_index]
+            status, tense = self.status(cand)
+            src = f.source.actor if f.source else None
+            tgt = f.target.actor if f.target else None
+            conf = min(a.confidence for a in (f.source, f.target) if a is not None)
+            mode = entry.mode
+            if entry.plover == "CONSULT" and mode is None:
+                countries = {a.country for a in self.np_actors(cand.token) if a.country}
+                mode = "multilateral" if len(countries) > 2 else None
+            key = "|".join(
+                str(x)
+                for x in (
+                    self.article_id,
+                    f.sent_index,
+                    cand.span.start_char,
+                    cand.span.end_char,
+                    src.code if src else "",
+                    tgt.code if tgt else "",
+                    entry.plover,
+                )
+            )
+            yield EventMention(
+                mention_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
+                article_id=self.article_id,
+                sentence_index=f.sent_index,
+                sentence=sent.text,
+                start_char=sent.start_char,
+                end_char=sent.end_char,
+                trigger=cand.span.text,
+                trigger_start=cand.span.start_char,
+                trigger_end=cand.span.end_char,
+                source=src,
+                target=tgt,
+                plover=entry.plover,
+                cameo=entry.cameo,
+                goldstein=onto.goldstein(entry.cameo),
+                quad_class=onto.quad_class(entry.cameo),
+                status=status,
+                mode=mode,
+                context=self.context(sent),
+                tense=tense,
+                confidence=round(conf, 3),
+            )
+
+    def context(self, sent: Span) -> tuple[str, ...]:
+        labels: set[str] = set()
+        for tok in sent:
+            labels.update(self.ex._context_of.get(tok.lemma_.lower(), ()))
+        return tuple(sorted(labels))
+
+    # ------------------------------------------------------------------ status
+    def status(self, cand: _Candidate) -> tuple[str, str | None]:
+        """(status, tense) of a trigger from its clause: negation > hypothetical >
+        event-noun modifiers > planning verbs and future > progressive > past/perfect."""
+        cues = self.ex._cues
+        token = cand.token
+        verb = token if cand.entry.pos != "NOUN" else _governor(token)
+        chain = _verb_chain(verb) if verb is not None else []
+        tense = _tense(verb, cues) if verb is not None else None
+        # negation
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+            return "negated", tense
+        for v in chain:
+            if any(c.dep_ == "neg" for c in v.children) or self._negator(v):
+                return "negated", tense
+        # hypothetical
+        for v in chain:
+            if any(c.dep_ == "mark" and c.lower_ in cues.conditional_marks for c in v.children):
+                return "hypothetical", tense
+            modals = {c.lower_ for c in v.children if c.dep_ == "aux" and c.tag_ == "MD"}
+            if modals & set(cues.hypothetical_modals):
+                return "hypothetical", tense
+            if "would" in modals and not self._reported(v):
+                return "hypothetical", tense
+            if v is not verb and _lemma(v) in cues.hypothetical_verbs:
+                return "hypothetical", tense
+        # what the event noun itself says ("the upcoming talks", "ongoing meetings")
+        if cand.entry.pos == "NOUN":
+            words = {_lemma(c) for c in token.children if c.dep_ in _NP_MODS | {"advmod", "acl"}}
+            words |= {
+                _lemma(g)
+                for c in token.children
+                if c.dep_ in {"poss", "npadvmod", "acl"}
+                for g in c.children
+            }
+            if words & set(cues.ongoing_modifiers):
+                return "ongoing", tense
+            if words & (set(cues.planned_modifiers) | set(cues.planned_verbs)):
+                return "planned", tense
+            if words & set(cues.past_modifiers):
+                return "occurred", tense
+        if verb is None:
+            return "occurred", None
+        if token.dep_ == "pobj" and token.head.lower_ in _AFTER:  # "since the withdrawal"
+            return "occurred", tense
+        if token.dep_ == "pobj" and token.head.lower_ in _BEFORE:  # "ahead of the summit"
+            return "planned", tense
+        if _lemma(token) in cues.planned_modifiers:  # "is due in Kabul"
+            return "planned", tense or "present"
+        for v in chain:
+            if v is not verb and _lemma(v) in cues.planned_verbs:
+                return "planned", tense
+        if tense == "future" or "would" in {c.lower_ for v in chain for c in v.children}:
+            return "planned", tense
+        if tense == "progressive":
+            return "ongoing", tense
+        if tense == "present" and self._future_time(verb, token):
+            return "planned", tense
+        return "occurred", tense
+
+    def _negator(self, verb: Token) -> bool:
+        lemma = _lemma(verb)
+        if lemma in self.ex._negators:
+            return True
+        return any(
+            lemma == v and any(c.dep_ == "prt" and c.lower_ == p for c in verb.children)
+            for v, p in self.ex._negator_particles
+        )
+
+    def _reported(self, verb: Token) -> bool:
+        """The clause is the complement of a speech verb ("said he would visit")."""
+        tok = verb
+        for _ in range(4):
+            if tok.dep_ not in {"ccomp", "conj", "xcomp"} or tok.head is tok:
+                return False
+            tok = tok.head
+            if _lemma(tok) in self.ex._speech:
+                return True
+        return False
+
+    def _future_time(self, verb: Token, token: Token) -> bool:
+        words = set(self.ex._cues.future_time)
+        for head in {verb, token}:
+            for child in head.children:
+                if child.dep_ in {"npadvmod", "advmod", "prep"} and any(
+                    t.lower_ in words for t in child.subtree
+                ):
+                    return True
+        return False
+
+
+# ---------------------------------------------------------------------- small functions
+def _governor(token: Token) -> Token | None:
+    """The verb (or predicate adjective) whose clause holds a noun trigger."""
+    tok = token
+    for _ in range(6):
+        if tok.dep_ not in _CLIMB or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in {"VERB", "AUX"} or (tok.pos_ == "ADJ" and tok.dep_ == "acomp"):
+            return tok
+    return None
+
+
+def _verb_chain(verb: Token) -> list[Token]:
+    """The verb and the verbs it is the complement of ("refused to meet", "set to take")."""
+    chain = [verb]
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ not in {"xcomp", "acomp"} and not (tok.dep_ == "acl" and tok.tag_ == "VBN"):
+            if tok.head.dep_ == "acl" and tok.head.tag_ == "VBN" and tok.dep_ == "xcomp":
+                pass
+            break
+        if tok.head is tok:
+            break
+        tok = tok.head
+        chain.append(tok)
+    if chain[-1].dep_ in {"conj"} and chain[-1].head.pos_ in {"VERB", "AUX"}:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _tense(verb: Token, cues: StatusCues) -> str:
+    """past, present, progressive, future or perfect, from the verb and its auxiliaries."""
+    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if not aux and verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+        aux = [
+            c for c in verb.head.children if c.dep_ in {"aux", "auxpass"}
+        ]  # "will convey ... and reaffirm"
+    lowers = {a.lower_ for a in aux}
+    if lowers & set(cues.future_modals) or (
+        verb.head.lemma_ == "go" and verb.head.tag_ == "VBG" and verb.dep_ == "xcomp"
+    ):
+        return "future"
+    if verb.tag_ == "VBG" and any(a.lemma_ == "be" for a in aux):
+        return "progressive"
+    if any(a.lemma_ == "have" for a in aux) and verb.tag_ in {"VBN", "VBD"}:
+        return "perfect"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux):
+        return "past"
+    return "present"
+
+
+def _definite(token: Token) -> bool:
+    return any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE) or (c.dep_ == "amod" and c.lower_ in _ORDINALS)
+        for c in token.children
+    )
+
+
+def _unique(actors: Iterable[ActorMention]) -> list[ActorMention]:
+    seen: set[int] = set()
+    out = []
+    for actor in actors:
+        if id(actor) not in seen:
+            seen.add(id(actor))
+            out.append(actor)
+    return out
+
+
+def _unique_args(args: Iterable[_Arg]) -> list[_Arg]:
+    seen: set[int] = set()
+    out = []
+    for arg in args:
+        if id(arg.actor) not in seen:
+            seen.add(id(arg.actor))
+            out.append(arg)
+    return out
+
+
+def _merge_same(args: list[_Arg]) -> list[_Arg]:
+    """One argument per country: "Pakistan's minister Asif" is one actor, not two."""
+    by_country: dict[Any, _Arg] = {}
+    for arg in _unique_args(args):
+        key = arg.actor.country or id(arg.actor)
+        old = by_country.get(key)
+        if old is None or (arg.actor.sector and not old.actor.sector):
+            by_country[key] = arg
+    return list(by_country.values())
+
+
+def _pairs(
+    sources: list[_Arg], targets: list[_Arg], symmetric: bool
+) -> list[tuple[_Arg | None, _Arg | None]]:
+    if symmetric and not targets and len(sources) >= 2:
+        return list(combinations(sources[:4], 2))
+    if symmetric and not sources and len(targets) >= 2:
+        return list(combinations(targets[:4], 2))
+    return [(s, t) for s in (sources or [None]) for t in (targets or [None]) if s or t]
+
+
+def _same_actor(a: ActorMention, b: ActorMention) -> bool:
+    """Same actor, or the same country where one side has no sector ("US" and "US GOV")."""
+    if a is b:
+        return True
+    return a.country == b.country and (a.sector == b.sector or not a.sector or not b.sector)
+
+
+def _score(f: _Found) -> tuple[float, int]:
+    conf = min(a.confidence for a in (f.source, f.target) if a is not None)
+    sectors = sum(1 for a in (f.source, f.target) if a is not None and a.actor.sector)
+    return conf, sectors
