@@ -670,21 +670,35 @@ def test_unrelated_mentions_never_rename_events() -> None:
     assert {k: after[k] for k in before} == before
 
 
-def test_incremental_linking_equals_batch() -> None:
-    inputs = _mixed_inputs()
-    batch = link(inputs)
-    rng = random.Random(5)
-    shuffled = inputs[:]
-    rng.shuffle(shuffled)
+def _link_incrementally(batches: list[list[LinkInput]]) -> dict[str, str]:
+    """What the store does: per batch, link the new mentions with every stored mention of
+    the blocks they touch, and overwrite those mentions' event ids."""
     stored: list[LinkInput] = []
     assignment: dict[str, str] = {}
-    for start in range(0, len(shuffled), 13):
-        new = shuffled[start : start + 13]
+    for new in batches:
         blocks = {block_key(i.mention) for i in new}
         existing = [i for i in stored if block_key(i.mention) in blocks]
         assignment.update(link(existing + new))
         stored.extend(new)
-    assert assignment == batch
+    return assignment
+
+
+def test_incremental_linking_equals_batch() -> None:
+    inputs = _mixed_inputs()
+    shuffled = inputs[:]
+    random.Random(5).shuffle(shuffled)
+    batches = [shuffled[start : start + 13] for start in range(0, len(shuffled), 13)]
+    assert _link_incrementally(batches) == link(inputs)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=20))
+def test_incremental_equals_batch_property(rnd: random.Random, size: int) -> None:
+    inputs = _mixed_inputs()
+    shuffled = inputs[:]
+    rnd.shuffle(shuffled)
+    batches = [shuffled[start : start + size] for start in range(0, len(shuffled), size)]
+    assert _link_incrementally(batches) == link(inputs)
 
 
 def test_empty_input() -> None:
