@@ -222,6 +222,15 @@ def test_dateline_line_under_title() -> None:
     assert article.text == BODY
 
 
+def test_byline_above_the_story_is_metadata() -> None:
+    article = cleaned(f"Ministers Agree on River Plan\nBy Jane Doe and Sam Roe\n\n{BODY}\n")
+    assert article.title == "Ministers Agree on River Plan"
+    assert article.metadata == {"byline": "Jane Doe and Sam Roe"}
+    assert article.text == BODY
+    body_line = "By Tuesday the talks had collapsed, diplomats said."
+    assert body_line in cleaned(f"{BODY}\n\n{body_line}\n").text
+
+
 def test_outlet_signature_and_source_line() -> None:
     signed = cleaned(f"{BODY}\n\n{MORE}    NORDIC HERALD\n\n\n")
     assert signed.source == "NORDIC HERALD"
@@ -277,6 +286,7 @@ _LINES = st.sampled_from(
         "WASHINGTON",
         "Washington D.C. – In a meeting, the two ministers spoke for an hour today.",
         "Talks Resume Between the Two Neighbours",
+        "By Jane Doe",
         "Also Read | Another story entirely",
         "LEAVE A REPLY",
         "Popular Articles",

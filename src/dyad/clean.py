@@ -220,6 +220,9 @@ _NOT_CITY = frozenset(
 _SIGNATURE = re.compile(  # "... the same?"    DAWN" or a last line "REUTERS"
     r"(?:(?P<body>.*\S)\s{2,})?(?P<outlet>[A-Z][A-Z&.'-]+(?: [A-Z][A-Z&.'-]+){0,3})"
 )
+_BYLINE = re.compile(  # "By Jane Doe", "By Jane Doe and Sam Roe, Staff Reporter" above the story
+    r"By [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|&|de|van|al|bin)){0,8}(?:, [\w ]{2,40})?"
+)
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<outlet>[^.!?]{2,60})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
@@ -243,6 +246,7 @@ class _Found:
     title: str | None = None
     dateline: str | None = None
     source: str | None = None
+    byline: str | None = None
 
 
 def clean(article: Article) -> Article:
@@ -281,6 +285,7 @@ def clean(article: Article) -> Article:
         title=article.title or found.title,
         dateline=article.dateline or found.dateline,
         source=article.source or found.source,
+        metadata=_with_byline(article.metadata, found.byline),
         warnings=tuple(warnings),
     )
 
@@ -384,6 +389,11 @@ def _lift_title_and_dateline(
     if paragraph is None:
         return
     header = _kept(lines, range(paragraph))
+    for index in header:
+        if _BYLINE.fullmatch(_content(text, lines[index])):
+            found.byline = found.byline or _content(text, lines[index])[3:].strip()
+            lines[index].drop = "byline"
+    header = [i for i in header if not lines[i].drop]
     if header and _is_city_line(_content(text, lines[header[-1]]), len(header) > 1):
         line = lines[header.pop()]
         found.dateline = _city_name(_content(text, line))
@@ -410,6 +420,12 @@ def _lift_title_and_dateline(
         if m and _is_dateline_prefix(m, _content(text, line)):
             found.dateline = _city_name(m.group("city"))
             line.start += m.end()
+
+
+def _with_byline(metadata: dict[str, object], byline: str | None) -> dict[str, object]:
+    if byline is None or "byline" in metadata:
+        return metadata
+    return {**metadata, "byline": byline}
 
 
 def _is_city_line(content: str, below_title: bool) -> bool:
