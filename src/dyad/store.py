@@ -150,13 +150,19 @@ class Store:
     # -- schema -----------------------------------------------------------------
 
     def schema_version(self) -> int:
-        has_meta = self.con.execute(
+        if not self.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()
-        if not has_meta or not has_meta[0]:
+        ):
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        value = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(value) if value is not None else 0
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first value of a query's first row (None when there is no row).
+
+        Reads every row, so the connection is free for the next statement."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0][0] if rows else None
 
     def _migrate(self) -> None:
         version = self.schema_version()
@@ -352,27 +358,24 @@ class Store:
         return len(events)
 
     def _link_inputs(self, blocks: list[str]) -> list[LinkInput]:
-        rows = (
-            self.con.execute(
-                """
+        rows = self.con.sql(
+            """
             SELECT m.*, a.published AS article_published, a.source AS article_source,
-                   coalesce(a.duplicate_of, a.article_id) AS article_original
+                   a.duplicate_of AS article_duplicate_of
             FROM event_mentions m JOIN articles a USING (article_id)
             WHERE m.block_key IN (SELECT unnest(?))
             """,
-                [blocks],
-            )
-            .fetch_arrow_table()
-            .to_pylist()
-        )
+            params=[blocks],
+        ).to_arrow_table()
         return [
             LinkInput(
                 mention=mention_from_row(row),
                 published=row["article_published"],
                 source_outlet=row["article_source"],
-                article_id=row["article_original"],
+                article_id=row["article_id"],
+                duplicate_of=row["article_duplicate_of"],
             )
-            for row in rows
+            for row in rows.to_pylist()
         ]
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
@@ -395,8 +398,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         out = {}
         for table in TABLES:
-            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            out[table] = int(row[0]) if row else 0
+            out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
 
 
