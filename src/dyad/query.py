@@ -204,14 +204,13 @@ class Database:
         sql += _order(order, descending, allowed=EVENT_ORDER, alias="e")
         sql += _page(limit, offset, params)
         if evidence:
-            sql = _with_evidence(sql, order, descending)
+            sql = _with_evidence(sql, _order(order, descending, allowed=EVENT_ORDER, alias="page"))
         return self._run(sql, params, output)
 
     def count_events(self, filters: Filters | None = None, **kwargs: Any) -> int:
         """How many events match (same filters as `events`)."""
         where, params = _event_where(filters or Filters(**kwargs))
-        row = self.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()
-        return int(row[0]) if row else 0
+        return int(self.store.scalar(f"SELECT count(*) FROM events e WHERE {where}", params))
 
     def mentions(
         self,
@@ -391,6 +390,7 @@ class Database:
         today: date | None = None,
         limit: int | None = None,
         output: Output = "pandas",
+        evidence: bool = False,
         **kwargs: Any,
     ) -> Any:
         """Planned events not (yet) reported as held, soonest first.
@@ -405,10 +405,12 @@ class Database:
         sql = (
             f"SELECT e.* EXCLUDE (block_key) FROM events e WHERE e.status = 'planned' AND {where}"
             " AND (coalesce(e.date_end, e.date) IS NULL"
-            f" OR coalesce(e.date_end, e.date) >= {reference})"
-            " ORDER BY e.date NULLS LAST, e.num_mentions DESC, e.event_id"
+            f" OR coalesce(e.date_end, e.date) >= {reference})" + _UPCOMING_ORDER.format(alias="e")
         )
-        return self._run(sql + _page(limit, 0, params), params, output)
+        sql += _page(limit, 0, params)
+        if evidence:
+            sql = _with_evidence(sql, _UPCOMING_ORDER.format(alias="page"))
+        return self._run(sql, params, output)
 
     def stats(self) -> dict[str, Any]:
         """Row counts, publication span, outlets and near-duplicate articles."""
@@ -416,8 +418,7 @@ class Database:
         row = self.con.execute(
             "SELECT min(published), max(published), count(DISTINCT source),"
             " count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM articles"
-        ).fetchone()
-        assert row is not None
+        ).fetchall()[0]
         return counts | {
             "first_published": row[0],
             "last_published": row[1],
@@ -425,6 +426,8 @@ class Database:
             "near_duplicate_articles": row[3],
         }
 
+
+_UPCOMING_ORDER = " ORDER BY {alias}.date NULLS LAST, {alias}.num_mentions DESC, {alias}.event_id"
 
 EVENT_ORDER = {
     "date": "date",
@@ -445,7 +448,7 @@ def _order(order: str, descending: bool, *, allowed: dict[str, str], alias: str)
     return f" ORDER BY {alias}.{column} {direction} NULLS LAST, {alias}.event_id"
 
 
-def _with_evidence(page_sql: str, order: str, descending: bool) -> str:
+def _with_evidence(page_sql: str, order_by: str) -> str:
     """Wrap a page of events with the fields of each event's earliest mention."""
     return f"""
         WITH page AS ({page_sql}),
@@ -467,7 +470,7 @@ def _with_evidence(page_sql: str, order: str, descending: bool) -> str:
         )
         SELECT page.*, r.* EXCLUDE (event_id, rank)
         FROM page LEFT JOIN ranked r ON r.event_id = page.event_id AND r.rank = 1
-        {_order(order, descending, allowed=EVENT_ORDER, alias="page")}
+        {order_by}
     """
 
 
