@@ -137,7 +137,7 @@ def test_small_towns_only_in_the_actors_countries(gaz):
 def test_extra_codebook_adds_aliases(gaz, tmp_path: Path):
     extra = tmp_path / "mine.yaml"
     extra.write_text(
-        "aliases:\n  Pindi: {geonames: 1166993}\nlandmarks:\n  GHQ: {geonames: 1166993}\n"
+        "places:\n  Pindi: {geonames: 1166993}\nlandmarks:\n  GHQ: {geonames: 1166993}\n"
     )
     mine = gaz.extended([extra])
     assert mine.lookup("Pindi").name == "Rawalpindi"
@@ -147,10 +147,9 @@ def test_extra_codebook_adds_aliases(gaz, tmp_path: Path):
 @pytest.mark.parametrize(
     ("body", "line", "entry"),
     [
-        ("aliases:\n  Foo: {geonames: 1}\n", 2, "Foo"),
-        ("aliases:\n  Bar: {country: XXX}\n", 2, "Bar"),
-        ("aliases:\n  Ok: {country: PAK}\n  Baz: Islamabad\n", 3, "Baz"),
-        ("places:\n  Foo: {country: PAK}\n", 1, "places"),
+        ("places:\n  Foo: {geonames: 1}\n", 2, "Foo"),
+        ("places:\n  Bar: {country: XXX}\n", 2, "Bar"),
+        ("places:\n  Ok: {country: PAK}\n  Baz: Islamabad\n", 3, "Baz"),
     ],
 )
 def test_bad_codebook_names_line_and_entry(gaz, tmp_path: Path, body, line, entry):
@@ -464,8 +463,15 @@ def test_seed_gold_locations(nlp, shared_dir, gaz):
 
 
 @pytest.mark.slow
+def test_other_stages_sections_are_left_alone(gaz, tmp_path: Path):
+    shared = tmp_path / "mine.yaml"
+    shared.write_text("titles:\n  - {name: Envoy}\nplaces:\n  Pindi: {geonames: 1166993}\n")
+    assert gaz.extended([shared]).lookup("Pindi").name == "Rawalpindi"
+
+
+@pytest.mark.slow
 def test_load_takes_extra_codebooks(tmp_path: Path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("aliases:\n  Nowhere: {country: XXX}\n")
+    bad.write_text("places:\n  Nowhere: {country: XXX}\n")
     with pytest.raises(CodebookError):
         Gazetteer.load(extra=[bad])

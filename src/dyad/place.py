@@ -339,7 +339,8 @@ def _bundled_codebook() -> Path:
 def _read_codebook(
     source: str | Path, by_id: Mapping[int, _Place], by_country: Mapping[str, _Place]
 ) -> Iterator[tuple[str, str, _Place]]:
-    """(section, name, place) for each entry of a places YAML file, validated."""
+    """(section, name, place) for each entry of the ``places`` and ``landmarks`` sections
+    of a YAML file, validated; other sections belong to other stages and are skipped."""
     path = str(source)
     try:
         root = yaml.compose(Path(source).read_text(encoding="utf-8"))
@@ -348,14 +349,12 @@ def _read_codebook(
     if root is None:
         return
     if not isinstance(root, yaml.MappingNode):
-        raise CodebookError(path, "expected a mapping with 'aliases' and 'landmarks'", line=1)
+        raise CodebookError(path, "expected a mapping of sections", line=1)
     for section_node, body in root.value:
         section = section_node.value
         line = section_node.start_mark.line + 1
-        if section not in ("aliases", "landmarks"):
-            raise CodebookError(
-                path, "unknown section (aliases, landmarks)", line=line, entry=section
-            )
+        if section not in ("places", "landmarks"):
+            continue  # a user's codebook file may also hold other stages' sections
         if not isinstance(body, yaml.MappingNode):
             raise CodebookError(path, "expected a mapping of names", line=line, entry=section)
         for name_node, value in body.value:
