@@ -313,3 +313,28 @@ def test_every_kept_character_maps_back(lines: list[str], endings: list[str]) ->
     assert "\n\n\n" not in article.text
     assert article.text == article.text.strip()
     assert clean(article) is article
+
+
+@pytest.mark.parametrize(
+    ("header", "dateline", "source"),
+    [
+        ("Harbour Wire | Staff reporter\n\nNAIROBI —", "Nairobi", "Harbour Wire"),
+        ("Harbour Wire\n\nMOYALE, Kenya", "Moyale, Kenya", "Harbour Wire"),
+        ("The Evening Ledger — Tokyo", "Tokyo", "The Evening Ledger"),
+        ("Harbour Wire\n\nLima", "Lima", "Harbour Wire"),
+        ("Evening Ledger", None, "Evening Ledger"),
+    ],
+)
+def test_outlet_and_dateline_lines_under_title(header, dateline, source) -> None:
+    article = cleaned(f"Ministers Agree on River Plan\n\n{header}\n\n{BODY}\n")
+    assert article.title == "Ministers Agree on River Plan"
+    assert article.dateline == dateline
+    assert article.source == source
+    assert article.text == BODY
+
+
+def test_capitals_prefix_wins_over_an_outlet_line() -> None:
+    article = cleaned(f"Ministers Agree on River Plan\n\nEvening Ledger\n\nGAO, Mali — {BODY}\n")
+    assert article.dateline == "Gao, Mali"
+    assert article.source == "Evening Ledger"
+    assert article.text == BODY

