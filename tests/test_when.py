@@ -177,9 +177,14 @@ TABLE = [
     # weekdays: past = the one before publication, future = the one after, present = this week
     ("on Monday", "2023-02-14", "past", "2023-02-13", "2023-02-13", "day"),
     ("on Monday", "2023-02-14", "future", "2023-02-20", "2023-02-20", "day"),
-    ("on Friday", "2023-12-15", "past", "2023-12-08", "2023-12-08", "day"),
-    ("on Friday", "2023-12-15", "future", "2023-12-22", "2023-12-22", "day"),
+    # the publication's own weekday is the publication day, whatever the direction
+    ("on Friday", "2023-12-15", "past", "2023-12-15", "2023-12-15", "day"),
+    ("on Friday", "2023-12-15", "future", "2023-12-15", "2023-12-15", "day"),
     ("on Friday", "2023-12-15", "present", "2023-12-15", "2023-12-15", "day"),
+    ("last Friday", "2023-12-15", "past", "2023-12-08", "2023-12-08", "day"),
+    ("next Friday", "2023-12-15", "future", "2023-12-22", "2023-12-22", "day"),
+    ("on Thursday", "2023-12-15", "past", "2023-12-14", "2023-12-14", "day"),
+    ("on Saturday", "2023-12-15", "past", "2023-12-09", "2023-12-09", "day"),
     ("last Monday", "2023-02-14", "future", "2023-02-13", "2023-02-13", "day"),
     ("next Monday", "2023-02-14", "past", "2023-02-20", "2023-02-20", "day"),
     ("this Wednesday", "2023-02-14", "past", "2023-02-15", "2023-02-15", "day"),
@@ -192,6 +197,7 @@ TABLE = [
     ("from Monday to Thursday", "2023-02-14", "past", "2023-02-06", "2023-02-09", "day"),
     ("between Tuesday and Thursday", "2023-02-12", "future", "2023-02-14", "2023-02-16", "day"),
     ("Friday-Sunday", "2023-12-28", "future", "2023-12-29", "2023-12-31", "day"),
+    ("on Wednesday and Thursday", "2025-07-18", "past", "2025-07-16", "2025-07-17", "day"),
     # absolute days; year-less ones take the nearest year in the event's direction
     ("February 13", "2023-02-12", "future", "2023-02-13", "2023-02-13", "day"),
     ("February 13", "2023-01-05", "past", "2022-02-13", "2022-02-13", "day"),
@@ -235,7 +241,8 @@ TABLE = [
     ("last December", "2023-01-10", "past", "2022-12-01", "2022-12-31", "month"),
     ("last March", "2023-02-14", "past", "2022-03-01", "2022-03-31", "month"),
     ("in 2022", "2023-02-14", "past", "2022-01-01", "2022-12-31", "year"),
-    ("since 2019", "2023-02-14", "past", "2019-01-01", "2019-12-31", "year"),
+    ("since 2019", "2023-02-14", "past", "2019-01-01", "2023-02-14", "year"),
+    ("since May", "2023-02-14", "future", "2022-05-01", "2023-02-14", "month"),
     ("in the 1990s", "2023-02-14", "past", "1990-01-01", "1999-12-31", "year"),
     ("the late 1980s", "2023-02-14", "past", "1987-01-01", "1989-12-31", "year"),
     ("late 2022", "2023-02-14", "past", "2022-09-01", "2022-12-31", "month"),
@@ -288,6 +295,7 @@ TABLE = [
     ("in recent days", "2023-02-24", "past", "2023-02-17", "2023-02-24", "week"),
     ("soon", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
     ("in the coming days", "2023-02-14", "future", "2023-02-14", "2023-02-21", "week"),
+    ("within weeks", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
 ]  # fmt: skip
 
 
@@ -465,3 +473,47 @@ def test_replace_keeps_every_other_field() -> None:
     got = resolve_dates(m, article, records)
     assert replace(got, date=None, date_end=None, date_precision=None, date_text=None) == m
     assert got.date == "2024-02-29"
+
+
+def test_a_date_in_a_future_clause_does_not_date_a_past_event() -> None:
+    pub = D("2025-08-29")
+    s = ["The prime minister praised the president and said he would visit the capital in October."]
+    assert _date(s, 0, "praised", "occurred", pub).date is None
+    assert _date(s, 0, "visit", "planned", pub).date == "2025-10-01"
+    s = ["The ministers agreed to cut tariffs and to meet again in the autumn."]
+    assert _date(s, 0, "agreed", "occurred", D("2025-06-05")).date is None
+    s = ["The country agreed to open the site, the agency chief said on Wednesday."]
+    assert _date(s, 0, "agreed", "occurred", D("2025-05-15")).date == "2025-05-14"
+
+
+def test_a_relative_clause_about_another_noun_does_not_date_the_trigger() -> None:
+    pub = D("2025-03-08")
+    s = ["She urged the government to disarm militias near the border town, where raids have "
+         "displaced families since last year."]  # fmt: skip
+    assert _date(s, 0, "urged", "occurred", pub).date is None
+    s = ["The talks between the two sides, which began on Wednesday, ended in a deal."]
+    assert _date(s, 0, "talks", "occurred", pub).date == "2025-03-05"
+
+
+def test_since_runs_to_publication_and_is_never_the_future() -> None:
+    s = ["Fighting has continued since May."]
+    got = _date(s, 0, "continued", "occurred", D("2025-07-09"))
+    assert (got.date, got.date_end, got.date_precision) == ("2025-05-01", "2025-07-09", "month")
+    prev = ["Tension has been high since May.", "They agreed to coordinate their response."]
+    assert _date(prev, 1, "coordinate", "planned", D("2025-07-09")).date is None
+
+
+def test_a_reference_to_the_previous_event_takes_its_date() -> None:
+    s = ["The foreign ministers held talks in the capital on Wednesday.",
+         "One minister repeated the demand for reparations during the meeting."]  # fmt: skip
+    assert _date(s, 1, "repeated", "occurred", D("2025-06-06")).date == "2025-06-04"
+    s = ["Soldiers fired at a guard post on Monday.",
+         "The military raised its alert level after the incident."]  # fmt: skip
+    assert _date(s, 1, "raised", "occurred", D("2025-06-03")).date == "2025-06-02"
+
+
+def test_the_publication_weekday_is_the_publication_day() -> None:
+    s = ["The government on Wednesday ordered the ambassador to leave."]
+    assert _date(s, 0, "ordered", "occurred", D("2025-02-19")).date == "2025-02-19"
+    s = ["The president will travel to the coast on Tuesday."]
+    assert _date(s, 0, "travel", "planned", D("2025-06-17")).date == "2025-06-17"

@@ -214,8 +214,11 @@ def _pick_year(
 
 def _weekday_date(weekday: int, published: date, direction: Direction, mod: str) -> date:
     """The weekday meant: "last"/past → the one before publication, "next"/future → the
-    one after, "this"/present → the one in the publication week."""
+    one after, "this"/present → the one in the publication week. The publication's own
+    weekday is the publication day (news writes "on Friday" in a Friday story)."""
     mod = re.sub(r"\s+", " ", mod.lower()).strip()
+    if weekday == published.weekday() and mod in ("", "on"):
+        return published
     if mod in ("last", "past", "previous", "this past"):
         direction = "past"
     elif mod in ("next", "coming", "this coming", "on the coming"):
@@ -302,7 +305,8 @@ def _range_of_days(
     return start, end, "day"
 
 
-@_rule("range_weekdays", PREFIX + rf"(?P<w1>{WD}){SEP}(?P<w2>{WD})")
+@_rule("range_weekdays", rf"(?:(?P<from>from\s+)|(?P<btw>(?:between|on)\s+))?(?P<w1>{WD}){SEP}"
+       rf"(?P<w2>{WD})")  # fmt: skip
 def _range_weekdays(
     m: re.Match[str], pub: date | None, direction: Direction
 ) -> tuple[date, date, str] | None:
@@ -679,13 +683,14 @@ def _recent(
        r"(?!\s+(?:after|before|afterwards|thereafter|as)\b)|"
        r"in\s+the\s+(?:near|not\s+too\s+distant)\s+future|"
        r"in\s+the\s+(?:coming|next\s+few)\s+(?P<u>days|weeks|months)|"
-       r"in\s+the\s+(?P<u2>days|weeks|months)\s+ahead)\b")  # fmt: skip
+       r"in\s+the\s+(?P<u2>days|weeks|months)\s+ahead|"
+       r"within\s+(?:a\s+few\s+)?(?P<u3>days|weeks|months))\b")  # fmt: skip
 def _vague_future(
     m: re.Match[str], pub: date | None, direction: Direction
 ) -> tuple[date, date, str] | None:
     if pub is None:
         return None
-    unit = (m["u"] or m["u2"] or "").lower()
+    unit = (m["u"] or m["u2"] or m["u3"] or "").lower()
     days = {"days": 7, "weeks": VAGUE_DAYS, "months": 180}.get(unit, VAGUE_DAYS)
     end = pub + timedelta(days=days)
     return pub, end, "month" if days == VAGUE_DAYS else _precision_for(pub, end)
@@ -773,8 +778,14 @@ def _resolve_found(
             m = pattern.match(sentence, found.start)
             if m is None:
                 return None
-            out = fn(m, published, direction)
-            return DateSpan(out[0], out[1], out[2], found.text) if out else None
+            since = found.text.lower().startswith("since")
+            out = fn(m, published, "past" if since else direction)
+            if out is None:
+                return None
+            start, end, precision = out
+            if since and published and start <= published:
+                end = max(end, published)  # "since March": from then until publication
+            return DateSpan(start, end, precision, found.text)
     return None
 
 
@@ -811,6 +822,15 @@ _BOUNDARY = re.compile(
     r"which|who|whom|where|that|so|as)\b",
     re.I,
 )
+_RELATIVE_REACH = 4  # words between a trigger and a relative pronoun still about it
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which|where|that)\b", re.I)
+# Words that put the rest of their clause in the future: modals, "plans to", "agreed to".
+_FUTURE_MARKER = re.compile(
+    r"\b(?:will|would|shall|could|might|may(?!\s+have)|going\s+to|(?:is|are|was|were)\s+to|"
+    r"(?:[Pp]lan(?:s|ned)?|[Aa]gree[sd]?|[Dd]ecided?s?|[Pp]romise[sd]?|[Pp]ledge[sd]?|[Vv]ow(?:s|ed)?|"
+    r"[Ii]ntend(?:s|ed)?|[Hh]ope[sd]?|[Ww]ant(?:s|ed)?|[Aa]im(?:s|ed)?|expected|due|set|"
+    r"scheduled|ready|prepared)\s+to)\b|['’]ll\b"
+)
 _PRONOUN_START = re.compile(r"^\W*(?:he|she|they)\b", re.I)
 _QUOTE_START = re.compile(r"^\s*[\"“‘']")
 _ATTRIBUTION = re.compile(r"\b(?:added|continued|went\s+on|further\s+(?:said|stated))\b", re.I)
@@ -819,7 +839,8 @@ _CONTINUATION_STEPS = 3
 _EVENT_REFERENCE = re.compile(
     r"\b(?:during|at|after|following|before|since)\s+the\s+(?P<np>(?:[a-z][\w-]*\s+){0,2}"
     r"(?:meeting|talks|briefing|conference|visit|summit|trip|session|dialogue|interview|"
-    r"call|event|ceremony|hearing|negotiations|round|attack|bombing|election|vote))\b",
+    r"call|event|ceremony|hearing|negotiations|round|attack|bombing|election|vote|incident|"
+    r"clashes|raid|strike|strikes|protest|protests|signing|launch|shooting|explosion|blast))\b",
     re.I,
 )
 
@@ -839,8 +860,8 @@ def _fits(span: DateSpan, published: date | None, direction: Direction | None) -
         return True
     if direction == "past":
         return span.start <= published
-    if direction == "future":
-        return span.end >= published
+    if direction == "future":  # "since May" (ending at publication) is not the future
+        return span.start >= published or span.end > published
     return span.start <= published + timedelta(days=7) and span.end >= published - timedelta(days=7)
 
 
@@ -854,15 +875,40 @@ def _boundaries(sentence: str, a: int, b: int, masked: Sequence[_Found]) -> int:
     return count
 
 
+def _clause_direction(
+    sentence: str, found: _Found, direction: Direction | None, trigger: tuple[int, int] | None
+) -> Direction:
+    """The direction a date is read in: the event's, except that a date in a clause that
+    speaks of the future ("said he would visit in October"), or after a future word that
+    follows the trigger ("agreed to cut tariffs and to meet again in the autumn"), is read
+    forward even when the event reported is past."""
+    if direction in ("future", "present"):
+        return direction
+    starts = [m.end() for m in _BOUNDARY.finditer(sentence, 0, found.start)]
+    begin = starts[-1] if starts else 0
+    if (
+        trigger is not None
+        and trigger[1] <= found.start
+        and not re.search(r"[,;:()…—–\"“”]", sentence[trigger[1] : found.start])
+    ):
+        begin = min(begin, trigger[0])
+    clause = sentence[begin : found.start]
+    return "future" if _FUTURE_MARKER.search(clause) else direction or "past"
+
+
 def _spans_in(
-    sentence: str, published: date | None, direction: Direction | None
+    sentence: str,
+    published: date | None,
+    direction: Direction | None,
+    trigger: tuple[int, int] | None = None,
 ) -> list[tuple[_Found, DateSpan | None]]:
     """The sentence's date expressions that may date the event: those whose date fits
     its direction, and those that cannot be resolved (no publication date), which still
     hold their place so that a farther date is not taken instead."""
     out: list[tuple[_Found, DateSpan | None]] = []
     for found in _find(sentence):
-        span = _resolve_found(found, sentence, published, direction or "past")
+        own = _clause_direction(sentence, found, direction, trigger)
+        span = _resolve_found(found, sentence, published, own)
         if span is None or _fits(span, published, direction):
             out.append((found, span))
     return out
@@ -874,7 +920,7 @@ def _pick_in_sentence(
     """The date attached to the trigger: a modifier of the trigger's own phrase first
     ("next month's conference"), else the expression with the fewest clause boundaries
     between it and the trigger, then the nearest."""
-    spans = _spans_in(sentence, published, direction)
+    spans = _spans_in(sentence, published, direction, trigger)
     found_all = _find(sentence)
     best: tuple[tuple[int, int], DateSpan | None] | None = None
     for found, span in spans:
@@ -885,6 +931,10 @@ def _pick_in_sentence(
             ):
                 return span
             continue
+        if found.start >= trigger[1] and _in_other_relative_clause(
+            sentence, trigger[1], found.start
+        ):
+            continue
         gap = max(found.start - trigger[1], trigger[0] - found.end, 0)
         edge = found.start if found.start >= trigger[1] else found.end
         anchor = trigger[1] if found.start >= trigger[1] else trigger[0]
@@ -892,6 +942,17 @@ def _pick_in_sentence(
         if best is None or key < best[0]:
             best = (key, span)
     return best[1] if best else None
+
+
+def _in_other_relative_clause(sentence: str, after: int, before: int) -> bool:
+    """A date in a relative clause about some other noun ("urged them to disarm militias
+    near the town, where raids have gone on since last year") does not date the trigger;
+    a relative clause close after the trigger ("the talks between the two sides, which
+    began on Monday") does."""
+    for m in _RELATIVE.finditer(sentence, after, before):
+        if len(sentence[after : m.start()].split()) > _RELATIVE_REACH:
+            return True
+    return False
 
 
 def _free_dates(text: str, published: date | None, direction: Direction | None) -> list[DateSpan]:
@@ -922,10 +983,16 @@ def _attribution(index: int, by_index: dict[int, Sentence]) -> str | None:
 def _anaphoric(
     index: int, by_index: dict[int, Sentence], published: date | None, direction: Direction | None
 ) -> DateSpan | None:
-    """ "During the press briefing" refers back to an event named earlier; when that
-    earlier phrase carries its own date ("at a recent press briefing", "Monday's
-    meeting"), the date is taken from there."""
+    """ "During the meeting", "after the incident" refer back to an event named before:
+    the previous sentence, when it is dated ("... held talks on Wednesday. During the
+    meeting, ..."), or an earlier phrase that carries its own date ("at a recent press
+    briefing", "Monday's meeting") with the same head noun."""
     for ref in _EVENT_REFERENCE.finditer(by_index[index].text):
+        previous = by_index.get(index - 1)
+        if previous is not None:
+            free = _free_dates(previous.text, published, direction)
+            if free:
+                return free[-1]
         head = ref["np"].split()[-1].lower()
         for earlier in range(index - 1, -1, -1):
             sentence = by_index.get(earlier)
