@@ -32,6 +32,12 @@ def _with_locations(result: ArticleResult, locations: list[Location | None]) -> 
     return replace(result, events=events)
 
 
+def _with_actors(result: ArticleResult) -> ArticleResult:
+    """The actor mentions the events name, as the actor stage would have found them."""
+    actors = tuple(a for m in result.events for a in (m.source, m.target) if a is not None)
+    return replace(result, actors=actors)
+
+
 def results() -> list[ArticleResult]:
     first = article_result(
         "US and Pakistani envoys held talks in Islamabad on Monday.\n"
@@ -108,7 +114,7 @@ def results() -> list[ArticleResult]:
         path="second.txt",
     )
     second = _with_locations(second, [None, BOSTON])
-    return [first, second]
+    return [_with_actors(first), _with_actors(second)]
 
 
 def build_db(path: Path) -> Path:

@@ -6,6 +6,7 @@ with its code (and a hint), exit code 1 (2 for usage errors).
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import time
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dyad.errors import DyadError, UsageError
+from dyad.export import EXPORT_FIELDS
 
 app = typer.Typer(
     name="dyad",
@@ -290,41 +292,441 @@ def _print_event_summary(db: Path, limit: int = 25) -> None:
     out.print(table)
 
 
-@app.command()
-@_handle_errors
-def export(
-    db: DbOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
-    ] = None,
+# -- query commands: one shared bundle of filter options ---------------------------------
+
+_FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "actor": (str | None, typer.Option("--actor", help="Actor code or prefix on either side.")),
+    "dyad": (
+        str | None,
+        typer.Option("--dyad", help="USA-PAK (either direction) or USA>PAK (directed)."),
+    ),
+    "source": (str | None, typer.Option("--source", help="Source actor code or prefix.")),
+    "target": (str | None, typer.Option("--target", help="Target actor code or prefix.")),
+    "sector": (str | None, typer.Option("--sector", help="Sector on either side (GOV, MIL …).")),
+    "plover": (str | None, typer.Option("--type", "--plover", help="PLOVER event type.")),
+    "cameo": (str | None, typer.Option("--cameo", help="CAMEO code or root prefix (04, 112).")),
+    "quad_class": (
+        int | None,
+        typer.Option("--quad", min=1, max=4, help="QuadClass 1–4."),
+    ),
+    "status": (
+        str | None,
+        typer.Option("--status", help="occurred, ongoing, planned, negated or hypothetical."),
+    ),
+    "date_from": (str | None, typer.Option("--from", help="On or after YYYY-MM-DD.")),
+    "date_to": (str | None, typer.Option("--to", help="On or before YYYY-MM-DD.")),
+    "date_field": (
+        str,
+        typer.Option("--date-field", help="Dates filter the event date or the publication."),
+    ),
+    "place": (str | None, typer.Option("--place", help="Place name or ISO3 country code.")),
+    "text": (str | None, typer.Option("--text", help="Words in an evidence sentence.")),
+}
+_FILTER_DEFAULTS: dict[str, Any] = {"date_field": "event"}
+
+
+def _filters(values: dict[str, Any]) -> Any:
+    """A query Filters object from the raw option values (dates checked here)."""
+    from dyad.query import Filters
+
+    if values.get("date_field", "event") not in ("event", "published"):
+        raise UsageError(f"--date-field {values['date_field']!r}: choose event or published")
+    values = dict(values)
+    values["date_from"] = _parse_date(values.get("date_from"), "--from")
+    values["date_to"] = _parse_date(values.get("date_to"), "--to")
+    return Filters(**values)
+
+
+def with_filters(only: tuple[str, ...] | None = None) -> Callable[[F], F]:
+    """Give a command the shared filter options; it receives them as ``filters``.
+
+    Defined once here, so every query command spells and documents them the same way.
+    """
+    names = tuple(n for n in _FILTER_OPTIONS if only is None or n in only)
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        params = [p for p in signature.parameters.values() if p.name != "filters"]
+        extra = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=_FILTER_DEFAULTS.get(name),
+                annotation=Annotated[_FILTER_OPTIONS[name][0], _FILTER_OPTIONS[name][1]],
+            )
+            for name in names
+        ]
+
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name, _FILTER_DEFAULTS.get(name)) for name in names}
+            return func(*args, filters=_filters(values), **kwargs)
+
+        new = signature.replace(parameters=[*params, *extra])
+        wrapper.__signature__ = new  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in new.parameters.values()}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+WIDE = 140  # table width when writing to a file or a pipe (a terminal uses its own)
+QUERY_FORMATS = ("table", "csv", "json", "jsonl", "parquet")
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, csv, json, jsonl or parquet.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
+]
+LimitOption = Annotated[int | None, typer.Option(help="At most this many rows.")]
+
+
+def _open(db: Path | None):  # type: ignore[no-untyped-def]
+    from dyad.api import default_db
+    from dyad.query import Database
+
+    return Database(db or default_db())
+
+
+def _write(
+    records: list[dict[str, Any]],
+    fmt: str,
+    output: Path | None,
+    table: Callable[[list[dict[str, Any]]], Table] | None = None,
+    *,
+    fields: tuple[str, ...] = (),
 ) -> None:
-    """Export every event mention (the documented export schema)."""
-    from dyad.api import export_records
+    """Write records in one of the query formats, to ``output`` or stdout."""
+    from dyad import formats
 
-    records = export_records(db)
-    if format == "jsonl":
-        stream = output.open("w", encoding="utf-8") if output else sys.stdout
-        try:
-            for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        finally:
-            if output:
-                stream.close()
-        return
-    if format not in ("csv", "parquet"):
-        raise UsageError(f"--format {format!r}: choose jsonl, csv or parquet")
-    import pandas as pd
-
-    frame = pd.json_normalize(records, sep="_") if records else pd.DataFrame()
-    if "context" in frame:
-        frame["context"] = frame["context"].map(lambda c: ";".join(c))
-    if format == "csv":
-        frame.to_csv(output or sys.stdout, index=False)
-    else:
+    if fmt not in QUERY_FORMATS:
+        raise UsageError(f"--format {fmt!r}: choose {', '.join(QUERY_FORMATS)}")
+    if fmt == "parquet":
         if output is None:
             raise UsageError("--format parquet needs --output FILE")
-        frame.to_parquet(output, index=False)
+        formats.write_parquet(records, output, fields=fields)
+        return
+    if fmt == "table":
+        if table is None:
+            raise UsageError("this command has no table view: choose csv, json or jsonl")
+        if output:
+            with output.open("w", encoding="utf-8") as stream:
+                Console(file=stream, width=WIDE).print(table(records))
+        else:
+            (out if out.is_terminal else Console(width=WIDE)).print(table(records))
+        return
+    writer = {"csv": formats.write_csv, "json": formats.write_json, "jsonl": formats.write_jsonl}
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            formats.write_csv(records, stream, fields=fields)
+        else:
+            writer[fmt](records, stream)
+    finally:
+        if output:
+            stream.close()
+
+
+def _when(row: dict[str, Any]) -> str:
+    """'2024-03-01', or an interval in short ISO form: '2024-03-01/03-31'."""
+    start, end = row.get("date"), row.get("date_end")
+    if not start:
+        return "—"
+    if not end or end == start:
+        return str(start)
+    common = 5 if str(end)[:4] == str(start)[:4] else 0
+    return f"{start}/{str(end)[common:]}"
+
+
+def _events_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
+    from rich import box
+
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    table.add_column("date", no_wrap=True)
+    table.add_column("actors")
+    table.add_column("type")
+    table.add_column("status")
+    table.add_column("where")
+    table.add_column("n", justify="right")
+    table.add_column("event id", no_wrap=True, min_width=16)
+    for row in rows:
+        table.add_row(
+            _when(row),
+            f"{row.get('source') or '—'} → {row.get('target') or '—'}",
+            f"{row['plover']} {row['cameo']}",
+            row["status"],
+            (row.get("location") or {}).get("name") or "—",
+            str(row["num_mentions"]),
+            row["event_id"],
+        )
+    return table
+
+
+@app.command()
+@_handle_errors
+@with_filters()
+def events(
+    filters: Any,
+    db: DbOption = None,
+    order: Annotated[
+        str, typer.Option(help="date, mentions, articles, goldstein, first_seen, …")
+    ] = "date",
+    ascending: Annotated[bool, typer.Option("--asc", help="Oldest / smallest first.")] = False,
+    limit: LimitOption = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """List linked events (one row per real-world event) matching the filters."""
+    from dyad.formats import EVENT_FIELDS, event_record
+
+    with _open(db) as database:
+        rows = database.events(
+            filters,
+            order=order,
+            descending=not ascending,
+            limit=limit,
+            offset=offset,
+            evidence=True,
+            output="records",
+        )
+        total = database.count_events(filters) if fmt == "table" else len(rows)
+    records = [event_record(r) for r in rows]
+    title = f"{len(records)} of {total} events" if fmt == "table" else None
+    _write(records, fmt, output, lambda rs: _events_table(rs, title), fields=EVENT_FIELDS)
+
+
+@app.command()
+@_handle_errors
+@with_filters()
+def timeline(
+    filters: Any,
+    db: DbOption = None,
+    by: Annotated[str, typer.Option(help="day, week, month or year.")] = "month",
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Events per period and QuadClass, with mentions and mean Goldstein (by event date)."""
+    with _open(db) as database:
+        rows = database.timeline(filters, by=by, output="records")  # type: ignore[arg-type]
+    records = [dict(r, period=r["period"].isoformat()) for r in rows]
+
+    def table(rs: list[dict[str, Any]]) -> Table:
+        view = Table("period", "quad class", "events", "mentions", "mean goldstein")
+        for r in rs:
+            view.add_row(
+                r["period"],
+                str(r["quad_class"]),
+                str(r["events"]),
+                str(r["mentions"]),
+                f"{r['goldstein']:+.2f}",
+            )
+        return view
+
+    _write(records, fmt, output, table)
+
+
+@app.command()
+@_handle_errors
+@with_filters()
+def upcoming(
+    filters: Any,
+    db: DbOption = None,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Hide plans ended before this date [default: newest publication]."),
+    ] = None,
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Planned events not (yet) reported as held, soonest first."""
+    from dyad.formats import EVENT_FIELDS, event_record
+
+    with _open(db) as database:
+        planned = database.upcoming(
+            filters,
+            today=_parse_date(today, "--today"),
+            limit=limit,
+            evidence=True,
+            output="records",
+        )
+    records = [event_record(r) for r in planned]
+    _write(
+        records,
+        fmt,
+        output,
+        lambda rs: _events_table(rs, "Planned, not yet reported as held"),
+        fields=EVENT_FIELDS,
+    )
+
+
+@app.command()
+@_handle_errors
+def show(
+    event_id: Annotated[str, typer.Argument(help="An event id (from `dyad events`).")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """One event with every mention: sentence, outlet, publication and dates."""
+    from rich.markup import escape
+
+    with _open(db) as database:
+        event = database.event(event_id)
+    if event is None:
+        raise UsageError(f"no event {event_id!r}", hint="list ids with `dyad events`")
+    if as_json:
+        sys.stdout.write(json.dumps(event, default=str, ensure_ascii=False) + "\n")
+        return
+    head = Table(show_header=False, box=None)
+    for key in (
+        "event_id",
+        "source",
+        "target",
+        "plover",
+        "cameo",
+        "goldstein",
+        "quad_class",
+        "status",
+        "date",
+        "date_end",
+        "date_precision",
+        "location_name",
+        "first_seen",
+        "last_seen",
+        "num_mentions",
+        "num_sources",
+        "num_articles",
+    ):
+        value = event.get(key)
+        head.add_row(key, escape("—" if value is None else str(value)))
+    out.print(head)
+    for i, m in enumerate(event["mentions"], 1):
+        where = m.get("article_url") or m.get("article_path") or m["article_id"]
+        out.print(
+            f"\n[bold]{i}.[/bold] {escape(str(m.get('published') or '—'))}"
+            f"  {escape(m.get('outlet') or '—')}  {escape(where)}"
+            f"  sentence {m['sentence_index']}, chars {m['start_char']}–{m['end_char']}",
+            highlight=False,
+        )
+        out.print(f"   {escape(m['sentence'])}", highlight=False)
+        dated = f"{m.get('date') or '—'}" + (f" ({m['date_text']})" if m.get("date_text") else "")
+        out.print(
+            f"   [dim]{escape(m['status'])}; date {escape(dated)};"
+            f" {escape(m.get('source') or '—')} → {escape(m.get('target') or '—')}[/dim]",
+            highlight=False,
+        )
+
+
+@app.command()
+@_handle_errors
+@with_filters(only=("actor", "sector", "date_from", "date_to"))
+def actors(
+    filters: Any,
+    db: DbOption = None,
+    limit: LimitOption = 50,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Actors with how often they are mentioned, in how many articles and in events."""
+    with _open(db) as database:
+        rows = database.actors(filters, limit=limit, output="records")
+
+    def table(rs: list[dict[str, Any]]) -> Table:
+        view = Table("code", "name", "mentions", "articles", "in events")
+        for r in rs:
+            view.add_row(
+                r["code"],
+                r["name"],
+                str(r["mentions"]),
+                str(r["articles"]),
+                str(r["event_mentions"]),
+            )
+        return view
+
+    _write(rows, fmt, output, table)
+
+
+@app.command()
+@_handle_errors
+@with_filters()
+def export(
+    filters: Any,
+    db: DbOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, json, csv, parquet, gdelt or plover.")
+    ] = "jsonl",
+    level: Annotated[
+        str | None,
+        typer.Option(help="mention or event [default: mention; event for gdelt and plover]."),
+    ] = None,
+    header: Annotated[bool, typer.Option(help="GDELT: write a header line.")] = False,
+    output: OutputOption = None,
+) -> None:
+    """Export event mentions (the documented schema) or events, in several formats."""
+    from dyad import formats
+
+    level = level or ("event" if fmt in ("gdelt", "plover") else "mention")
+    formats.check_format(fmt, level)
+    if fmt == "parquet" and output is None:
+        raise UsageError("--format parquet needs --output FILE")
+    with _open(db) as database:
+        if level == "mention":
+            records = database.mentions(filters)
+            fields: tuple[str, ...] = EXPORT_FIELDS
+        else:
+            records = database.events(
+                filters, order="date", descending=False, evidence=True, output="records"
+            )
+            fields = formats.EVENT_FIELDS
+    if fmt == "parquet":
+        rows = records if level == "mention" else [formats.event_record(r) for r in records]
+        formats.write_parquet(rows, output, fields=fields)  # type: ignore[arg-type]
+        return
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "gdelt":
+            formats.write_gdelt(records, stream, header=header)
+        elif fmt == "plover":
+            convert = formats.plover_mention if level == "mention" else formats.plover_event
+            formats.write_jsonl((convert(r) for r in records), stream)
+        else:
+            rows = records if level == "mention" else [formats.event_record(r) for r in records]
+            if fmt == "csv":
+                formats.write_csv(rows, stream, fields=fields)
+            elif fmt == "json":
+                formats.write_json(rows, stream)
+            else:
+                formats.write_jsonl(rows, stream)
+    finally:
+        if output:
+            stream.close()
+
+
+@app.command()
+@_handle_errors
+@with_filters()
+def report(
+    filters: Any,
+    db: DbOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also write each plot as PNG into DIR.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    top: Annotated[int, typer.Option(help="How many dyads and actors to show.")] = 6,
+    quiet: QuietOption = False,
+) -> None:
+    """Write a self-contained HTML report (plots and main events) that works offline."""
+    from dyad.report import write_report
+
+    with _open(db) as database:
+        written = write_report(database, output, filters, title=title, top=top, png_dir=png)
+    if not quiet:
+        for path in written:
+            err.print(f"wrote {path}", highlight=False)
 
 
 @app.command("eval")
