@@ -27,3 +27,11 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def pipeline(nlp):
+    """The whole per-article pipeline, sharing the session's spaCy model."""
+    from dyad.pipeline import Pipeline
+
+    return Pipeline(nlp=nlp)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyad.actors import ActorCodebook, ActorCoder
@@ -36,10 +37,13 @@ class PipelineSettings:
 class Pipeline:
     """The per-article stages, loaded once."""
 
-    def __init__(self, settings: PipelineSettings | None = None) -> None:
+    def __init__(
+        self, settings: PipelineSettings | None = None, *, nlp: Language | None = None
+    ) -> None:
+        """Load everything once; ``nlp`` reuses an already loaded spaCy model."""
         self.settings = settings or PipelineSettings()
         extra = [Path(p) for p in self.settings.codebooks]
-        self.nlp = load_model(self.settings.model)
+        self.nlp = nlp or load_model(self.settings.model)
         self.actor_coder = ActorCoder(ActorCodebook.load(extra), self.nlp)
         self.extractor = EventExtractor(EventCodebook.load(extra), self.nlp)
         self.gazetteer = Gazetteer.load(extra)
