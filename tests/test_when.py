@@ -75,9 +75,11 @@ SEED_FLOOR = 0.82
 
 
 def _gold_interval(start: str, end: str | None) -> tuple[date, date]:
-    """A gold date as an interval: "2023-03" is the whole month."""
+    """A gold date as an interval: "2023-03" is the whole month, "2023" the year."""
 
     def bounds(text: str) -> tuple[date, date]:
+        if len(text) == 4:
+            return date(int(text), 1, 1), date(int(text), 12, 31)
         if len(text) == 7:
             y, m = map(int, text.split("-"))
             return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
@@ -517,3 +519,47 @@ def test_the_publication_weekday_is_the_publication_day() -> None:
     assert _date(s, 0, "ordered", "occurred", D("2025-02-19")).date == "2025-02-19"
     s = ["The president will travel to the coast on Tuesday."]
     assert _date(s, 0, "travel", "planned", D("2025-06-17")).date == "2025-06-17"
+
+
+# ------------------------------------------------------------- sample corpus gold
+
+SAMPLE_FLOOR = 0.85  # measured 122 of 138
+
+
+@pytest.mark.slow
+def test_sample_gold_dates(sample_dir: Path, nlp) -> None:
+    """On the bundled sample corpus, gold mentions with date words get a date within the
+    gold date (approximate intervals of at most a month may overlap it instead)."""
+    from dyad.nlp import sentences_of
+    from dyad.read import iter_articles
+
+    data = Path(__file__).parent / "data"
+    published = {a["article"]: D(a["published"]) for a in _jsonl(data / "sample_articles.jsonl")}
+    articles = {
+        Path(a.path).relative_to(sample_dir).as_posix(): a
+        for a in iter_articles([sample_dir])
+        if isinstance(a, Article) and a.path
+    }
+    cases, docs = [], {}
+    for gold in _jsonl(data / "sample_gold.jsonl"):
+        if not gold["date"] or not gold.get("date_expression"):
+            continue
+        name = gold["article"]
+        article = replace(articles[name], published=published[name])
+        if name not in docs:
+            docs[name] = sentences_of(nlp(article.text))
+        at = article.text.index(gold["evidence"])
+        sentence = next(s for s in docs[name] if s.start <= at < s.end)
+        word = gold["evidence"].split()[0]
+        mention = EventMention(
+            mention_id=str(len(cases)), article_id=article.article_id,
+            sentence_index=sentence.index, sentence=sentence.text, start_char=sentence.start,
+            end_char=sentence.end, trigger=word, trigger_start=at, trigger_end=at + len(word),
+            source=None, target=None, plover=gold["plover"], cameo=gold["cameo"],
+            goldstein=0.0, quad_class=1, status=gold["status"],
+        )  # fmt: skip
+        cases.append((gold, resolve_dates(mention, article, docs[name])))
+    assert len(cases) >= 100
+    hits = sum(_lands(g, m, strict=False) for g, m in cases)
+    print(f"sample dates: {hits}/{len(cases)}")
+    assert hits / len(cases) >= SAMPLE_FLOOR
