@@ -475,3 +475,18 @@ def test_load_takes_extra_codebooks(tmp_path: Path):
     bad.write_text("places:\n  Nowhere: {country: XXX}\n")
     with pytest.raises(CodebookError):
         Gazetteer.load(extra=[bad])
+
+
+def test_place_of_another_event_named_after_the_trigger(gaz):
+    text = "The envoy conveyed condolences on the bombing in Quetta to the minister."
+    assert _locate(gaz, text, "conveyed") is None
+    text = "The bombing in Quetta killed nine people."
+    assert _locate(gaz, text, "killed").name == "Quetta"
+
+
+def test_struck_place_and_direction_words(gaz):
+    assert _locate(gaz, "Artillery shelled Kharkiv overnight.", "shelled").name == "Kharkiv"
+    text = "Jets struck targets in southern Lebanon on Tuesday."
+    assert _locate(gaz, text, "struck").country == "LBN"
+    text = "Police arrested 20 protesters in Georgia's capital Tbilisi."
+    assert _locate(gaz, text, "arrested").name == "Tbilisi"

@@ -400,6 +400,18 @@ _TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]|\d+|[^\w\s]")
 _LOCATIVE = frozenset({"in", "at", "inside", "outside", "near", "within", "throughout", "across"})
 _DIRECTIONAL = frozenset({"to", "into", "towards", "toward", "from"})
 _VISIT_VERBS = frozenset({"visit", "visits", "visited", "visiting", "toured", "tours", "tour"})
+_STRIKE_VERBS = frozenset({
+    "shelled", "shells", "shelling", "bombed", "bombs", "bombing", "struck", "strikes",
+    "attacked", "attacks", "raided", "stormed", "captured", "seized", "recaptured",
+    "invaded", "invades", "occupied", "besieged", "entered", "enters", "hit", "hits",
+})  # fmt: skip
+_DIRECTIONS = frozenset({
+    "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+    "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+    "south-western", "north", "south", "east", "west", "northeast", "northwest",
+    "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
+    "upper", "lower", "coastal", "restive", "rural", "occupied",
+})  # fmt: skip
 _MOTION = frozenset({
     "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels",
     "traveled", "travelled", "traveling", "travelling", "journey", "tour", "delegation",
@@ -526,6 +538,8 @@ class _Reader:
             low = tok.lower
             if low in _VISIT_VERBS:
                 prep = "visit"
+            elif low in _STRIKE_VERBS:
+                prep = "object"
             elif low in _LOCATIVE or low in _DIRECTIONAL:
                 if low in _DIRECTIONAL and not self._after_motion(i):
                     continue
@@ -544,7 +558,9 @@ class _Reader:
         return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i])
 
     def _skip_descriptor(self, j: int) -> int:
-        """Past "the", and past "the northwestern city of" / "the Pakistani capital"."""
+        """Past "the northwestern city of" / "the Pakistani capital" / "southern"."""
+        while j < len(self.toks) and self.toks[j].text in _DIRECTIONS:
+            j += 1
         if j < len(self.toks) and self.toks[j].lower in _DETERMINERS:
             for k in range(j + 1, min(j + 5, len(self.toks))):
                 if self.toks[k].text in _DESCRIPTORS:
@@ -601,8 +617,22 @@ class _Reader:
                 qualified = self._qualifier(toks[j].start, nxt)
                 if qualified:
                     name, end, nxt = qualified
+            if stem is not None:
+                inner = self._possessed_place(j + n, prep)
+                if inner:
+                    return inner
             found = _Found(name, toks[j].start, end, prep, landmark, stem is not None)
             return found, (nxt if stem is None else len(toks))  # a possessive ends the run
+        return None
+
+    def _possessed_place(self, k: int, prep: str) -> tuple[_Found, int] | None:
+        """ "Georgia's capital Tbilisi": the place after a possessive and a descriptor."""
+        toks = self.toks
+        if k < len(toks) and toks[k].text in _DESCRIPTORS:
+            k += 1
+            if k < len(toks) and toks[k].text == ",":
+                k += 1
+            return self._match(k, prep)
         return None
 
     def _qualifier(self, start: int, k: int) -> tuple[str, int, int] | None:
@@ -708,7 +738,7 @@ def _in_sentence(
         if not phrase or _clause(text, phrase[0].start) != clause:
             continue
         owner = phrase[0].owner
-        if owner and not owner[0] <= trigger < owner[1]:
+        if owner and owner[0] > trigger:
             continue  # "condolences on the bombing in Peshawar": the bombing's place
         how = "visit" if phrase[0].prep in _DIRECTIONAL | {"visit"} else "sentence"
         if phrase[0].prep == "from":
