@@ -348,6 +348,9 @@ def test_find_date_expressions_spans() -> None:
     s = "The dialogue may be held in Islamabad next month, after 80 people died in 2022."
     assert find_date_expressions(s) == [(38, 48, "next month"), (71, 78, "in 2022")]
     assert find_date_expressions("The March on Washington drew $9 billion.") == []
+    wire = "MANILA, April 22 (Coastal Wire) – Troops began an exercise on Monday."
+    assert find_date_expressions(wire) == [(59, 68, "on Monday")]
+    assert find_date_expressions("WASHINGTON, Feb 13 - Talks ended.") == []
 
 
 @pytest.mark.parametrize(

@@ -712,11 +712,19 @@ def _attached_phrase(text: str, end: int, words: int = 2) -> tuple[int, int]:
     return end, pos
 
 
+# "MANILA, April 22 (Coastal Wire) –": the day the story was filed, not an event's date.
+_DATELINE = re.compile(
+    rf"\s*[A-Z][\w .'’-]{{1,40}},\s+{MON}\s*{DAY}(?:,?\s+{YEAR})?\s*(?:\([^)]{{1,40}}\))?\s*[-–—:]"
+)
+
+
 @lru_cache(maxsize=8192)
 def _find(sentence: str) -> tuple[_Found, ...]:
     candidates: list[tuple[int, int, int, _Found]] = []
+    dateline = _DATELINE.match(sentence)
+    skip_to = dateline.end() if dateline else 0
     for order, (name, pattern, _fn) in enumerate(_RULES):
-        for m in pattern.finditer(sentence):
+        for m in pattern.finditer(sentence, skip_to):
             start, end = m.span()
             text = m.group().strip()
             attached = None
