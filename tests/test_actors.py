@@ -202,7 +202,25 @@ CASES = [
         "KEN MIL",
         None,
     ),
+    (
+        "Kenyan Foreign Minister Ann Wanjiru met her Ugandan counterpart Sam Okello.",
+        "Sam Okello",
+        "UGA GOV",
+        "title",
+    ),
+    (
+        "Indian Minister Raj Patel met Bangladeshi Foreign Minister Nadia Haq.",
+        "Nadia Haq",
+        "BGD GOV",
+        "title",
+    ),
     # bodies and metonyms
+    (
+        "Japan's foreign ministry said the launch was a threat.",
+        "foreign ministry",
+        "JPN GOV",
+        "codebook",
+    ),
     ("The State Department said talks would continue.", "State Department", "USA GOV", "codebook"),
     ("The Pentagon announced new aid.", "Pentagon", "USA MIL", "codebook"),
     (
@@ -299,6 +317,8 @@ NOT_ACTORS = [
     ("He lives in New Jersey now.", "Jersey", "JEY"),
     ("George Washington crossed the river.", "Washington", "USA GOV"),
     ("The talks will be held in Islamabad next month.", "Islamabad", "PAK GOV"),
+    ("The minister left Dhaka on Wednesday.", "Dhaka", "BGD GOV"),
+    ("They agreed to press Japan for a statement.", "press", None),
 ]
 
 

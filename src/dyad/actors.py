@@ -128,6 +128,7 @@ _MEDIA_WORDS = frozenset(
         "observer",
     }
 )
+_MOVES = frozenset({"visit", "leave", "reach", "tour", "enter", "flee", "evacuate"})
 _PRONOUNS = frozenset({"he", "she"})
 _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 
@@ -596,7 +597,12 @@ class _DocCoder:
                 continue
             if not atom.entry.trusted and label != "GPE":
                 continue
-            if ent is not None and not atom.compound and self._inside_longer(ent, atoms):
+            if (
+                ent is not None
+                and not atom.compound
+                and "\n" not in ent.text  # an entity across paragraphs is a misreading
+                and self._inside_longer(ent, atoms)
+            ):
                 if label == "ORG" and ent[-1].lower_ in _MEDIA_WORDS:
                     kept.append(self._outlet(ent, atom))
                     continue
@@ -624,11 +630,12 @@ class _DocCoder:
         return ent.start == atom.start and ent.end == atom.end and tok.head.pos_ == "NOUN"
 
     def _possessor(self, atom: _Atom) -> bool:
-        """ "Jordan's King": a country word owning a title, whatever NER says."""
+        """ "Jordan's King", "Bangladeshi Foreign Minister": a country word before a title
+        or body is a country, whatever NER says."""
         doc, end = self.doc, atom.end
-        if end + 1 >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
-            return False
-        nxt = self.start_at.get(end + 1)
+        if end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s"):
+            end += 1
+        nxt = self.start_at.get(end)
         return nxt is not None and nxt.kind in ("title", "body")
 
     def _is_locative(self, atom: _Atom) -> bool:
@@ -643,6 +650,8 @@ class _DocCoder:
         tok = doc[atom.end - 1]
         if tok.dep_ == "conj":
             tok = tok.head
+        if tok.dep_ == "dobj" and tok.head.lemma_ in _MOVES:
+            return True
         return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
 
     def _inside_longer(self, ent: Span, atoms: list[_Atom]) -> bool:
@@ -717,14 +726,21 @@ class _DocCoder:
                 self.where.setdefault(self.sent_of[ent.start], []).append((ent.start, iso3))
 
     def _context(self, token: int, sector: str | None) -> str | None:
-        """The country a phrase without a country word belongs to."""
+        """The country a phrase without a country word belongs to.
+
+        Government-like sectors: the one free country word of the sentence; then for all:
+        the nearest place of the sentence; for others the last place of the sentence before;
+        then the article's most mentioned country.
+        """
         s = self.sent_of[token]
-        where = self.where.get(s)
-        if where:
-            return min(where, key=lambda w: abs(w[0] - token))[1]
         free = self.free.get(s, set())
         if sector in _GOV_LIKE and len(free) == 1:
             return next(iter(free))
+        where = self.where.get(s)
+        if where:
+            return min(where, key=lambda w: abs(w[0] - token))[1]
+        if sector not in _GOV_LIKE and self.where.get(s - 1):
+            return self.where[s - 1][-1][1]
         return self.salient[0] if self.salient else None
 
     # ------------------------------------------------------------ chains
@@ -1115,7 +1131,9 @@ class _DocCoder:
     def _code_noun(self, atom: _Atom) -> None:
         entry, doc = atom.entry, self.doc
         last = doc[atom.end - 1]
-        if last.dep_ == "compound" and last.head.i >= atom.end:
+        if last.pos_ not in ("NOUN", "PROPN") or (
+            last.dep_ == "compound" and last.head.i >= atom.end
+        ):
             return
         owner: _Atom | None = None
         i = atom.start
@@ -1159,7 +1177,12 @@ class _DocCoder:
         """ "the two countries": one mention for each of the two parties in view."""
         s = self.sent_of[atom.start]
         pair: list[str] = []
+        if atom.entry.sector is not None:  # "the two leaders": the persons in view
+            recent = [m.country for m, _dep in self.persons if m.start < atom.cstart and m.country]
+            pair = list(dict.fromkeys(reversed(recent)))[:2]
         for back in (s, s - 1):
+            if len(pair) == 2:
+                break
             seen: list[str] = [
                 m.country
                 for m in self.out
@@ -1170,8 +1193,6 @@ class _DocCoder:
                 and (back < s or m.start < atom.cstart)
             ]
             pair = [c for c, _n in Counter(seen).most_common(2)]
-            if len(pair) == 2:
-                break
         if len(pair) < 2:
             pair = (pair + [c for c in self.salient if c not in pair])[:2]
         for country in pair:
