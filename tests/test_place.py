@@ -296,10 +296,15 @@ def test_not_the_events_place(gaz, text):
     assert _locate(gaz, text, trigger) is None
 
 
-def test_capital_as_actor_after_from_is_not_a_place(gaz):
+def test_capital_as_actor_after_to_or_from(gaz):
     text = "The rebels received weapons from Moscow after the split."
     loc = _locate(gaz, text, "received", others=(("RUS GOV", "Moscow", "metonym"),))
     assert loc is None
+    text = "The minister sent a letter to Washington on Monday."
+    assert _locate(gaz, text, "sent", others=(("USA GOV", "Washington", "metonym"),)) is None
+    text = "The prime minister's visit to Washington ended on Monday."
+    loc = _locate(gaz, text, "visit", target=("USA GOV", "Washington"))
+    assert (loc.name, loc.how) == ("Washington", "visit")
 
 
 def test_person_named_like_a_place_is_not_a_place(gaz):

@@ -417,7 +417,7 @@ _MOTION = frozenset({
     "traveled", "travelled", "traveling", "travelling", "journey", "tour", "delegation",
     "mission", "fly", "flew", "flies", "flight", "go", "goes", "went", "going", "come",
     "came", "comes", "arrive", "arrived", "arrives", "return", "returned", "returns",
-    "head", "headed", "heads", "heading", "moved", "deployed", "deployment", "sent",
+    "head", "headed", "heads", "heading", "moved", "deployed", "deployment",
     "troops", "withdrawal", "withdrew", "withdraw", "pulled", "evacuated", "fled",
     "expelled", "deported", "march", "marched", "convoy", "due",
 })  # fmt: skip
@@ -702,16 +702,14 @@ def _place_of(
 
 
 def _is_place(found: _Found, offset: int, actors: Sequence[ActorMention]) -> bool:
-    """False when the words are (part of) an actor rather than a place: a person's name,
-    or a capital used for its government after "from"/"to" ("a letter to Washington")."""
+    """False when the words are part of a longer actor's name ("to Lincoln Chafee").
+    Capitals coded as actors stay places here: "to"/"from" already need a word of
+    travel, so "a letter to Washington" is not located while "a trip to Moscow" is."""
     start, end = found.start + offset, found.end + offset
-    for actor in actors:
-        if actor.start < end and start < actor.end:
-            if _key(actor.text) != _key(found.name) and not found.landmark:
-                return False
-            if actor.resolved_by == "metonym" and found.prep in _DIRECTIONAL:
-                return False
-    return True
+    return found.landmark or not any(
+        actor.start < end and start < actor.end and _key(actor.text) != _key(found.name)
+        for actor in actors
+    )
 
 
 def _sentence_of(mention: EventMention, sentences: Sequence[Sentence]) -> Sentence:
