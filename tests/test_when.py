@@ -566,3 +566,27 @@ def test_sample_gold_dates(sample_dir: Path, nlp) -> None:
     hits = sum(_lands(g, m, strict=False) for g, m in cases)
     print(f"sample dates: {hits}/{len(cases)}")
     assert hits / len(cases) >= SAMPLE_FLOOR
+
+
+_WORDS = ["on", "Monday", "next", "month", "in", "May", "2023", "13", "February", "-", "to",
+          "16", "(Thursday)", "recently", "soon", "last", "week", "of", "the", "he", "said",
+          ",", "“", "”", "since", "summer", "between", "and", "'s", "talks", "which",
+          "will"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25),
+    noise=st.text(max_size=20),
+    status=st.sampled_from(["occurred", "ongoing", "planned", "negated", "hypothetical"]),
+    published=st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2090, 12, 31))),
+)
+def test_any_sentence_resolves_without_error(words, noise, status, published) -> None:
+    sentence = " ".join(words) + noise
+    got = _date([sentence], 0, sentence[0], status, published)
+    for start, end, text in find_date_expressions(sentence):
+        assert sentence[start:end].strip() == text.strip()
+    if got.date is not None:
+        assert got.date_precision in ("day", "week", "month", "year")
+        assert got.date_end is None or got.date_end > got.date
+        assert got.date_text or status == "ongoing"  # ongoing: the publication week
