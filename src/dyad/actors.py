@@ -1118,8 +1118,12 @@ class _DocCoder:
             how = "title"
             if country is None:
                 country, how = self._context(atom.start, sector), "context"
-            name = f"{country_name(country)} {role}" if country else role or entry.name
+            org = next((p.entry.name for p in chain if p.kind == "org"), None)
+            owner = org if country == "IGO" and org else country_name(country) if country else None
+            name = f"{owner} {role}" if owner else role or entry.name
             code = _Code(country, sector, name, role, how)
+            # a later bare "the envoy" refers to this office holder
+            self.known.append(_Known(frozenset(), frozenset({entry.name}), code, atom.start))
         else:
             return
         for p in chain:
