@@ -614,3 +614,17 @@ def test_seed_gold_actors(shared_dir: Path, nlp, coder, codebook: ActorCodebook)
     assert scores["recall"] >= 0.95, scores
     assert scores["precision"] >= 0.95, scores
     assert scores["occurrence_precision"] >= 0.9, scores
+
+
+@pytest.mark.slow
+def test_without_a_date_the_latest_role_applies(nlp, coder) -> None:
+    assert code(nlp, coder, "Imran Khan addressed a rally.")[0].code == "PAK OPP"
+
+
+@pytest.mark.slow
+def test_coder_pickles_for_worker_processes(nlp, coder) -> None:
+    import pickle
+
+    again = pickle.loads(pickle.dumps(coder))
+    doc = nlp("US troops met Pakistani officials.")
+    assert [m.code for m in again(doc)] == ["USA MIL", "PAK GOV"]
