@@ -412,6 +412,60 @@ class Database:
             sql = _with_evidence(sql, _UPCOMING_ORDER.format(alias="page"))
         return self._run(sql, params, output)
 
+    def dyads(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = 10,
+        output: Output = "pandas",
+        **kwargs: Any,
+    ) -> Any:
+        """Country pairs (either direction, e.g. "PAK-USA") by number of events, with
+        mentions and mean Goldstein. Events with one side unknown are left out."""
+        where, params = _event_where(filters or Filters(**kwargs))
+        sql = f"""
+            SELECT least(a, b) || '-' || greatest(a, b) AS dyad, count(*) AS events,
+                   sum(num_mentions) AS mentions, round(avg(goldstein), 2) AS goldstein
+            FROM (SELECT split_part(e.source, ' ', 1) AS a, split_part(e.target, ' ', 1) AS b,
+                         e.num_mentions, e.goldstein
+                  FROM events e WHERE {where}) pairs
+            WHERE a <> '' AND b <> '' AND a <> b
+            GROUP BY ALL ORDER BY events DESC, mentions DESC, dyad
+        """
+        return self._run(sql + _page(limit, 0, params), params, output)
+
+    def breakdown(
+        self,
+        by: Literal["plover", "cameo_root", "quad_class", "status", "actor", "country"],
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        output: Output = "pandas",
+        **kwargs: Any,
+    ) -> Any:
+        """Events counted by one field (``actor``/``country`` count either side), with
+        mentions and mean Goldstein, largest first."""
+        keys = {
+            "plover": "e.plover",
+            "cameo_root": "left(e.cameo, 2)",
+            "quad_class": "e.quad_class::VARCHAR",
+            "status": "e.status",
+            "actor": "unnest([e.source, e.target])",
+            "country": "unnest([split_part(e.source, ' ', 1), split_part(e.target, ' ', 1)])",
+        }
+        if by not in keys:
+            raise UsageError(f"breakdown by {by!r}: choose {', '.join(keys)}")
+        where, params = _event_where(filters or Filters(**kwargs))
+        sql = f"""
+            SELECT key AS {by}, count(DISTINCT event_id) AS events,
+                   sum(num_mentions) AS mentions, round(avg(goldstein), 2) AS goldstein
+            FROM (SELECT DISTINCT {keys[by]} AS key, e.event_id, e.num_mentions, e.goldstein
+                  FROM events e WHERE {where})
+            WHERE key IS NOT NULL AND key <> ''
+            GROUP BY key ORDER BY events DESC, key
+        """
+        return self._run(sql + _page(limit, 0, params), params, output)
+
     def stats(self) -> dict[str, Any]:
         """Row counts, publication span, outlets and near-duplicate articles."""
         counts: dict[str, Any] = dict(self.store.counts())
