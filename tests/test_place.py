@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pycountry
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dyad.errors import CodebookError
 from dyad.place import Gazetteer, locate
@@ -495,3 +497,23 @@ def test_struck_place_and_direction_words(gaz):
     assert _locate(gaz, text, "struck").country == "LBN"
     text = "Police arrested 20 protesters in Georgia's capital Tbilisi."
     assert _locate(gaz, text, "arrested").name == "Tbilisi"
+
+
+_WORDS = [
+    "in", "at", "to", "the", "a", "visited", "trip", "here", "Paris", "Texas", ",", "and",
+    "Washington", "Post", "Georgia's", "capital", "Tbilisi", "-based", "who", "said", "that",
+    "met", "Peshawar’s", "of", "city", "hosted", "D.C.", "“", "”", "—", "May", "Kabul",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=14), st.booleans())
+def test_any_text_gives_a_place_from_its_own_words(gaz, words, dateline):
+    text = " ".join(["Officials", "met", *words]) + "."
+    loc = _locate(gaz, text, "met", dateline="Islamabad" if dateline else None)
+    if loc is not None:
+        assert loc.how in {"sentence", "visit", "here", "host", "context", "dateline"}
+        assert loc.text in text or loc.text == "Islamabad"
+        assert loc.country and len(loc.country) == 3

@@ -606,6 +606,8 @@ class _Reader:
                 continue
             stem = _possessive(last.text)
             end = last.end - (len(last.text) - len(stem)) if stem else last.end
+            if "." in last.text and self.text[end : end + 1] == ".":
+                end += 1  # "D.C." keeps its last dot
             name = self.text[toks[j].start : end]
             if any(t.text in {"(", ")", "“", "”", '"', ";"} for t in toks[j : j + n]):
                 continue
