@@ -287,6 +287,17 @@ TABLE = [
     # counted units
     ("in two weeks", "2023-02-14", "future", "2023-02-27", "2023-03-05", "week"),
     ("in 3 days", "2024-02-27", "future", "2024-03-01", "2024-03-01", "day"),
+    ("in a week's time", "2024-02-27", "future", "2024-03-04", "2024-03-10", "week"),
+    ("over the weekend", "2023-02-14", "past", "2023-02-11", "2023-02-12", "week"),
+    ("over the weekend", "2023-02-12", "past", "2023-02-11", "2023-02-12", "week"),
+    ("at the weekend", "2023-02-14", "future", "2023-02-18", "2023-02-19", "week"),
+    ("overnight", "2024-03-01", "past", "2024-02-29", "2024-03-01", "day"),
+    ("in the second quarter of 2023", "2023-02-14", "future", "2023-04-01", "2023-06-30",
+     "month"),
+    ("the first half of next year", "2023-02-14", "future", "2024-01-01", "2024-06-30", "month"),
+    ("the last quarter of this year", "2023-02-14", "future", "2023-10-01", "2023-12-31",
+     "month"),
+    ("Q3 2024", "2023-02-14", "future", "2024-07-01", "2024-09-30", "month"),
     ("two weeks ago", "2023-02-14", "past", "2023-01-30", "2023-02-05", "week"),
     ("a month ago", "2023-03-31", "past", "2023-02-01", "2023-02-28", "month"),
     ("three years ago", "2023-02-14", "past", "2020-01-01", "2020-12-31", "year"),
@@ -331,7 +342,8 @@ def test_table_is_large() -> None:
     ["80 people", "$9 billion", "may be held", "second round", "the March on Washington",
      "2,000 troops", "over 80 people inside a mosque", "at least a billion more", "soon after",
      "as soon as possible", "a one-day stay", "the week after I am back", "spring rolls",
-     "prices fall", "the 24/7 service", "for now", "in two days of talks"],
+     "prices fall", "the 24/7 service", "for now", "in two days of talks",
+     "an overnight stay", "the third half"],
 )  # fmt: skip
 def test_not_a_date(words: str) -> None:
     assert resolve_expression(words, D("2023-02-14"), direction="past") is None

@@ -600,8 +600,59 @@ def _season(
     return start, end, "month"
 
 
+@_rule("weekend", r"(?:over|at|during)\s+the\s+weekend\b")
+def _weekend(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    """ "Over the weekend": the last Saturday-Sunday (this one when published on it) for the
+    past, the next one for the future."""
+    if pub is None:
+        return None
+    saturday = _week_of(pub)[0] + timedelta(days=5)
+    if direction == "past" and pub < saturday:
+        saturday -= timedelta(days=7)
+    elif direction == "future" and pub > saturday + timedelta(days=1):
+        saturday += timedelta(days=7)
+    return saturday, saturday + timedelta(days=1), "week"
+
+
+@_rule("overnight", r"overnight\b(?!\s+(?:stay|trip|visit|flight|bus|train)\b)")
+def _overnight(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    """ "Overnight" in a news story: the night before publication."""
+    return (pub - timedelta(days=1), pub, "day") if pub else None
+
+
+@_rule("quarter", rf"(?:in\s+)?the\s+(?P<ord>first|second|third|fourth|last|final|1st|2nd|3rd|"
+       rf"4th)\s+"
+       rf"(?P<u>quarter|half)\s+of\s+(?:(?P<y>{YEAR})|(?P<rel>this|next|last)\s+year)|"
+       rf"(?-i:Q(?P<q>[1-4])|H(?P<h>[12]))\s+(?P<y2>{YEAR})")  # fmt: skip
+def _quarter(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    """ "The second quarter of 2023", "Q3 2024", "the first half of next year"."""
+    if m["y"] or m["y2"]:
+        year = int(m["y"] or m["y2"])
+    elif pub is None:
+        return None
+    else:
+        year = pub.year + {"this": 0, "next": 1, "last": -1}[m["rel"].lower()]
+    if m["q"] or m["h"]:
+        size, index = (3, int(m["q"]) - 1) if m["q"] else (6, int(m["h"]) - 1)
+    else:
+        size = 3 if m["u"].lower() == "quarter" else 6
+        order = m["ord"].lower()[:3]
+        ordinal = {"fir": 0, "1st": 0, "sec": 1, "2nd": 1, "thi": 2, "3rd": 2, "fou": 3, "4th": 3}
+        index = ordinal.get(order, 12 // size - 1)
+        if index >= 12 // size:
+            return None  # "the third half"
+    first = 1 + index * size
+    return date(year, first, 1), _month_end(year, first + size - 1), "month"
+
+
 @_rule("in_n_units", rf"(?:in|within)\s+(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\b"
-       r"(?:['’]?\s+time)?"
+       r"(?:['’]s?\s+time)?"
        r"(?!\s+of\b)")  # fmt: skip
 def _in_n_units(
     m: re.Match[str], pub: date | None, direction: Direction
