@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import article_result
 
 import dyad
 from dyad.errors import UsageError
 from dyad.query import Filters, parse_dyad
 from dyad.store import Store
+from factories import article_result
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +202,58 @@ def test_articles_and_article_detail(db):
             "Kenya and Ethiopia will meet in May.",
             "No more.",
         ]
+
+
+def test_polars_output_needs_polars(db):
+    """polars is optional: without it the error says how to get it."""
+    with dyad.open(db) as database:
+        try:
+            import polars  # noqa: F401
+        except ImportError:
+            with pytest.raises(UsageError, match="polars"):
+                database.events(output="polars")
+        else:
+            assert database.events(output="polars").height == 5
+
+
+def test_events_with_evidence(db):
+    with dyad.open(db) as database:
+        rows = database.events(plover="ASSAULT", evidence=True, output="records")
+    (row,) = rows
+    assert row["evidence"] == "Rebels attacked a police post in Mali."
+    assert (row["outlet"], row["article_path"], row["lead_sentence"]) == (
+        "Coastal Wire",
+        "b.txt",
+        0,
+    )
+    assert (row["source_country"], row["source_sector"]) == ("MLI", "REB")
+
+
+def test_text_filter_applies_to_timeline_and_upcoming(db):
+    with dyad.open(db) as database:
+        assert sum(r["events"] for r in database.timeline(text="aid", output="records")) == 1
+        assert database.upcoming(text="meet", output="records")
+        assert database.upcoming(text="police", output="records") == []
+        assert (
+            database.upcoming(dyad="KEN-ETH", evidence=True, output="records")[0]["evidence"]
+            == "Kenya and Ethiopia will meet in May."
+        )
+
+
+def test_dyads_and_breakdown(db):
+    with dyad.open(db) as database:
+        dyads = database.dyads(output="records")
+        assert dyads[0] == {"dyad": "ETH-KEN", "events": 3, "mentions": 3, "goldstein": 0.0}
+        by_type = {r["plover"]: r["events"] for r in database.breakdown("plover", output="records")}
+        assert by_type == {"CONSULT": 2, "ACCUSE": 1, "ASSAULT": 1, "AID": 1}
+        countries = database.breakdown("country", dyad="KEN-ETH", output="records")
+        assert {(r["country"], r["events"]) for r in countries} == {("KEN", 3), ("ETH", 3)}
+        with pytest.raises(UsageError):
+            database.breakdown("colour")
+
+
+def test_actor_filters(db):
+    with dyad.open(db) as database:
+        with pytest.raises(UsageError, match="dyad"):
+            database.actors(dyad="KEN-ETH")
+        assert database.actors(actor="KEN", output="records") == []  # factories store no actors

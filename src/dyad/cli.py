@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dyad.errors import DyadError, UsageError
@@ -50,9 +51,9 @@ def _handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DyadError as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False, markup=True)
+            err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             if exc.hint:
-                err.print(f"  hint: {exc.hint}", highlight=False)
+                err.print(f"  hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -569,8 +570,6 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
 ) -> None:
     """One event with every mention: sentence, outlet, publication and dates."""
-    from rich.markup import escape
-
     with _open(db) as database:
         event = database.event(event_id)
     if event is None:
