@@ -212,6 +212,7 @@ TABLE = [
     ("2023-02-13", "2023-02-14", "past", "2023-02-13", "2023-02-13", "day"),
     ("13 Feb 2023", "2023-02-14", "past", "2023-02-13", "2023-02-13", "day"),
     ("13/02/2023", "2023-02-14", "past", "2023-02-13", "2023-02-13", "day"),
+    ("on 5/6/2023.", "2023-06-14", "past", "2023-05-06", "2023-05-06", "day"),
     ("December 30", "2024-01-02", "past", "2023-12-30", "2023-12-30", "day"),
     ("January 3", "2023-12-28", "future", "2024-01-03", "2024-01-03", "day"),
     ("February 29", "2025-03-01", "past", "2024-02-29", "2024-02-29", "day"),
@@ -269,6 +270,8 @@ TABLE = [
     ("late last year", "2023-02-05", "past", "2022-09-01", "2022-12-31", "month"),
     ("earlier this year", "2023-02-14", "past", "2023-01-01", "2023-02-13", "month"),
     ("later this year", "2023-10-15", "future", "2023-10-16", "2023-12-31", "month"),
+    ("later in the year", "2023-10-15", "future", "2023-10-16", "2023-12-31", "month"),
+    ("by the end of the week", "2023-02-14", "future", "2023-02-17", "2023-02-19", "day"),
     ("early next year", "2023-06-01", "future", "2024-01-01", "2024-04-30", "month"),
     ("the last week of February", "2023-02-12", "future", "2023-02-20", "2023-02-28", "week"),
     ("in the last week of February", "2024-01-10", "future", "2024-02-19", "2024-02-29", "week"),
@@ -309,6 +312,7 @@ TABLE = [
     ("soon", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
     ("in the coming days", "2023-02-14", "future", "2023-02-14", "2023-02-21", "week"),
     ("within weeks", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
+    ("in a few weeks", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
 ]  # fmt: skip
 
 
@@ -360,6 +364,8 @@ def test_find_date_expressions_spans() -> None:
     s = "The dialogue may be held in Islamabad next month, after 80 people died in 2022."
     assert find_date_expressions(s) == [(38, 48, "next month"), (71, 78, "in 2022")]
     assert find_date_expressions("The March on Washington drew $9 billion.") == []
+    assert find_date_expressions("They meet in June.") == [(10, 17, "in June")]
+    assert find_date_expressions("the year") == []
     wire = "MANILA, April 22 (Coastal Wire) – Troops began an exercise on Monday."
     assert find_date_expressions(wire) == [(59, 68, "on Monday")]
     assert find_date_expressions("WASHINGTON, Feb 13 - Talks ended.") == []
@@ -408,6 +414,14 @@ def test_possessive_and_modifier_dates_only_date_their_noun() -> None:
     said = _date(s, 0, "said", "occurred", SUN)
     assert said.date is None and said.date_text is None
     assert _date(s, 0, "floods", "occurred", SUN).date == "2022-01-01"
+
+
+def test_a_day_used_as_a_name_dates_only_its_noun() -> None:
+    s = ["The April 6 movement called a general strike."]
+    assert _date(s, 0, "called", "occurred", D("2025-05-01")).date is None
+    assert _date(s, 0, "movement", "occurred", D("2025-05-01")).date == "2025-04-06"
+    s = ["On April 6 the movement called a general strike."]
+    assert _date(s, 0, "called", "occurred", D("2025-05-01")).date == "2025-04-06"
 
 
 def test_recent_dates_its_noun_not_the_clause() -> None:

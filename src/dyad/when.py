@@ -66,7 +66,7 @@ _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # Month and weekday names must be capitalised: "may" and "march" are also verbs.
 MON = (
     r"(?-i:(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+    r"November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
 WD = r"(?-i:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:st|nd|rd|th)?\b"
@@ -368,7 +368,7 @@ def _iso(m: re.Match[str], pub: date | None, direction: Direction) -> tuple[date
     return (d, d, "day") if d else None
 
 
-@_rule("numeric", r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\d/.])")
+@_rule("numeric", r"\d{1,4}[/.]\d{1,2}[/.]\d{2,4}(?![\d/]|\.\d)")
 def _numeric(
     m: re.Match[str], pub: date | None, direction: Direction
 ) -> tuple[date, date, str] | None:
@@ -521,9 +521,11 @@ def _weekday(
     return d, d, "day"
 
 
-@_rule("unit", rf"(?:(?P<q>{QUAL})\s+)?(?P<mod>this|last|next|past|previous|coming|current|"
+@_rule("unit", rf"(?:(?P<q>{QUAL})\s+(?:(?:in|during)\s+)?)?"
+       rf"(?P<mod>this|last|next|past|previous|coming|current|"
        r"the\s+coming|"
-       r"the\s+past|the\s+previous|the\s+next|the\s+current|the(?=\s+(?:week|month|year)\b))\s+"
+       r"the\s+past|the\s+previous|the\s+next|the\s+current|"
+       r"(?(q)the|(?!)))\s+"
        r"(?P<u>week|weekend|month|year)\b")  # fmt: skip
 def _unit(
     m: re.Match[str], pub: date | None, direction: Direction
@@ -532,8 +534,6 @@ def _unit(
         return None
     mod = re.sub(r"^the\s+", "", m["mod"].lower())
     unit = m["u"].lower()
-    if mod == "the" and not (m["q"] and m["q"].lower().startswith("the")):
-        return None  # "the week" alone is anaphoric, not a date
     if mod == "past" and not m["q"]:  # a trailing window: "the past week" = the last 7 days
         length = {"week": 7, "weekend": 7, "month": 30, "year": 365}[unit]
         return (
@@ -735,7 +735,7 @@ def _recent(
        r"in\s+the\s+(?:near|not\s+too\s+distant)\s+future|"
        r"in\s+the\s+(?:coming|next\s+few)\s+(?P<u>days|weeks|months)|"
        r"in\s+the\s+(?P<u2>days|weeks|months)\s+ahead|"
-       r"within\s+(?:a\s+few\s+)?(?P<u3>days|weeks|months))\b")  # fmt: skip
+       r"(?:within|in)\s+(?:a\s+few\s+)?(?P<u3>days|weeks|months)\b(?!\s+of\b))")  # fmt: skip
 def _vague_future(
     m: re.Match[str], pub: date | None, direction: Direction
 ) -> tuple[date, date, str] | None:
@@ -753,11 +753,15 @@ _STOP_AFTER = re.compile(r"\s*(?:[a-z][\w-]*|[A-Z][\w.-]*)", re.U)
 
 def _attached_phrase(text: str, end: int, words: int = 2) -> tuple[int, int]:
     """The words after a modifier: the noun phrase it dates ("next month's
-    counterterrorism conference", "the recent visit of")."""
+    counterterrorism conference", "the recent visit of"), stopping at a function word or,
+    after the first word, at what looks like a verb ("the April 6 movement called")."""
     pos = end
-    for _ in range(words):
+    for i in range(words):
         m = _STOP_AFTER.match(text, pos)
-        if not m or re.fullmatch(_FUNCTION_WORDS, m.group().strip(), re.I):
+        if not m:
+            break
+        word = m.group().strip()
+        if re.fullmatch(_FUNCTION_WORDS, word, re.I) or (i and _VERB_LIKE.fullmatch(word)):
             break
         pos = m.end()
     return end, pos
@@ -767,6 +771,20 @@ def _attached_phrase(text: str, end: int, words: int = 2) -> tuple[int, int]:
 _DATELINE = re.compile(
     rf"\s*[A-Z][\w .'’-]{{1,40}},\s+{MON}\s*{DAY}(?:,?\s+{YEAR})?\s*(?:\([^)]{{1,40}}\))?\s*[-–—:]"
 )
+
+
+_VERB_LIKE = re.compile(
+    r"[a-z]+ed|said|says|say|will|would|could|can|may|might|must|should|did|does|do", re.I
+)
+_DAY_RULES = {"day_month_first", "day_first"}
+_DETERMINER_END = re.compile(r"(?:^|\b(?:the|a|an|his|her|its|their|our|this|that))\s*$", re.I)
+_NOUN_NEXT = re.compile(rf"\s+(?!{_FUNCTION_WORDS}\b)[a-z]")
+
+
+def _names_a_noun(sentence: str, start: int, end: int) -> bool:
+    """A day used as a name or modifier ("the April 6 movement", "Sept. 11 attacks"): after
+    a determiner or at the sentence start, and followed by a lower-case noun."""
+    return bool(_DETERMINER_END.search(sentence[:start]) and _NOUN_NEXT.match(sentence, end))
 
 
 @lru_cache(maxsize=8192)
@@ -786,6 +804,8 @@ def _find(sentence: str) -> tuple[_Found, ...]:
                 attached = _attached_phrase(sentence, end)
             elif name in _ATTACHING:
                 attached = (start, _attached_phrase(sentence, end)[1])
+            elif name in _DAY_RULES and _names_a_noun(sentence, start, end):
+                attached = _attached_phrase(sentence, end)
             candidates.append(
                 (start, -(end - start), order, _Found(start, end, text, name, attached))
             )
