@@ -31,7 +31,7 @@ from dyad.clean import clean, parse_date
 from dyad.errors import InputError
 from dyad.records import Article
 
-__all__ = ["EXTENSIONS", "NO_DATE_WARNING", "iter_articles"]
+__all__ = ["EXTENSIONS", "NO_DATE_WARNING", "iter_articles", "read_html_bytes"]
 
 NO_DATE_WARNING = "no publication date found; relative dates cannot be resolved"
 
@@ -194,7 +194,22 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
     yield from _parse(kind, path, text)
 
 
-def _decode(data: bytes) -> str:
+def read_html_bytes(
+    data: bytes, *, url: str, charset: str | None = None, published: date | None = None
+) -> Article | InputError:
+    """A downloaded web page as a cleaned Article, read exactly as an .html file would be.
+
+    ``url`` becomes the article's path (and its URL unless the page names a canonical
+    one); ``charset`` is the encoding the server declared, tried before guessing.
+    """
+    try:
+        text = _decode(data, charset)
+    except ValueError as err:
+        return InputError(url, str(err))
+    return next(_finish(iter([_html(url, text, url=url)]), published))
+
+
+def _decode(data: bytes, charset: str | None = None) -> str:
     """Bytes to text: UTF-8 (BOM or not), UTF-16/32 with BOM, else the detected charset.
 
     Raises ValueError naming the reason for empty, binary or undecodable data. Newlines
@@ -221,7 +236,7 @@ def _decode(data: bytes) -> str:
     if text is None:
         if b"\x00" in data[:8192]:
             raise ValueError("binary file (contains NUL bytes), not text")
-        text = _decode_guess(data)
+        text = _decode_guess(data, charset)
         if text is not None and _mostly_control(text):
             raise ValueError("binary file (mostly control characters), not text")
         if text is None or _mostly_symbols(text):
@@ -233,11 +248,13 @@ def _decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decode_guess(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+def _decode_guess(data: bytes, charset: str | None = None) -> str | None:
+    """UTF-8, else the declared charset (servers often declare a wrong one), else a guess."""
+    for codec in ("utf-8", charset) if charset else ("utf-8",):
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - it comes with requests/trafilatura
@@ -275,15 +292,17 @@ def _parse(kind: str, path: str, text: str) -> Iterator[Article | InputError]:
         yield from _json(path, text)
 
 
-def _html(path: str, html: str) -> Article | InputError:
-    """Main text by trafilatura, publication date by htmldate (meta first, then page)."""
-    doc = _extract(html, favor_precision=True)
+def _html(path: str, html: str, *, url: str | None = None) -> Article | InputError:
+    """Main text by trafilatura, publication date by htmldate (meta first, then page).
+
+    ``url`` is where the page was downloaded from, when it was."""
+    doc = _extract(html, url=url, favor_precision=True)
     if not doc.get("text"):  # precision mode drops too much on short pages
-        doc = _extract(html, favor_recall=True)
+        doc = _extract(html, url=url, favor_recall=True)
     text = (doc.get("text") or "").strip()
     if not text:
         return InputError(path, "no article text in the HTML (truncated, or not an article page)")
-    url = doc.get("url") or None
+    url = doc.get("url") or url or None
     published, how = _html_date(html, url)
     return Article(
         article_id="",
@@ -298,12 +317,20 @@ def _html(path: str, html: str) -> Article | InputError:
 
 
 def _extract(
-    html: str, *, favor_precision: bool = False, favor_recall: bool = False
+    html: str,
+    *,
+    url: str | None = None,
+    favor_precision: bool = False,
+    favor_recall: bool = False,
 ) -> dict[str, Any]:
     """trafilatura's text and metadata as a dict (empty when the page cannot be parsed)."""
     try:
         doc = trafilatura.bare_extraction(
-            html, with_metadata=True, favor_precision=favor_precision, favor_recall=favor_recall
+            html,
+            url=url,
+            with_metadata=True,
+            favor_precision=favor_precision,
+            favor_recall=favor_recall,
         )
     except (ParserError, ValueError):
         return {}
