@@ -29,7 +29,7 @@ from dyad.records import (
     Location,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ACTOR_COLUMNS = """
     {p} VARCHAR, {p}_name VARCHAR, {p}_country VARCHAR, {p}_sector VARCHAR, {p}_text VARCHAR,
@@ -92,6 +92,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX event_mentions_article ON event_mentions (article_id);
     CREATE INDEX event_mentions_block ON event_mentions (block_key);
+    """,
+    # 2: downloaded pages (raw HTML kept zlib-compressed) and polled feeds (dyad.fetch, .watch)
+    """
+    CREATE TABLE pages (
+        url VARCHAR PRIMARY KEY, final_url VARCHAR, feed VARCHAR,
+        status INTEGER, content_type VARCHAR, fetched_at TIMESTAMP, html BLOB,
+        processed_at TIMESTAMP, article_id VARCHAR, error VARCHAR,
+        failures INTEGER NOT NULL DEFAULT 0, retry_at TIMESTAMP
+    );
+    CREATE INDEX pages_final_url ON pages (final_url);
+    CREATE TABLE feeds (
+        url VARCHAR PRIMARY KEY, kind VARCHAR, etag VARCHAR, last_modified VARCHAR,
+        polled_at TIMESTAMP, changed_at TIMESTAMP, items INTEGER, error VARCHAR,
+        failures INTEGER NOT NULL DEFAULT 0, retry_at TIMESTAMP
+    );
     """,
 )
 
