@@ -53,7 +53,7 @@ _CLIMB = {
     "oprd",
     "pcomp",
 }
-_TARGET_PREPS = frozenset({"with", "to", "against", "on", "upon", "toward", "towards", "into"})
+_TARGET_PREPS = frozenset({"with", "to", "against", "upon", "toward", "towards", "into"})
 _FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _TOPIC_PREPS = frozenset({"for", "about", "of", "on", "regarding", "to"})
@@ -81,6 +81,8 @@ class _Model(BaseModel):
 
 
 def _lower_list(value: Any) -> Any:
+    if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+        raise ValueError("YAML reads on/off/yes/no as true/false: put such words in quotes")
     if isinstance(value, str):
         return (value.lower(),)
     if isinstance(value, list | tuple):
@@ -364,7 +366,8 @@ class _Run:
             if not preps & set(entry.prep):
                 return None
         if entry.particle and not any(
-            c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children
+            c.dep_ in {"prt", "prep", "advmod"} and c.lower_ == entry.particle
+            for c in token.children
         ):
             return None
         return objects
@@ -374,21 +377,41 @@ class _Run:
         out: set[int] = set()
         for cand in cands:
             out.update(t.i for t in cand.objects)
+            for obj in cand.objects:  # "expressed willingness to cooperate with X"
+                out.update(
+                    t.i
+                    for c in obj.children
+                    if c.dep_ in {"acl", "xcomp"} and c is not cand.token
+                    for t in c.subtree
+                )
             if cand.entry.embeds:
-                for child in cand.token.children:
-                    embedded = child.dep_ in {"xcomp", "ccomp"} or (
-                        child.dep_ == "prep" and child.lower_ in {"for", "on", "upon"}
-                    )
-                    if embedded:
-                        out.update(t.i for t in child.subtree)
+                for child in self.embedded(cand.token):
+                    out.update(t.i for t in child.subtree)
         return out
+
+    @staticmethod
+    def embedded(token: Token) -> list[Token]:
+        """The clause or phrase an embedding trigger governs ("urged X to <clause>")."""
+        return [
+            child
+            for child in token.children
+            if child.dep_ in {"xcomp", "ccomp", "dobj"}
+            or (child.dep_ == "prep" and child.lower_ in {"for", "on", "upon", "against"})
+        ]
 
     # ------------------------------------------------------------------ actors of a phrase
     def np_actors(self, token: Token) -> list[ActorMention]:
         """Actors a noun phrase headed by ``token`` names (its own words, then conjuncts)."""
         out = list(self.by_token.get(token.i, ()))
-        if not out:
+        if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
             stack = [c for c in token.children if c.dep_ in _NP_MODS | {"poss"}]
+            stack += [
+                o
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
             while stack:
                 child = stack.pop()
                 out.extend(self.by_token.get(child.i, ()))
@@ -426,9 +449,12 @@ class _Run:
                         found = self.np_actors(child)
                         if found:
                             return [_Arg(a, _DIRECT, "object control") for a in found]
+                for child in head.children:  # raising: "X is expected/set to visit"
+                    if child.dep_ in _PASSIVE_SUBJ:
+                        return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(child)]
             if token.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"}:
                 return [_Arg(a, _GOVERNOR, "head noun") for a in self.np_actors(head)]
-            if head.pos_ in {"VERB", "AUX"}:
+            if head.pos_ in {"VERB", "AUX", "ADJ"}:
                 return self.subject_actors(head, depth + 1)
         return []
 
@@ -437,6 +463,14 @@ class _Run:
         index = self.sent_index(token)
         if token.lower_ in _FIRST_PERSON:
             return self.speaker(token)
+        clause = token.head
+        if self._reported(clause):  # "X said they would meet Y": they = X
+            speech = clause
+            while _lemma(speech) not in self.ex._speech:
+                speech = speech.head
+            found = [a for c in speech.children if c.dep_ in _SUBJ for a in self.np_actors(c)]
+            if found:
+                return [_Arg(a, _SPEAKER, "speaker") for a in found]
         if index == 0:
             return []
         return [_Arg(a, _PRONOUN, "previous subject") for a in self.root_subjects(index - 1)]
@@ -488,10 +522,13 @@ class _Run:
         pair: list[_Arg] = []
         targets: list[_Arg] = []
         for head in heads:
-            for child in head.children:
+            children = list(head.children)
+            for child in children:
                 if child.dep_ not in {"prep", "dative"}:
                     continue
                 objs = [c for c in child.children if c.dep_ == "pobj"]
+                if not objs:  # "out of X", "away from X"
+                    children += [c for c in child.children if c.dep_ == "prep"]
                 if child.dep_ == "dative" and not objs:
                     objs = [child]
                 found = [a for o in objs for a in self.np_actors(o)]
@@ -532,6 +569,9 @@ class _Run:
             return [], []
         heads = [token, *cand.objects]
         heads += [c for c in token.children if c.dep_ == "dobj" and c not in cand.objects]
+        heads += [c for o in cand.objects for c in o.children if c.dep_ in {"acl", "xcomp"}]
+        # "imposed by the EU on Russia": a target phrase the parser hung on the agent
+        heads += [o for c in token.children if c.dep_ == "agent" for o in c.children]
         pair, prep_targets = self._prep_args(heads, preps, _PREP)
         targets += prep_targets
         if cand.objects and not targets:  # "summoned the Indian envoy", "freed Pakistani prisoners"
@@ -539,21 +579,39 @@ class _Run:
                 _Arg(a, _PREP, "object phrase") for o in cand.objects for a in self.np_actors(o)
             ]
         if entry.embeds and not targets:  # "threatened to attack X": X is the target
-            for child in token.children:
-                if child.dep_ in {"xcomp", "ccomp"}:
-                    targets += [
-                        _Arg(a, _PREP, "embedded object")
-                        for o in child.children
-                        if o.dep_ in {"dobj", "dative"}
-                        for a in self.np_actors(o)
-                    ]
-                    targets += self._prep_args([child], _TARGET_PREPS, _PREP)[1]
+            targets = self._embedded_targets(token)
         if pair:
             if sources:
                 targets += pair
             else:
                 sources = pair
         return sources, targets
+
+    def _embedded_targets(self, token: Token) -> list[_Arg]:
+        """Targets inside the clause an embedding verb governs ("demanded that Japan apologise",
+        "called for a ceasefire between X and Y", "agreed to resume talks with X")."""
+        out: list[_Arg] = []
+        for child in self.embedded(token):
+            if child.dep_ == "dobj":
+                continue
+            heads = (
+                [child]
+                if child.dep_ != "prep"
+                else [o for o in child.children if o.dep_ in {"pobj", "pcomp"}]
+            )
+            for head in heads:
+                if child.dep_ == "ccomp":
+                    out += [
+                        _Arg(a, _PREP, "embedded subject")
+                        for c in head.children
+                        if c.dep_ in _SUBJ
+                        for a in self.np_actors(c)
+                    ]
+                objs = [o for o in head.children if o.dep_ in {"dobj", "dative"}]
+                out += [_Arg(a, _PREP, "embedded object") for o in objs for a in self.np_actors(o)]
+                pair, more = self._prep_args([head, *objs], _TARGET_PREPS, _PREP)
+                out += pair + more
+        return out
 
     def noun_args(self, cand: _Candidate) -> tuple[list[_Arg], list[_Arg]]:
         token, entry = cand.token, cand.entry
@@ -580,7 +638,7 @@ class _Run:
                 (sources if role == "source" else targets).extend(
                     _Arg(a, _PREP, child.lower_) for a in found
                 )
-        pair, prep_targets = self._prep_args([token], preps, _PREP)
+        pair, prep_targets = self._prep_args([token], preps - {"of", "by"}, _PREP)
         targets += prep_targets
         mods = [
             m for m in _unique_args(mods) if all(m.actor is not s.actor for s in sources + targets)
@@ -751,13 +809,16 @@ class _Run:
         cues = self.ex._cues
         token = cand.token
         verb = token if cand.entry.pos != "NOUN" else _governor(token)
+        if verb is token and not any(c.dep_ in {"aux", "auxpass"} for c in token.children):
+            # a hyphenated trigger may carry its auxiliaries on a prefix ("will co-host")
+            verb = next((t for t in cand.span if any(c.dep_ == "aux" for c in t.children)), token)
         chain = _verb_chain(verb) if verb is not None else []
         tense = _tense(verb, cues) if verb is not None else None
         # negation
         if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
             return "negated", tense
         for v in chain:
-            if any(c.dep_ == "neg" for c in v.children) or self._negator(v):
+            if any(c.dep_ == "neg" for c in v.children) or (v is not token and self._negator(v)):
                 return "negated", tense
         # hypothetical
         for v in chain:
@@ -794,7 +855,7 @@ class _Run:
         if _lemma(token) in cues.planned_modifiers:  # "is due in Kabul"
             return "planned", tense or "present"
         for v in chain:
-            if v is not verb and _lemma(v) in cues.planned_verbs:
+            if v is not token and _lemma(v) in cues.planned_verbs:
                 return "planned", tense
         if tense == "future" or "would" in {c.lower_ for v in chain for c in v.children}:
             return "planned", tense

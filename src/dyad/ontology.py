@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dyad.codebook import codebook_error, line_of
 
@@ -140,10 +140,7 @@ def _validate(model: type[_Model], value: Any, path: str | Path, entry: str, par
         codebook_error(path, "entry must be a mapping", node=parent, entry=entry)
     try:
         return model.model_validate(dict(value))
-    except ValueError as exc:
-        errors = getattr(exc, "errors", None)
-        reason = str(exc)
-        if callable(errors):
-            first = errors()[0]
-            reason = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        reason = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
         codebook_error(path, reason, node=value if line_of(value) else parent, entry=entry)
