@@ -244,7 +244,20 @@ CASES = [
     ("Iran's Supreme Court upheld the sentence.", "Supreme Court", "IRN JUD", "codebook"),
     # organisations and groups
     ("The United Nations called for a ceasefire.", "United Nations", "IGO UNO", "codebook"),
-    ("NATO leaders met in Brussels.", "NATO", "IGO NAT", "codebook"),
+    ("NATO leaders met in Brussels.", "NATO leaders", "IGO NAT", "title"),
+    ("NATO said it would respond.", "NATO", "IGO NAT", "codebook"),
+    ("Kenyan and Ethiopian officials met.", "Kenyan", "KEN GOV", "codebook"),
+    ("Kenyan and Ethiopian officials met.", "Ethiopian officials", "ETH GOV", "codebook"),
+    ("The Pakistani and Indian foreign ministers met.", "Pakistani", "PAK GOV", "codebook"),
+    (
+        "The Pakistani and Indian foreign ministers met.",
+        "Indian foreign ministers",
+        "IND GOV",
+        None,
+    ),
+    ("The Saudi king pledged support.", "Saudi king", "SAU GOV", "title"),
+    ("Iran rejected the American proposal.", "American", "USA", "codebook"),
+    ("A Turkish envoy travelled to Damascus.", "Damascus", "SYR GOV", "metonym"),
     ("The IMF approved a loan.", "IMF", "IGO IMF", "codebook"),
     ("The World Bank and the EU pledged funds.", "World Bank", "IGO WBK", "codebook"),
     ("The World Bank and the EU pledged funds.", "EU", "IGO EEC", "codebook"),
@@ -316,8 +329,6 @@ NOT_ACTORS = [
     ("The talks took place in May.", "May", None),
     ("He lives in New Jersey now.", "Jersey", "JEY"),
     ("George Washington crossed the river.", "Washington", "USA GOV"),
-    ("The talks will be held in Islamabad next month.", "Islamabad", "PAK GOV"),
-    ("The minister left Dhaka on Wednesday.", "Dhaka", "BGD GOV"),
     ("They agreed to press Japan for a statement.", "press", None),
 ]
 

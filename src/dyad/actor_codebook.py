@@ -262,9 +262,10 @@ class ActorCodebook:
         elif isinstance(entry, AmbiguousEntry):
             self.ambiguous[entry.name] = entry
         elif key in ("titles", "nouns", "collectives"):
-            self._replace(
-                self.phrases, key, entry, {a.lower() for a in (entry.name, *entry.aliases)}
-            )
+            aliases = {a.lower() for a in (entry.name, *entry.aliases)}
+            if key == "titles":
+                aliases |= {_plural(a) for a in aliases if " of " not in a}
+            self._replace(self.phrases, key, entry, aliases)
         else:
             self._replace(self.names, key, entry, {entry.name, *entry.aliases})
 
@@ -302,6 +303,15 @@ class ActorCodebook:
             if iso3 and city["population"] > best.get(city["name"], (0, ""))[0]:
                 best[city["name"]] = (city["population"], iso3)
         self.cities = {name: iso3 for name, (_pop, iso3) in best.items()}
+
+
+def _plural(title: str) -> str:
+    """ "foreign minister" -> "foreign ministers", "secretary" -> "secretaries"."""
+    if title.endswith("y") and not title.endswith(("ay", "ey", "oy")):
+        return title[:-1] + "ies"
+    if title.endswith(("s", "sh", "ch", "x")):
+        return title + "es"
+    return title + "s"
 
 
 def pick_role(roles: Sequence[Role], day: date | None) -> Role | None:

@@ -760,18 +760,13 @@ class _DocCoder:
     def _code_place(self, atom: _Atom) -> None:
         place = atom.entry
         if place.form == "capital":
-            if not atom.locative:
-                self._emit_atom(
-                    atom,
-                    _Code(
-                        place.iso3, "GOV", f"{country_name(place.iso3)} government", None, "metonym"
-                    ),
-                )
+            name = f"{country_name(place.iso3)} government"
+            self._emit_atom(atom, _Code(place.iso3, "GOV", name, None, "metonym"))
         elif atom.compound:
             self._emit_atom(
                 atom, _Code(place.iso3, None, country_name(place.iso3), None, "compound")
             )
-        elif place.form != "adjective":
+        else:
             self._emit_atom(
                 atom, _Code(place.iso3, None, country_name(place.iso3), None, "codebook")
             )
@@ -807,8 +802,6 @@ class _DocCoder:
 
     def _code_title(self, atom: _Atom) -> None:
         entry, doc = atom.entry, self.doc
-        if entry.prefix:
-            return
         last = doc[atom.end - 1]
         if (
             last.dep_ in ("compound", "amod")
@@ -835,7 +828,7 @@ class _DocCoder:
             code = _Code(
                 known.code.country, known.code.sector, known.code.name, known.code.role, "coref"
             )
-        elif explicit or prev in _DETERMINERS or doc[atom.start].is_title:
+        elif explicit or (not entry.prefix and (prev in _DETERMINERS or doc[atom.start].is_title)):
             how = "title"
             if country is None:
                 country, how = self._context(atom.start, sector), "context"
@@ -852,6 +845,9 @@ class _DocCoder:
         mention = self._emit(start, end, code)
         if mention is not None:
             self.persons.append((mention, doc[end - 1].dep_))
+        first = min(chain, key=lambda p: p.start)
+        if first.kind == "place" and not holders:
+            self._coordinated(first, code.sector, role or entry.name)
 
     def _code_noun(self, atom: _Atom) -> None:
         entry, doc = atom.entry, self.doc
@@ -897,6 +893,20 @@ class _DocCoder:
         if entry.follow and owner is not None:
             self.followed = code
         self._emit(start, atom.end, code)
+        if owner is not None:
+            self._coordinated(owner, sector, entry.name)
+
+    def _coordinated(self, first: _Atom, sector: str | None, what: str) -> None:
+        """ "Kenyan and Ethiopian officials": the other country words share the noun."""
+        doc, i = self.doc, first.start
+        while i > 1 and doc[i - 1].lower_ in ("and", ",", "or", "&"):
+            other = self.end_at.get(i - 1)
+            if other is None or other.kind != "place" or other.used or other.locative:
+                break
+            iso3 = other.entry.iso3
+            name = f"{country_name(iso3)} {what}" if sector else country_name(iso3)
+            self._emit_atom(other, _Code(iso3, sector, name, None, "codebook"))
+            i = other.start
 
     def _code_collective(self, atom: _Atom) -> None:
         """ "the two countries": one mention for each of the two parties in view."""
