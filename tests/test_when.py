@@ -374,8 +374,9 @@ def test_find_date_expressions_spans() -> None:
 @pytest.mark.parametrize(
     ("status", "tense", "expected"),
     [("occurred", None, "past"), ("planned", "present", "future"), ("ongoing", None, "present"),
-     ("negated", "past", "past"), ("hypothetical", "future", "future"),
-     ("hypothetical", None, None)],
+     ("negated", "past", "past"), ("negated", None, None), ("hypothetical", "future", "future"),
+     ("hypothetical", "present", "future"), ("hypothetical", None, "future"),
+     ("hypothetical", "perfect", "past")],
 )  # fmt: skip
 def test_direction_for(status: str, tense: str | None, expected: str | None) -> None:
     assert direction_for(status, tense) == expected
@@ -456,6 +457,12 @@ def test_tense_gives_the_direction_of_negated_and_hypothetical_events() -> None:
     assert _date(s, 0, "meet", "hypothetical", D("2023-02-15"), tense="future").date == "2023-02-20"
     s = ["The ministers did not meet on Monday."]
     assert _date(s, 0, "meet", "negated", D("2023-02-15"), tense="past").date == "2023-02-13"
+    s = ["Talks that were due to open next week have been postponed, officials said on Monday."]
+    got = _date(s, 0, "Talks", "negated", D("2023-02-15"), tense="perfect")
+    assert (got.date, got.date_text) == ("2023-02-20", "next week")
+    s = ["The fund could release more money in December if the country meets its targets."]
+    assert _date(s, 0, "meets", "hypothetical", D("2025-06-12"), tense="present").date == (
+        "2025-12-01")  # fmt: skip
 
 
 def test_today_is_the_publication_day() -> None:
@@ -541,6 +548,13 @@ def test_a_reference_to_the_previous_event_takes_its_date() -> None:
     s = ["Soldiers fired at a guard post on Monday.",
          "The military raised its alert level after the incident."]  # fmt: skip
     assert _date(s, 1, "raised", "occurred", D("2025-06-03")).date == "2025-06-02"
+
+
+def test_a_date_after_another_event_noun_is_that_event_s() -> None:
+    s = ["The ministers spoke by telephone on Tuesday and condemned the missile launch into "
+         "the sea on Sunday."]  # fmt: skip
+    assert _date(s, 0, "condemned", "occurred", D("2025-05-07")).date == "2025-05-06"
+    assert _date(s, 0, "launch", "occurred", D("2025-05-07")).date == "2025-05-04"
 
 
 def test_the_publication_weekday_is_the_publication_day() -> None:

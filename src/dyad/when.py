@@ -924,13 +924,25 @@ _EVENT_REFERENCE = re.compile(
 )
 
 
+_EVENT_NOUN = re.compile(
+    r"\b(?:meeting|talks|visit|summit|conference|attack|attacks|bombing|launch|election|vote|"
+    r"strike|strikes|protest|protests|clashes|raid|shooting|explosion|blast|ceasefire|"
+    r"incident|operation|offensive|exercise|drills)\b",
+    re.I,
+)
+
+
 def direction_for(status: str, tense: str | None) -> Direction | None:
     """Where the event lies relative to publication: the status decides (planned → future,
-    occurred → past, ongoing → present); for negated and hypothetical events the tense
-    does, and without a tense there is no direction."""
+    occurred → past, ongoing → present); for a negated event the tense does (none without
+    a tense); a hypothetical one is future unless its tense is past or perfect ("could
+    release the money in December if Egypt meets the targets")."""
     if status in _STATUS_DIRECTION:
         return _STATUS_DIRECTION[status]
-    return _TENSE_DIRECTION.get(tense or "")
+    by_tense = _TENSE_DIRECTION.get(tense or "")
+    if status == "hypothetical":
+        return "past" if by_tense == "past" else "future"
+    return by_tense
 
 
 def _fits(span: DateSpan, published: date | None, direction: Direction | None) -> bool:
@@ -1017,7 +1029,10 @@ def _pick_in_sentence(
         gap = max(found.start - trigger[1], trigger[0] - found.end, 0)
         edge = found.start if found.start >= trigger[1] else found.end
         anchor = trigger[1] if found.start >= trigger[1] else trigger[0]
-        key = (_boundaries(sentence, anchor, edge, found_all), gap)
+        boundaries = _boundaries(sentence, anchor, edge, found_all)
+        if found.start >= trigger[1] and _EVENT_NOUN.search(sentence, trigger[1], found.start):
+            boundaries += 1  # "condemned the launch ... on Sunday": the launch's date
+        key = (boundaries, gap)
         if best is None or key < best[0]:
             best = (key, span)
     return best[1] if best else None
@@ -1133,6 +1148,11 @@ def resolve_dates(
     week. A single day has ``date_end`` None."""
     published = article.published
     direction = direction_for(mention.status, mention.tense)
+    if mention.status == "negated":
+        # What did not happen may have been due any time ("talks due to open next week
+        # have been postponed"): no date is filtered out; a clause's own future words
+        # still read its dates forward.
+        direction = None
     trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
     span = _pick_in_sentence(mention.sentence, trigger, published, direction)
     if span is None:
