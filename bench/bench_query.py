@@ -210,8 +210,10 @@ def main() -> None:
             ("events(text=ceasefire, limit=100)", lambda: db.events(text="ceasefire", limit=100)),
             ("count_events(text=ceasefire)", lambda: db.count_events(text="ceasefire")),
             (
-                "events(actor=PAK, type=ASSAULT, 2020, limit=100)",
-                lambda: db.events(actor="PAK", plover="ASSAULT", date_field="event", limit=100),
+                "events(actor=PAK, type=ASSAULT, from 2020, limit=100)",
+                lambda: db.events(
+                    actor="PAK", plover="ASSAULT", date_from=date(2020, 1, 1), limit=100
+                ),
             ),
             ("dyads(limit=10)", lambda: db.dyads(limit=10)),
         ]
