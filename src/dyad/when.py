@@ -825,6 +825,7 @@ def find_date_expressions(sentence: str) -> list[tuple[int, int, str]]:
 # ------------------------------------------------------------------------ resolution
 
 
+@lru_cache(maxsize=4096)
 def _dateparser(text: str, published: date | None, direction: Direction) -> DateSpan | None:
     """dateparser for what the patterns do not cover; its period gives the precision."""
     settings: dict[str, object] = {
