@@ -3,7 +3,9 @@ suite in tests/data/event_sentences.yaml and the seed-article gold."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -363,3 +365,91 @@ def test_sentence_suite(nlp, extractor, which):
     for item in wrong:
         print("  MISS", *item, sep="\n    ")
     assert rate >= FLOORS[which], wrong[:10]
+
+
+# ---------------------------------------------------------------------- seed articles
+def _countries(code: str | None) -> str | None:
+    return code.split()[0] if code else None
+
+
+def _fold(text: str) -> str:
+    text = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _same_dyad(gold: dict, event: EventMention) -> bool:
+    want = (_countries(gold["source"]), _countries(gold["target"]))
+    got = (event.source.country, event.target.country)
+    if gold["plover"] != event.plover:
+        return False
+    return got == want or (gold["plover"] in SYMMETRIC and got == want[::-1])
+
+
+def _seed_predictions(nlp, extractor, seeds: Path) -> dict[str, tuple[EventMention, ...]]:
+    from dyad.nlp import parse
+    from dyad.read import iter_articles
+
+    coder = real_coder(nlp)
+    if coder is None:
+        pytest.skip("the actors stage cannot run yet")
+    articles = [a for a in iter_articles([seeds]) if isinstance(a, Article)]
+    assert len(articles) == 5
+    return {
+        Path(doc._.article.path).name: extractor(doc, coder(doc)) for doc in parse(nlp, articles)
+    }
+
+
+@pytest.mark.slow
+def test_seed_gold(nlp, extractor, shared_dir):
+    """Required gold lines found (same sentence, PLOVER type and countries; either order for
+    symmetric types), and fewer events matching no gold line than required lines found."""
+    path = shared_dir / "gold" / "seed_events.jsonl"
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    predicted = _seed_predictions(nlp, extractor, shared_dir / "seeds")
+    rows = []
+    found_total = false_total = required_total = 0
+    for name in sorted(predicted):
+        events = predicted[name]
+        lines = [g for g in gold if g["article"] == name]
+        used: set[int] = set()
+        found = 0
+        for g in (g for g in lines if g["required"]):
+            evidence = _fold(g["evidence"])[:40]
+            for i, e in enumerate(events):
+                if i not in used and _same_dyad(g, e) and evidence in _fold(e.sentence):
+                    used.add(i)
+                    found += 1
+                    break
+        false = [e for e in events if not any(_same_dyad(g, e) for g in lines)]
+        required = sum(g["required"] for g in lines)
+        rows.append((name, required, found, len(events), len(false)))
+        found_total += found
+        false_total += len(false)
+        required_total += required
+    print("\narticle  required  found  events  false")
+    for row in rows:
+        print("{}  {:>8}  {:>5}  {:>6}  {:>5}".format(row[0][:3], *row[1:]))
+    print(f"total    {required_total:>8}  {found_total:>5}  {'':>6}  {false_total:>5}")
+    assert required_total == 18
+    assert found_total >= 17
+    assert false_total < found_total
+
+
+@pytest.mark.slow
+def test_extraction_is_cheap_next_to_the_parse(nlp, extractor, shared_dir):
+    from dyad.read import iter_articles
+
+    articles = [a for a in iter_articles([shared_dir / "seeds"]) if isinstance(a, Article)]
+    texts = [a.text for a in articles] * 4
+    start = time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    parse_time = time.perf_counter() - start
+    actors = [cast_actors(doc) for doc in docs]
+    start = time.perf_counter()
+    for doc, found in zip(docs, actors, strict=True):
+        extractor(doc, found)
+    extract_time = time.perf_counter() - start
+    print(
+        f"\nparse {parse_time:.3f}s, extract {extract_time:.3f}s ({extract_time / parse_time:.1%})"
+    )
+    assert extract_time < 0.15 * parse_time

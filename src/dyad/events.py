@@ -238,15 +238,27 @@ class EventExtractor:
     ) -> None:
         self.codebook = codebook
         self.allow_monadic = allow_monadic
+        # One Matcher pattern per part of speech (all one-word lemmas in one set) plus one
+        # per hyphenated trigger ("co-host"): matching stays linear in the tokens.
         self._matcher = Matcher(nlp.vocab)
-        self._entries: dict[int, list[TriggerEntry]] = {}
-        groups: dict[tuple[str, str], list[TriggerEntry]] = {}
+        self._entries: dict[tuple[str, str], list[TriggerEntry]] = {}
+        self._pos_of: dict[int, str] = {}
         for entry in codebook.triggers:
-            groups.setdefault((entry.pos, entry.lemma), []).append(entry)
-        for (pos, lemma), entries in groups.items():
+            self._entries.setdefault((entry.pos, entry.lemma), []).append(entry)
+        by_pos: dict[str, set[str]] = {}
+        for pos, lemma in self._entries:
+            words = [t.text for t in nlp.tokenizer(lemma)]
+            if len(words) == 1:
+                by_pos.setdefault(pos, set()).add(lemma)
+                continue
             key = f"{pos}:{lemma}"
-            self._matcher.add(key, [_pattern(nlp, pos, lemma)])
-            self._entries[nlp.vocab.strings[key]] = entries
+            self._matcher.add(
+                key, [[{"LOWER": w.lower()} for w in words[:-1]] + [_head(pos, words[-1])]]
+            )
+            self._pos_of[nlp.vocab.strings[key]] = pos
+        for pos, lemmas in by_pos.items():
+            self._matcher.add(pos, [[_head(pos, *sorted(lemmas))]])
+            self._pos_of[nlp.vocab.strings[pos]] = pos
         self._cues = codebook.status
         self._speech = codebook.speech_verbs
         self._negators = {n for n in self._cues.negators if " " not in n}
@@ -263,21 +275,18 @@ class EventExtractor:
         return run.extract()
 
     # ------------------------------------------------------------------ helpers used by _Run
-    def entries_for(self, match_id: int) -> list[TriggerEntry]:
-        return self._entries[match_id]
+    def entries_for(self, match_id: int, span: Span) -> list[TriggerEntry]:
+        """The codebook entries a match stands for (by part of speech and lemma)."""
+        pos = self._pos_of[match_id]
+        lemma = "".join(t.lower_ for t in span[:-1]) + span[-1].lemma_.lower()
+        return self._entries.get((pos, lemma), [])
 
 
-def _pattern(nlp: Language, pos: str, lemma: str) -> list[dict[str, Any]]:
-    """Matcher pattern: the trigger lemma (last token) after any hyphenated prefix words."""
-    words = [t.text for t in nlp.tokenizer(lemma)]
+def _head(pos: str, *lemmas: str) -> dict[str, Any]:
+    """Token pattern for a trigger word: lemma in any case, with the entry's part of speech."""
     tags = ["NOUN", "PROPN"] if pos == "NOUN" else [pos]
-    head = {
-        "LEMMA": {"IN": sorted({words[-1], words[-1].capitalize(), words[-1].upper()})},
-        "POS": {"IN": tags},
-    }
-    if len(words) == 1:
-        return [head]
-    return [{"LOWER": w.lower()} for w in words[:-1]] + [head]
+    forms = sorted({f for lemma in lemmas for f in (lemma, lemma.capitalize(), lemma.upper())})
+    return {"LEMMA": {"IN": forms}, "POS": {"IN": tags}}
 
 
 def _lemma(token: Token) -> str:
@@ -321,19 +330,17 @@ class _Run:
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
-        out: list[_Candidate] = []
+        best: dict[int, tuple[int, int, _Candidate]] = {}
         for match_id, start, end in self.ex._matcher(self.doc):
-            token = self.doc[end - 1]
-            best: tuple[int, TriggerEntry, tuple[Token, ...]] | None = None
-            for entry in self.ex.entries_for(match_id):
+            token, span = self.doc[end - 1], self.doc[start:end]
+            for entry in self.ex.entries_for(match_id, span):
                 objects = self._frame(token, entry)
                 if objects is None:
                     continue
-                if best is None or entry.specificity > best[0]:
-                    best = (entry.specificity, entry, objects)
-            if best is not None:
-                out.append(_Candidate(token, self.doc[start:end], best[1], best[2]))
-        return out
+                rank = (entry.specificity, len(span))
+                if token.i not in best or rank > best[token.i][:2]:
+                    best[token.i] = (*rank, _Candidate(token, span, entry, objects))
+        return [best[i][2] for i in sorted(best)]
 
     def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
         """The frame's matched objects (empty when it has none), or None if it fails."""
