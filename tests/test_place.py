@@ -523,3 +523,9 @@ def test_preference_does_not_lift_a_small_namesake(gaz):
     # Geneva, Illinois must not beat Geneva because an American actor is in the story.
     assert gaz.lookup("Geneva", countries=("USA",)).country == "CHE"
     assert gaz.lookup("Tripoli", countries=("LBN",)).country == "LBN"
+
+
+def test_host_only_in_the_triggers_clause(gaz):
+    text = "Kenya, which hosted the games, signed a trade pact with Uganda."
+    loc = _locate(gaz, text, "signed", source=("KEN GOV", "Kenya"), target=("UGA GOV", "Uganda"))
+    assert loc is None

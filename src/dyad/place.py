@@ -862,7 +862,7 @@ def _from_context(
     named = _named_event(mention, sentence, sentences, gazetteer, weights)
     if named:
         return named
-    host = _HOST_RE.search(text)
+    host = next((m for m in _HOST_RE.finditer(text) if _clause(text, m.start()) == clause), None)
     if host and mention.source and mention.source.country:
         capital = gazetteer.capital(mention.source.country)
         if capital:
