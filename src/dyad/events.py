@@ -107,6 +107,7 @@ class TriggerEntry(_Model):
     embeds: bool = False
     symmetric: bool | None = None
     object_is_actor: bool = False
+    object_is_topic: bool = False
     anaphoric_only: bool = False
 
     _lists = field_validator("object", "prep", "modifier", "unless", "target_preps", mode="before")(
@@ -444,6 +445,8 @@ class _Run:
                 return []
         if token.dep_ == "relcl":
             return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
+        if _gerund_topic(token):
+            return []
         if (
             depth < 3
             and token.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp"}
@@ -570,6 +573,8 @@ class _Run:
                     for a in self.np_actors(o)
                 ]
             for child in token.children:
+                if entry.object_is_topic and child.dep_ == "dobj":
+                    continue
                 if child.dep_ in {"dobj", "dative", "iobj"} and child not in cand.objects:
                     targets += [_Arg(a, _DIRECT, "object") for a in self.np_actors(child)]
         if entry.object_is_actor and not targets:
@@ -695,7 +700,8 @@ class _Run:
             return
         sources = _merge_same(sources)
         targets = _merge_same(targets)
-        if symmetric and (not sources or not targets) and len(sources) + len(targets) == 1:
+        lookback = entry.plover == "CONSULT" and not _reciprocal(token) and not _gerund_topic(token)
+        if lookback and (not sources or not targets) and len(sources) + len(targets) == 1:
             other = self._lookback(index, (sources or targets)[0].actor)
             if other is not None:
                 targets = targets or [other]
@@ -749,7 +755,7 @@ class _Run:
             countries: Any = (
                 frozenset({a and a[0], b and b[0]}) if f.symmetric else (a and a[0], b and b[0])
             )
-            key = (f.sent_index, f.cand.entry.plover, countries)
+            key = (f.sent_index, f.cand.entry.plover, countries, self.status(f.cand))
             old = best.get(key)
             if old is None or _score(f) > _score(old):
                 best[key] = f
@@ -820,7 +826,11 @@ class _Run:
             # a hyphenated trigger may carry its auxiliaries on a prefix ("will co-host")
             verb = next((t for t in cand.span if any(c.dep_ == "aux" for c in t.children)), token)
         chain = _verb_chain(verb) if verb is not None else []
-        tense = _tense(verb, cues) if verb is not None else None
+        tensed = verb
+        while tensed is not None and _infinitive(tensed):  # "will lead a team to meet X"
+            tensed = tensed.head
+            chain += [t for t in _verb_chain(tensed) if t not in chain]
+        tense = _tense(tensed, cues) if tensed is not None else None
         # negation
         if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
             return "negated", tense
@@ -953,6 +963,32 @@ def _tense(verb: Token, cues: StatusCues) -> str:
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux):
         return "past"
     return "present"
+
+
+def _infinitive(verb: Token) -> bool:
+    """A to-infinitive clause that takes its time from the verb it depends on."""
+    return (
+        verb.dep_ in {"advcl", "xcomp", "acl", "relcl"}
+        and verb.head.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+    )
+
+
+def _gerund_topic(token: Token) -> bool:
+    """A gerund used as a noun ("to discuss cooperating on X"): it names a topic, and its
+    subject must be its own."""
+    tok = token
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return token.tag_ == "VBG" and tok.dep_ in {"dobj", "pobj", "pcomp", "nsubj", "csubj"}
+
+
+def _reciprocal(token: Token) -> bool:
+    """ "with each other", "with one another": the event is among the subjects."""
+    return any(
+        t.lower_ == "other" and t.i > 0 and t.doc[t.i - 1].lower_ in {"each", "another"}
+        for t in token.subtree
+    )
 
 
 def _definite(token: Token) -> bool:
