@@ -12,7 +12,7 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -62,20 +62,67 @@ def _period_for(span_days: int) -> str:
     return "month" if span_days <= 365 * 4 else "year"
 
 
-def _span(database: Database, f: Filters) -> tuple[date | None, date | None]:
-    frame = database.timeline(f, by="day", output="arrow")
-    if frame.num_rows == 0:
-        return None, None
-    periods = frame["period"].to_pylist()
-    return min(periods), max(periods)
+# How far before the first report and after the last one the time plots reach: stories
+# look back at recent events and ahead to planned ones.
+LOOK_BACK_DAYS = 90
+LOOK_AHEAD_DAYS = 365
+_BUCKET_DAYS = {"day": 0, "week": 6, "month": 30, "year": 365}
 
 
-def timeline_chart(database: Database, f: Filters) -> Section:
-    first, last = _span(database, f)
-    if first is None or last is None:
+@dataclass(frozen=True)
+class Window:
+    """The stretch of event dates the time plots show, and the bucket they use.
+
+    Stories also date events long past ("the treaty signed in 1972"); plotted, a few such
+    dates would squash the period the corpus covers into one corner. So the plots span
+    the events' reporting period (first to last publication, from LOOK_BACK_DAYS before
+    to LOOK_AHEAD_DAYS after) and the note says how many dated events fall outside.
+    """
+
+    first: date
+    last: date
+    by: str
+    outside: int
+
+    def narrow(self, f: Filters) -> Filters:
+        lo = max(self.first, f.date_from) if f.date_from else self.first
+        hi = min(self.last, f.date_to) if f.date_to else self.last
+        return replace(f, date_from=lo, date_to=hi, date_field="event")
+
+    def keep(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Timeline rows whose bucket starts inside the window (an event whose interval
+        merely overlaps it is counted at its start date, which may lie far before)."""
+        slack = timedelta(days=_BUCKET_DAYS[self.by])
+        periods = frame["period"]
+        return frame[(periods >= self.first - slack) & (periods <= self.last)]
+
+    def note(self) -> str:
+        if not self.outside:
+            return ""
+        return f" {self.outside} events dated outside {self.first} – {self.last} are not shown."
+
+
+def time_window(database: Database, f: Filters) -> Window | None:
+    """The window of event dates to plot, or None when no event is dated."""
+    days = database.timeline(f, by="day")
+    if days.empty:
+        return None
+    per_day = days.groupby("period")["events"].sum().sort_index()
+    first, last = per_day.index[0], per_day.index[-1]
+    earliest = database.events(f, order="first_seen", descending=False, limit=1, output="records")
+    latest = database.events(f, order="last_seen", limit=1, output="records")
+    if earliest[0]["first_seen"] and latest[0]["last_seen"]:
+        first = max(first, earliest[0]["first_seen"] - timedelta(days=LOOK_BACK_DAYS))
+        last = min(last, latest[0]["last_seen"] + timedelta(days=LOOK_AHEAD_DAYS))
+    inside = int(per_day[(per_day.index >= first) & (per_day.index <= last)].sum())
+    return Window(first, last, _period_for((last - first).days), int(per_day.sum()) - inside)
+
+
+def timeline_chart(database: Database, f: Filters, window: Window | None) -> Section:
+    if window is None:
         return Section("timeline", "Events over time", note="No dated events match.")
-    by = _period_for((last - first).days)
-    frame = database.timeline(f, by=by)  # type: ignore[arg-type]
+    by = window.by
+    frame = window.keep(database.timeline(window.narrow(f), by=by))  # type: ignore[arg-type]
     frame["quad"] = frame["quad_class"].map(QUAD_LABELS)
     unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth", "year": "year"}
     chart = (
@@ -97,19 +144,23 @@ def timeline_chart(database: Database, f: Filters) -> Section:
         "timeline",
         "Events over time by QuadClass",
         chart,
-        note=f"Linked events by the date they happen, per {by}; undated events are left out.",
+        note=f"Linked events by the date they happen, per {by}; undated events are left out."
+        + window.note(),
     )
 
 
-def dyad_chart(database: Database, f: Filters, top: int) -> Section:
+def dyad_chart(database: Database, f: Filters, top: int, window: Window | None) -> Section:
     dyads = database.dyads(f, limit=top)
     if dyads.empty:
         return Section("dyads", "Goldstein trend of the top dyads", note="No dyads match.")
-    first, last = _span(database, f)
-    by = _period_for((last - first).days) if first and last else "month"
+    if window is None:
+        return Section("dyads", "Goldstein trend of the top dyads", note="No dated events.")
+    by = window.by
     frames = []
     for name in dyads["dyad"]:
-        frame = database.timeline(replace(f, dyad=name), by=by)  # type: ignore[arg-type]
+        frame = window.keep(
+            database.timeline(replace(window.narrow(f), dyad=name), by=by)  # type: ignore[arg-type]
+        )
         if frame.empty:
             continue
         weighted = frame.assign(total=frame["goldstein"] * frame["events"])
@@ -138,7 +189,7 @@ def dyad_chart(database: Database, f: Filters, top: int) -> Section:
         chart,
         html=table,
         note="Country pairs in either direction, by number of events; −10 is the most"
-        " conflictual, +10 the most cooperative (CAMEO Goldstein scale).",
+        " conflictual, +10 the most cooperative (CAMEO Goldstein scale)." + window.note(),
     )
 
 
@@ -339,9 +390,10 @@ def build_sections(
     """Every section of the report, in order."""
     if top < 1:
         raise UsageError("top must be at least 1")
+    window = time_window(database, filters)
     return [
-        timeline_chart(database, filters),
-        dyad_chart(database, filters, top),
+        timeline_chart(database, filters, window),
+        dyad_chart(database, filters, top, window),
         type_chart(database, filters),
         map_chart(database, filters),
         upcoming_section(database, filters, today),
