@@ -6,9 +6,11 @@ An event's place comes, in this order, from
    mosque in Peshawar's Police Lines", "to Bangladesh and Pakistan" after a word of
    travel, "visited Moscow", "at the State Department" through the landmark codebook);
 2. "here" in its clause: the article's setting (below);
-3. "hosted": the capital of the host (the source actor's country) — low confidence;
-4. the previous sentence of the same paragraph, when its main clause has a locative;
-5. the article's setting: the dateline; else the place of a press briefing, news
+3. another sentence placing the same named event ("the counterterrorism dialogue, which
+   may be held in Islamabad");
+4. "hosted": the capital of the host (the source actor's country) — low confidence;
+5. the previous sentence of the same paragraph, when its main clause has a locative;
+6. the article's setting: the dateline; else the place of a press briefing, news
    conference or interview the article mentions; else, when the article says "here",
    the city of the first government landmark it names ("the State Department").
 
