@@ -223,6 +223,12 @@ def test_user_file_extends_and_overrides(tmp_path, nlp):
         ("codes:\n  '046': {name: Negotiate, goldstein: 70}\n", 2, "046", "goldstein"),
         ("quad_classes: {'14': 5}\n", 1, "14", "QuadClass"),
         ("triggers: [\n", None, None, "invalid YAML"),
+        (
+            "triggers:\n  - {lemma: crack, plover: COERCE, cameo: '175', particle: on}\n",
+            2,
+            "crack",
+            "quotes",
+        ),
     ],
 )
 def test_codebook_errors_name_file_line_entry(tmp_path, body, line, entry, reason):
@@ -273,6 +279,33 @@ def test_codebook_errors_name_file_line_entry(tmp_path, body, line, entry, reaso
 )
 def test_argument_and_status_rules(nlp, extractor, text, expected):
     assert short(run(nlp, extractor, text)) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "status", "tense"),
+    [
+        ("Egypt met Qatar on Monday.", "occurred", "past"),
+        ("Egypt has met Qatar twice.", "occurred", "perfect"),
+        ("Egypt is meeting Qatar in Doha.", "ongoing", "progressive"),
+        ("Egypt and Qatar have been discussing the border.", "ongoing", "progressive"),
+        ("Egypt will meet Qatar.", "planned", "future"),
+        ("Egypt meets Qatar next week.", "planned", "present"),
+        ("Egypt is scheduled to meet Qatar.", "planned", "present"),
+        ("Egypt said it would meet Qatar.", "planned", "present"),
+        ("The upcoming talks between Egypt and Qatar were discussed.", "planned", "past"),
+        ("Egypt did not meet Qatar.", "negated", "past"),
+        ("Egypt cancelled its visit to Qatar.", "negated", "past"),
+        ("Egypt called off talks with Qatar.", "negated", "past"),
+        ("Egypt may meet Qatar.", "hypothetical", "present"),
+        ("If asked, Egypt would meet Qatar.", "hypothetical", "present"),
+        ("Egypt wants to meet Qatar.", "hypothetical", "present"),
+        ("The ongoing talks between Egypt and Qatar were praised.", "ongoing", "past"),
+    ],
+)
+def test_status_and_tense(nlp, extractor, text, status, tense):
+    (event,) = run(nlp, extractor, text)
+    assert (event.status, event.tense) == (status, tense)
 
 
 @pytest.mark.slow

@@ -80,9 +80,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_BOOL_WORDS = "YAML reads on/off/yes/no as true/false: put such words in quotes"
+
+
 def _lower_list(value: Any) -> Any:
     if isinstance(value, list) and any(isinstance(v, bool) for v in value):
-        raise ValueError("YAML reads on/off/yes/no as true/false: put such words in quotes")
+        raise ValueError(_BOOL_WORDS)
     if isinstance(value, str):
         return (value.lower(),)
     if isinstance(value, list | tuple):
@@ -121,10 +124,12 @@ class TriggerEntry(_Model):
             raise ValueError(f"unknown PLOVER type {value!r}")
         return value
 
-    @field_validator("lemma", "particle")
+    @field_validator("lemma", "particle", mode="before")
     @classmethod
-    def _lower(cls, value: str | None) -> str | None:
-        return value.lower() if value is not None else None
+    def _lower(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(_BOOL_WORDS)
+        return value.lower() if isinstance(value, str) else value
 
     @property
     def specificity(self) -> int:
@@ -265,8 +270,8 @@ class EventExtractor:
         self._negators = {n for n in self._cues.negators if " " not in n}
         self._negator_particles = {tuple(n.split(" ", 1)) for n in self._cues.negators if " " in n}
         self._context_of: dict[str, list[str]] = {}
-        for label, words in codebook.ontology.contexts.items():
-            for word in words:
+        for label, vocabulary in codebook.ontology.contexts.items():
+            for word in vocabulary:
                 self._context_of.setdefault(word, []).append(label)
 
     # ------------------------------------------------------------------ entry point
@@ -687,7 +692,8 @@ class _Run:
         if entry.anaphoric_only:
             if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
                 return
-            sources, targets = [], []
+            sources: list[_Arg] = []
+            targets: list[_Arg] = []
         else:
             sources, targets = self.noun_args(cand) if is_noun else self.verb_args(cand)
         kind = self.ex.codebook.ontology.plover[entry.plover]
@@ -1036,7 +1042,9 @@ def _pairs(
         return list(combinations(sources[:4], 2))
     if symmetric and not sources and len(targets) >= 2:
         return list(combinations(targets[:4], 2))
-    return [(s, t) for s in (sources or [None]) for t in (targets or [None]) if s or t]
+    left: list[_Arg | None] = list(sources) or [None]
+    right: list[_Arg | None] = list(targets) or [None]
+    return [(s, t) for s in left for t in right if s or t]
 
 
 def _same_actor(a: ActorMention, b: ActorMention) -> bool:
