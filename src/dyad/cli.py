@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -253,44 +254,14 @@ def demo(db: DbOption = None, quiet: QuietOption = False) -> None:
         raise typer.Exit(1)
 
 
-def _print_event_summary(db: Path, limit: int = 25) -> None:
-    from dyad.store import Store
+def _print_event_summary(db: Path, limit: int = 20) -> None:
+    """The most reported events of a database."""
+    from dyad.formats import event_record
+    from dyad.query import Database
 
-    with Store(db, read_only=True) as store:
-        rows = store.con.execute(
-            """
-            SELECT date, date_end, source, target, plover, cameo, status,
-                   location_name, num_mentions, num_articles
-            FROM events ORDER BY num_mentions DESC, date DESC NULLS LAST LIMIT ?
-            """,
-            [limit],
-        ).fetchall()
-    table = Table(
-        "date",
-        "source",
-        "target",
-        "type",
-        "cameo",
-        "status",
-        "where",
-        "mentions",
-        "articles",
-        title="Most reported events",
-    )
-    for d, d_end, src, tgt, plover, cameo, status, place, n_m, n_a in rows:
-        when = f"{d}" if not d_end or d_end == d else f"{d} – {d_end}"
-        table.add_row(
-            when if d else "—",
-            src or "—",
-            tgt or "—",
-            plover,
-            cameo,
-            status,
-            place or "—",
-            str(n_m),
-            str(n_a),
-        )
-    out.print(table)
+    with Database(db) as database:
+        rows = database.events(order="mentions", limit=limit, output="records")
+    out.print(_events_table([event_record(r) for r in rows], "Most reported events"))
 
 
 # -- query commands: one shared bundle of filter options ---------------------------------
@@ -440,8 +411,6 @@ def _when(row: dict[str, Any]) -> str:
 
 
 def _events_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
-    from rich import box
-
     table = Table(title=title, box=box.SIMPLE_HEAD)
     table.add_column("date", no_wrap=True)
     table.add_column("actors")
