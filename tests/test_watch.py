@@ -1,0 +1,346 @@
+"""Feed polling against a real HTTP server on 127.0.0.1: new items once, unchanged feeds
+for free, failures isolated and backed off, restarts that fetch nothing twice."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import signal
+from datetime import datetime, timedelta
+
+import pytest
+
+from dyad.errors import InputError
+from dyad.fetch import FetchSettings
+from dyad.store import Store
+from dyad.watch import (
+    Watcher,
+    WatchSettings,
+    parse_feed,
+    read_feeds_file,
+    stop_on_signals,
+)
+from local_site import Site, rss, story
+
+FAST = FetchSettings(
+    timeout=0.4,
+    total_timeout=3.0,
+    retries=0,
+    backoff=0.01,
+    max_backoff=0.05,
+    max_bytes=100_000,
+    host_interval=0.0,
+)
+T0 = datetime(2024, 3, 4, 12, 0)
+DATE = "Mon, 04 Mar 2024 08:00:00 GMT"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+# -- feeds files and feed parsing ----------------------------------------------------
+
+
+def test_feeds_file_has_one_url_per_line_and_comments(tmp_path):
+    path = tmp_path / "feeds.txt"
+    path.write_text(
+        "# world news\n"
+        "https://news.example.org/world/rss.xml\n"
+        "\n"
+        "  https://news.example.org/sitemap-news.xml   # the news sitemap\n"
+        "https://example.net/feed#section  \n"
+        "https://news.example.org/world/rss.xml\n"
+    )
+    assert read_feeds_file(path) == [
+        "https://news.example.org/world/rss.xml",
+        "https://news.example.org/sitemap-news.xml",
+        "https://example.net/feed#section",
+    ]
+    path.write_text("https://ok.example.org/rss\nnews.example.org/rss\n")
+    with pytest.raises(InputError, match=r"feeds.txt:2: not an http\(s\) URL"):
+        read_feeds_file(path)
+    path.write_text("# nothing yet\n")
+    with pytest.raises(InputError, match="no feed URLs"):
+        read_feeds_file(path)
+    with pytest.raises(InputError, match="cannot read"):
+        read_feeds_file(tmp_path / "missing.txt")
+
+
+def test_rss_items_resolve_relative_links_newest_first():
+    data = rss(
+        [
+            ("/news/a.html", "Mon, 04 Mar 2024 08:00:00 GMT"),
+            ("http://other.example/b.html", "Tue, 05 Mar 2024 08:00:00 GMT"),
+        ]
+    ).encode()
+    feed = parse_feed(data, "http://site.example/feeds/world.xml")
+    assert feed.kind == "rss"
+    assert [i.url for i in feed.items] == [
+        "http://other.example/b.html",
+        "http://site.example/news/a.html",
+    ]
+    assert feed.items[0].published == datetime(2024, 3, 5, 8, 0)
+
+
+def test_atom_feeds_are_read():
+    data = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Courier</title><id>urn:x</id>
+<updated>2024-03-04T10:00:00Z</updated>
+<entry><title>One</title><id>urn:1</id><link href="http://site.example/1.html"/>
+<updated>2024-03-04T10:00:00Z</updated></entry>
+</feed>"""
+    feed = parse_feed(data, "http://site.example/atom.xml")
+    assert feed.kind == "atom"
+    assert [i.url for i in feed.items] == ["http://site.example/1.html"]
+
+
+def test_sitemaps_news_sitemaps_indexes_and_gzip():
+    sitemap = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>http://site.example/old.html</loc><lastmod>2024-01-02</lastmod></url>
+  <url><loc>http://site.example/new.html</loc>
+    <news:news><news:publication_date>2024-03-04T09:30:00+01:00</news:publication_date>
+    </news:news></url>
+  <url><loc>  </loc></url>
+</urlset>"""
+    feed = parse_feed(sitemap, "http://site.example/sitemap.xml")
+    assert feed.kind == "sitemap"
+    assert [(i.url, i.published) for i in feed.items] == [
+        ("http://site.example/new.html", datetime(2024, 3, 4, 8, 30)),
+        ("http://site.example/old.html", datetime(2024, 1, 2)),
+    ]
+    assert parse_feed(gzip.compress(sitemap), "http://site.example/sitemap.xml.gz") == feed
+    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>http://site.example/sitemap-1.xml</loc></sitemap></sitemapindex>"""
+    parsed = parse_feed(index, "http://site.example/index.xml")
+    assert parsed.kind == "sitemapindex"
+    assert parsed.items[0].url == "http://site.example/sitemap-1.xml"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"<html><body><p>Welcome to our shop</p></body></html>", "not an RSS or Atom"),
+        (b"   \n", "empty"),
+        (b"\x1f\x8bnot gzip at all", "gzip"),
+        (gzip.compress(b"<urlset>" + b" " * 2000 + b"</urlset>"), "over 1,000 bytes"),
+    ],
+)
+def test_what_is_not_a_feed_is_a_value_error(data, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_feed(data, "http://site.example/feed", max_bytes=1000)
+
+
+# -- polling a live site ---------------------------------------------------------------
+
+
+@pytest.fixture
+def news():
+    """A site with two good feeds, a sitemap, two broken feeds and a mix of pages."""
+    with Site() as site:
+        site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        for name in ("kenya", "harbour", "council", "rail", "dam"):
+            site.add(f"/news/{name}.html", story(name))
+        site.redirect("/old/council.html", "/news/council.html")
+        site.add("/news/broken.html", "server trouble", status=500)
+        site.add("/news/slow.html", story("market"), delay=1.2)
+        site.add("/news/huge.html", stream=1_000_000)
+        site.add("/news/brochure.pdf", b"%PDF-1.4", content_type="application/pdf")
+        site.add("/private/memo.html", story("bridge"))
+        world = [
+            "/news/kenya.html",
+            "/news/harbour.html",
+            "/old/council.html",
+            "/news/missing.html",
+            "/news/broken.html",
+            "/news/slow.html",
+            "/news/huge.html",
+            "/news/brochure.pdf",
+            "/private/memo.html",
+        ]
+        site.add(
+            "/world.rss",
+            rss([(site.url(p), DATE) for p in world]),
+            content_type="application/rss+xml",
+            etag='"w1"',
+        )
+        site.add(
+            "/local.rss",  # harbour again, as a tracked link with a fragment
+            rss([("/news/rail.html", DATE), ("/news/harbour.html?utm_source=rss#top", DATE)]),
+            content_type="application/rss+xml",
+            last_modified=DATE,
+        )
+        site.add(  # no validators: the server sends it in full every time
+            "/sitemap.xml",
+            f"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+            <url><loc>{site.url("/news/dam.html")}</loc><lastmod>2024-03-04</lastmod></url>
+            </urlset>""",
+            content_type="application/xml",
+        )
+        site.add("/broken.rss", "<html><body>Moved to our app!</body></html>")
+        site.add("/slow.rss", rss([]), delay=1.2, content_type="application/rss+xml")
+        yield site
+
+
+def _feeds(site, tmp_path, names=("world.rss", "broken.rss", "slow.rss", "local.rss")):
+    path = tmp_path / "feeds.txt"
+    lines = ["# feeds for the test site"] + [site.url(f"/{n}") for n in names]
+    path.write_text("\n".join([*lines, site.url("/sitemap.xml")]) + "\n")
+    return path
+
+
+def _stored(db):
+    with Store(db) as store:
+        urls = [r[0] for r in store.con.execute("SELECT url FROM articles ORDER BY url").fetchall()]
+        failures = dict(
+            store.con.execute("SELECT url, failures FROM feeds WHERE failures > 0").fetchall()
+        )
+    return urls, failures
+
+
+@pytest.mark.slow
+def test_watch_ingests_new_items_once_and_isolates_failures(news, tmp_path, pipeline, caplog):
+    db = tmp_path / "watch.duckdb"
+    feeds = _feeds(news, tmp_path)
+    clock = Clock()
+    caplog.set_level(logging.INFO, logger="dyad.watch")
+    with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST, clock=clock) as watcher:
+        first = watcher.run_once()
+
+        # every good page once, whichever feeds list it and however the link is spelled
+        good = ["kenya", "harbour", "council", "rail", "dam"]
+        assert first.articles_added == 5 and first.pages_fetched == 5
+        urls, failing_feeds = _stored(db)
+        assert urls == sorted(news.url(f"/news/{n}.html") for n in good)
+        assert all(news.hits[f"/news/{n}.html"] == 1 for n in good)
+        assert news.hits["/private/memo.html"] == 0
+        # every failure is reported, none stopped the feeds after it
+        assert first.feeds == 5 and first.feeds_failed == 2
+        assert set(failing_feeds) == {news.url("/broken.rss"), news.url("/slow.rss")}
+        reasons = " | ".join(str(e) for e in first.errors)
+        for expected in ("404", "500", "timed out", "over the limit", "application/pdf"):
+            assert expected in reasons
+        assert "robots.txt" in reasons and "not an RSS or Atom feed" in reasons
+        assert len(first.errors) == 8
+        assert first.events_added >= 1, "the Kenya-Ethiopia agreement is an event"
+        assert "5 new articles" in caplog.text and "2 failed" in caplog.text
+
+        # second cycle: unchanged feeds answer 304; nothing is downloaded again
+        pages_before = news.page_hits()
+        second = watcher.run_once()
+        assert news.not_modified["/world.rss"] == 1 and news.not_modified["/local.rss"] == 1
+        assert news.hits["/sitemap.xml"] == 2  # no validators: read again, items all known
+        assert news.page_hits() == pages_before  # failed pages wait for their retry time
+        assert news.hits["/broken.rss"] == 1 and second.feeds_waiting == 2
+        assert (second.pages_fetched, second.articles_added, second.errors) == (0, 0, [])
+
+        # a new item in a feed: only that page is fetched
+        news.add("/news/market.html", story("market"))
+        items = [(news.url("/news/market.html"), DATE), (news.url("/news/kenya.html"), DATE)]
+        news.add("/world.rss", rss(items), content_type="application/rss+xml", etag='"w2"')
+        third = watcher.run_once()
+        assert (third.pages_fetched, third.articles_added) == (1, 1)
+        assert news.hits["/news/market.html"] == 1 and news.hits["/news/kenya.html"] == 1
+
+    # restart, two days later: state comes from the database
+    clock.now = T0 + timedelta(days=2)
+    with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST, clock=clock) as again:
+        restarted = again.run_once()
+    assert news.not_modified["/world.rss"] == 2  # the stored ETag was sent
+    for name in [*good, "market"]:
+        assert news.hits[f"/news/{name}.html"] == 1, name
+    assert news.hits["/broken.rss"] == 2  # backoff over: failed feeds are tried again
+    assert news.hits["/news/missing.html"] == 2  # and so are failed pages of a 304 feed
+    assert restarted.articles_added == 0
+    assert len(_stored(db)[0]) == 6
+
+
+def test_failing_feed_backs_off_and_recovers(tmp_path):
+    clock = Clock()
+    with Site() as site:
+        site.add("/feed.rss", "not xml at all", status=503)
+        feeds = [site.url("/feed.rss")]
+        settings = WatchSettings(feed_retry=timedelta(minutes=5))
+        db = tmp_path / "w.duckdb"
+        with Watcher(
+            feeds, db=db, fetch_settings=FAST, watch_settings=settings, clock=clock
+        ) as watcher:
+            assert watcher.run_once().feeds_failed == 1
+            assert watcher.run_once().feeds_waiting == 1
+            assert site.hits["/feed.rss"] == 1
+            clock.now = T0 + timedelta(minutes=6)
+            watcher.run_once()
+            assert site.hits["/feed.rss"] == 2
+            clock.now = T0 + timedelta(minutes=12)  # second failure: ten minutes wait
+            assert watcher.run_once().feeds_waiting == 1
+            site.add("/feed.rss", rss([]), content_type="application/rss+xml", etag='"e"')
+            clock.now = T0 + timedelta(minutes=17)
+            report = watcher.run_once()
+        assert (report.feeds_failed, report.errors) == (0, [])
+        with Store(db) as store:
+            row = store.con.execute("SELECT failures, retry_at, etag, error FROM feeds").fetchone()
+        assert row == (0, None, '"e"', None)
+
+
+@pytest.mark.slow
+def test_stop_between_articles_and_continue_after_restart(tmp_path, pipeline):
+    db = tmp_path / "stop.duckdb"
+    names = ["kenya", "harbour", "council", "rail"]
+    with Site() as site:
+        for name in names:
+            site.add(f"/news/{name}.html", story(name))
+        site.add(
+            "/feed.rss",
+            rss([(site.url(f"/news/{n}.html"), DATE) for n in names]),
+            content_type="application/rss+xml",
+        )
+        site.add("/other.rss", rss([]), content_type="application/rss+xml")
+        feeds = [site.url("/feed.rss"), site.url("/other.rss")]
+        with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as watcher:
+            site.routes["/news/harbour.html"].on_request = watcher.stop  # Ctrl-C arrives here
+            report = watcher.run_once()
+        assert report.stopped and report.pages_fetched == 2
+        assert site.hits["/news/council.html"] == 0 and site.hits["/other.rss"] == 0
+
+        site.routes["/news/harbour.html"].on_request = None
+        with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as again:
+            resumed = again.run_once()
+        assert not resumed.stopped
+        assert resumed.pages_fetched == 2 and resumed.articles_added == 4
+        assert all(site.hits[f"/news/{n}.html"] == 1 for n in names)
+        assert site.hits["/other.rss"] == 1
+
+
+def test_run_polls_every_interval_until_stopped(tmp_path):
+    with Site() as site:
+        site.add("/feed.rss", rss([]), content_type="application/rss+xml", etag='"x"')
+        settings = WatchSettings(every=0.0)
+        with Watcher(
+            [site.url("/feed.rss")],
+            db=tmp_path / "r.duckdb",
+            fetch_settings=FAST,
+            watch_settings=settings,
+        ) as watcher:
+            watcher.run(cycles=3)
+            assert site.hits["/feed.rss"] == 3 and site.not_modified["/feed.rss"] == 2
+            watcher.stop()
+            watcher.run()  # returns at once: stopped
+        assert site.hits["/feed.rss"] == 3
+
+
+def test_sigterm_and_ctrl_c_ask_the_watcher_to_stop(tmp_path):
+    with Watcher(["http://127.0.0.1:9/feed.rss"], db=tmp_path / "s.duckdb") as watcher:
+        before = signal.getsignal(signal.SIGTERM)
+        with stop_on_signals(watcher):
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert watcher.stopping
+            with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C does not wait
+                os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGTERM) is before
