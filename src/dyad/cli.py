@@ -350,7 +350,7 @@ FormatOption = Annotated[
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
 ]
-LimitOption = Annotated[int | None, typer.Option(help="At most this many rows.")]
+LimitOption = Annotated[int, typer.Option(min=0, help="At most this many rows (0: all).")]
 
 
 def _open(db: Path | None):  # type: ignore[no-untyped-def]
@@ -455,7 +455,7 @@ def events(
             filters,
             order=order,
             descending=not ascending,
-            limit=limit,
+            limit=limit or None,
             offset=offset,
             evidence=True,
             output="records",
@@ -517,7 +517,7 @@ def upcoming(
         planned = database.upcoming(
             filters,
             today=_parse_date(today, "--today"),
-            limit=limit,
+            limit=limit or None,
             evidence=True,
             output="records",
         )
@@ -598,7 +598,7 @@ def actors(
 ) -> None:
     """Actors with how often they are mentioned, in how many articles and in events."""
     with _open(db) as database:
-        rows = database.actors(filters, limit=limit, output="records")
+        rows = database.actors(filters, limit=limit or None, output="records")
 
     def table(rs: list[dict[str, Any]]) -> Table:
         view = Table("code", "name", "mentions", "articles", "in events")

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -435,13 +436,20 @@ def _script_json(value: Any) -> str:
     )
 
 
+@cache
+def _vega_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (built once per process: it is the
+    same for a given vl-convert version, and building it takes seconds)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
 def render_html(
     sections: Sequence[Section], *, title: str, subtitle: str, stats: dict[str, Any]
 ) -> str:
     """The whole report page, scripts and data inline."""
-    import vl_convert
-
-    bundle = vl_convert.javascript_bundle()
+    bundle = _vega_bundle()
     specs = {s.key: spec_of(s.chart) for s in sections if s.chart is not None}
     parts = []
     for s in sections:
