@@ -529,3 +529,18 @@ def test_host_only_in_the_triggers_clause(gaz):
     text = "Kenya, which hosted the games, signed a trade pact with Uganda."
     loc = _locate(gaz, text, "signed", source=("KEN GOV", "Kenya"), target=("UGA GOV", "Uganda"))
     assert loc is None
+
+
+def test_paragraph_break_inside_the_previous_sentence_span(gaz):
+    # A parser may keep the blank line at the end of the previous sentence.
+    text = "The minister met the ambassador in Colombo.\n\nHe stressed the need for cooperation."
+    sentences = [
+        Sentence(0, 0, 45, text[0:45]),
+        Sentence(1, 45, len(text), text[45:]),
+    ]
+    at = text.index("stressed")
+    mention = EventMention(
+        "m", "t", 1, sentences[1].text, 45, len(text), "stressed", at, at + 8,
+        None, None, "CONSULT", "040", 1.0, 1,
+    )  # fmt: skip
+    assert locate(mention, Article("t", text), sentences, [], gaz).location is None

@@ -451,7 +451,8 @@ def _previous(
     """The sentence before, when it is in the same paragraph."""
     for candidate in sentences:
         if candidate.index == sentence.index - 1:
-            between = article.text[candidate.end : sentence.start]
+            visible_end = candidate.start + len(candidate.text.rstrip())
+            between = article.text[visible_end : sentence.start]
             return None if "\n" in between else candidate
     return None
 
