@@ -68,9 +68,10 @@ def test_resume_skips_finished_files(tmp_path, sample_dir, pipeline):
     files = sorted((sample_dir / "txt").glob("00*.txt"))[:3]
     ingest(files[:2], db=db, pipeline=pipeline, batch_size=1)
     resumed = ingest(files, db=db, pipeline=pipeline, resume=True, batch_size=1)
-    assert resumed.articles_read == 3
+    assert resumed.inputs_skipped == 2  # finished files are not even read again
+    assert resumed.articles_read == 1
     assert resumed.articles_added == 1
-    assert resumed.articles_skipped == 2
+    assert resumed.articles_skipped == 0
 
 
 def test_extract_yields_export_records_without_a_database(pipeline):

@@ -38,6 +38,7 @@ class IngestReport:
     articles_read: int = 0
     articles_added: int = 0
     articles_skipped: int = 0
+    inputs_skipped: int = 0  # files a resumed run did not read again
     mentions_added: int = 0
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -63,15 +64,37 @@ def _fingerprint(path: str) -> str | None:
 
 
 class _Ingest:
-    """One ingest run: reads, skips what is stored, processes, writes batches."""
+    """One ingest run: reads, skips what is stored, processes, writes batches.
 
-    def __init__(self, store: Store, report: IngestReport, *, resume: bool) -> None:
-        self.store = store
+    The database is opened only while a batch is looked up or written (connect, one
+    transaction, close): DuckDB lets one process hold a file, so readers (queries, the
+    web API) and other ingests get their turn between batches.
+    """
+
+    def __init__(
+        self, db: Path, report: IngestReport, *, resume: bool, lock_timeout: float | None
+    ) -> None:
+        self.db = db
+        self.lock_timeout = lock_timeout
         self.report = report
-        self.done = store.completed_inputs() if resume else set()
-        self.file_of: dict[str, str] = {}  # article_id -> input file fingerprint
+        with self._open() as store:  # creates or migrates the database up front
+            self.done = store.completed_inputs() if resume else set()
+        self.fingerprints: dict[str, str | None] = {}  # path -> fingerprint
+        self.file_of: dict[str, list[str]] = {}  # article_id -> fingerprints of its files
         self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
         self.outstanding: dict[str, int] = {}  # fingerprint -> articles not yet written
+
+    def fingerprint(self, path: str) -> str | None:
+        if path not in self.fingerprints:
+            self.fingerprints[path] = _fingerprint(path)
+        return self.fingerprints[path]
+
+    def finished(self, path: str) -> bool:
+        """Whether an earlier run stored every article of this file (then it is not read)."""
+        if self.done and self.fingerprint(path) in self.done:
+            self.report.inputs_skipped += 1
+            return True
+        return False
 
     def new_articles(
         self, items: Iterable[Article | InputError], chunk: int = 256
@@ -89,40 +112,50 @@ class _Ingest:
                 buffer = []
         yield from self._unknown(buffer)
 
+    def _open(self) -> Store:
+        return Store(self.db, lock_timeout=self.lock_timeout)
+
     def _unknown(self, articles: list[Article]) -> Iterator[Article]:
-        known = self.store.known_articles(a.article_id for a in articles)
+        if not articles:
+            return
+        with self._open() as store:
+            known = store.known_articles(a.article_id for a in articles)
         for article in articles:
             path = _input_file(article)
-            fp = _fingerprint(path) if path else None
-            if fp is not None and fp in self.done:
-                self.report.articles_skipped += 1
-                continue
+            fp = self.fingerprint(path) if path else None
             if fp is not None:
                 self.open_files.setdefault(fp, path or "")
                 self.outstanding.setdefault(fp, 0)
             if article.article_id in known:
                 self.report.articles_skipped += 1
                 continue
+            pending = article.article_id in self.file_of  # same text met earlier this run
+            files = self.file_of.setdefault(article.article_id, [])
             if fp is not None:
-                self.file_of[article.article_id] = fp
+                files.append(fp)
                 self.outstanding[fp] += 1
+            if pending:
+                self.report.articles_skipped += 1
+                continue
             yield article
 
     def write(
         self, batch: list[ArticleResult], link_settings: LinkSettings, *, final: bool
     ) -> None:
         for result in batch:
-            fp = self.file_of.pop(result.article.article_id, None)
-            if fp is not None:
+            for fp in self.file_of.pop(result.article.article_id, ()):
                 self.outstanding[fp] -= 1
         completed = [
             (fp, path)
             for fp, path in self.open_files.items()
             if self.outstanding.get(fp, 0) == 0 and (final or fp != next(reversed(self.open_files)))
         ]
-        written = self.store.write_batch(
-            batch, link_settings=link_settings, completed_inputs=completed
-        )
+        if not batch and not completed:
+            return
+        with self._open() as store:
+            written = store.write_batch(
+                batch, link_settings=link_settings, completed_inputs=completed
+            )
         for fp, _ in completed:
             self.open_files.pop(fp, None)
         self.report.articles_added += written.articles_added
@@ -141,32 +174,40 @@ def ingest(
     resume: bool = False,
     batch_size: int = 64,
     progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
+    lock_timeout: float | None = None,
 ) -> IngestReport:
     """Read, process and store articles. Idempotent: stored articles are skipped.
 
     With ``resume``, input files an earlier (interrupted) run finished are not even read
-    again. Each batch of ``batch_size`` articles is written in one transaction.
+    again. Each batch of ``batch_size`` articles is written in one transaction, so a
+    killed run loses at most the batch in flight. ``max_bytes`` caps one input file or
+    JSON line (default ``DYAD_MAX_ARTICLE_BYTES`` or 10 MB); ``lock_timeout`` is how long
+    to wait for another process using the database (default ``DYAD_LOCK_TIMEOUT`` or 10 s).
     """
+    if batch_size < 1:
+        raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
     link_settings = link_settings or LinkSettings()
-    with Store(db or default_db()) as store:
-        run = _Ingest(store, report, resume=resume)
-        articles = run.new_articles(iter_articles(inputs, published=published))
-        pipe = pipeline or Pipeline(settings)
-        batch: list[ArticleResult] = []
-        for result in pipe.process(articles):
-            if isinstance(result, InputError):
-                report.errors.append(result)
-                continue
-            batch.append(result)
-            if len(batch) >= batch_size:
-                run.write(batch, link_settings, final=False)
-                batch = []
-                if progress:
-                    progress(report)
-        run.write(batch, link_settings, final=True)
-        if progress:
-            progress(report)
+    run = _Ingest(Path(db or default_db()), report, resume=resume, lock_timeout=lock_timeout)
+    articles = run.new_articles(
+        iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
+    )
+    pipe = pipeline or Pipeline(settings)
+    batch: list[ArticleResult] = []
+    for result in pipe.process(articles):
+        if isinstance(result, InputError):
+            report.errors.append(result)
+            continue
+        batch.append(result)
+        if len(batch) >= batch_size:
+            run.write(batch, link_settings, final=False)
+            batch = []
+            if progress:
+                progress(report)
+    run.write(batch, link_settings, final=True)
+    if progress:
+        progress(report)
     return report
 
 

@@ -51,20 +51,37 @@ class Pipeline:
     def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
         """Stream articles through the stages, parsing in batches with ``nlp.pipe``.
 
-        An article whose stages fail yields an `InputError` naming it; the stream goes on.
+        An article whose stages fail, or that is longer than the parser takes
+        (``nlp.max_length`` characters), yields an `InputError` naming it; the stream goes on.
         """
+        too_long: list[InputError] = []
+
+        def parsable() -> Iterator[Article]:
+            for article in articles:
+                if len(article.text) > self.nlp.max_length:
+                    reason = (
+                        f"article is {len(article.text):,} characters, over the parser's"
+                        f" limit of {self.nlp.max_length:,}; split it into parts"
+                    )
+                    too_long.append(InputError(article.path or article.article_id, reason))
+                else:
+                    yield article
+
         docs = parse(
             self.nlp,
-            articles,
+            parsable(),
             batch_size=self.settings.batch_size,
             n_process=self.settings.n_process,
         )
         for doc in docs:
+            yield from too_long
+            too_long.clear()
             article: Article = doc._.article
             try:
                 yield self._stages(doc, article)
             except Exception as exc:  # one bad article must not stop the others
                 yield InputError(article.path or article.article_id, f"processing failed: {exc!r}")
+        yield from too_long
 
     def _stages(self, doc: Doc, article: Article) -> ArticleResult:
         sentences = sentences_of(doc)

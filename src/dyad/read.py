@@ -10,12 +10,13 @@ cleaned text and does not depend on the container (txt, HTML, JSONL or feed).
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -28,12 +29,23 @@ import trafilatura
 from lxml.etree import ParserError
 
 from dyad.clean import clean, parse_date
-from dyad.errors import InputError
+from dyad.errors import ConfigError, InputError
 from dyad.records import Article
 
-__all__ = ["EXTENSIONS", "NO_DATE_WARNING", "iter_articles", "read_html_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "EXTENSIONS",
+    "NO_DATE_WARNING",
+    "iter_articles",
+    "max_bytes_setting",
+    "read_html_bytes",
+]
 
 NO_DATE_WARNING = "no publication date found; relative dates cannot be resolved"
+
+#: Largest input file (or JSON line, or stdin text) read by default, in bytes.
+DEFAULT_MAX_BYTES = 10_000_000
+MAX_BYTES_ENV = "DYAD_MAX_ARTICLE_BYTES"
 
 _TEXT = "text"
 _HTML = "html"
@@ -74,32 +86,74 @@ _BLOCK_TAGS = frozenset(
 )
 
 
+def max_bytes_setting(value: int | None = None) -> int:
+    """The size limit of one input file or JSON line: ``value``, else the
+    ``DYAD_MAX_ARTICLE_BYTES`` environment variable, else 10 MB."""
+    if value is None:
+        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_BYTES
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            raise ConfigError(f"{MAX_BYTES_ENV}={raw!r}: expected a number of bytes") from None
+    if value < 1:
+        raise ConfigError(f"maximum article size {value}: expected 1 byte or more")
+    return value
+
+
 def iter_articles(
     inputs: Sequence[str | Path],
     *,
     published: date | None = None,
     stdin: TextIO | None = None,
-    max_bytes: int = 10_000_000,
+    max_bytes: int | None = None,
+    skip_file: Callable[[str], bool] | None = None,
 ) -> Iterator[Article | InputError]:
     """Yield one cleaned Article per article found in ``inputs``, or an InputError.
 
     An input is a file, a directory (read recursively in sorted order, skipping hidden
     files and unknown extensions), a glob pattern, or "-" for ``stdin`` (plain text, or
     JSON Lines when it starts with "{"). ``published`` overrides any date found.
+    ``max_bytes`` caps a file, a JSON line or stdin text (see `max_bytes_setting`);
+    files for which ``skip_file(path)`` is true are not read at all.
     """
+    limit = max_bytes_setting(max_bytes)
     for item in inputs:
         raw = str(item)
         if raw == "-":
             stream = stdin if stdin is not None else sys.stdin
-            data = stream.read()
-            kind = _JSONL if data.lstrip().startswith("{") else _TEXT
-            yield from _finish(_parse(kind, "<stdin>", data), published)
+            yield from _finish(_stdin(stream, limit), published)
             continue
         for path, error in _expand(raw):
             if error is not None:
                 yield error
-            else:
-                yield from _finish(_read_file(path, max_bytes), published)
+            elif skip_file is None or not skip_file(path):
+                yield from _finish(_read_file(path, limit), published)
+
+
+def _stdin(stream: TextIO, max_bytes: int) -> Iterator[Article | InputError]:
+    """stdin as JSON Lines (streamed, ``max_bytes`` per line) or one text article."""
+    lead = ""
+    while (char := stream.read(1)) and char.isspace() and len(lead) <= max_bytes:
+        lead += char
+    if char == "{":
+        first = lead.rsplit("\n", 1)[-1] + char + stream.readline()
+        lines = itertools.chain([first], stream)
+        for number, line in enumerate(lines, start=1 + lead.count("\n")):
+            size = len(line.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                reason = f"line is {size:,} bytes, over the limit of {max_bytes:,}"
+                yield InputError("<stdin>", reason, line=number)
+                continue
+            yield from _jsonl_line("<stdin>", number, line)
+        return
+    data = lead + char + stream.read(max_bytes + 1)
+    size = len(data.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        yield InputError("<stdin>", f"input is over the limit of {max_bytes:,} bytes")
+        return
+    yield from _parse(_TEXT, "<stdin>", data)
 
 
 def _finish(

@@ -9,6 +9,9 @@ half-written article. Keys are content hashes, so re-ingesting changes nothing.
 from __future__ import annotations
 
 import json
+import math
+import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dyad.errors import StoreError, StoreLockedError
+from dyad.errors import ConfigError, StoreError, StoreLockedError
 from dyad.export import flatten_mention
 from dyad.link import LinkInput, LinkSettings, NearDuplicates, block_key, build_events, link
 from dyad.records import (
@@ -127,23 +130,62 @@ def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
 
 
+#: Seconds to wait for another process's lock on the database before giving up.
+DEFAULT_LOCK_TIMEOUT = 10.0
+LOCK_TIMEOUT_ENV = "DYAD_LOCK_TIMEOUT"
+
+
+def lock_timeout_setting(value: float | None = None) -> float:
+    """``value``, else ``DYAD_LOCK_TIMEOUT``, else 10 seconds."""
+    if value is None:
+        raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+        if not raw:
+            return DEFAULT_LOCK_TIMEOUT
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{LOCK_TIMEOUT_ENV}={raw!r}: expected seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"lock timeout {value!r}: expected seconds, 0 or more")
+    return value
+
+
+def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds the file (DuckDB allows one writing
+    process, or any number of reading ones); StoreLockedError after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open database ({exc})") from exc
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreLockedError(
+                    f"{path}: database is in use by another process (waited {timeout:g} s)",
+                    hint="an ingest writes between batches; wait for it, raise "
+                    f"{LOCK_TIMEOUT_ENV}, or use another --db",
+                ) from exc
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: not a dyad database ({exc})") from exc
+
+
 class Store:
     """A dyad database file. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, lock_timeout: float | None = None
+    ) -> None:
+        """Open (and migrate) the database; wait up to ``lock_timeout`` seconds
+        (default: ``DYAD_LOCK_TIMEOUT`` or 10) while another process holds it."""
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such database", hint="run `dyad ingest` first")
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreLockedError(
-                    f"{self.path}: database is locked by another process"
-                ) from exc
-            raise StoreError(f"{self.path}: cannot open database ({exc})") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not a dyad database ({exc})") from exc
+        self.con = _connect(self.path, read_only, lock_timeout_setting(lock_timeout))
         self.read_only = read_only
         if not read_only:
             self._migrate()
