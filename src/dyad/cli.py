@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, TypeVar
 
 import typer
 from rich import box
@@ -382,13 +382,13 @@ def _write(
         if table is None:
             raise UsageError("this command has no table view: choose csv, json or jsonl")
         if output:
-            with output.open("w", encoding="utf-8") as stream:
-                Console(file=stream, width=WIDE).print(table(records))
+            with output.open("w", encoding="utf-8") as handle:
+                Console(file=handle, width=WIDE).print(table(records))
         else:
             (out if out.is_terminal else Console(width=WIDE)).print(table(records))
         return
     writer = {"csv": formats.write_csv, "json": formats.write_json, "jsonl": formats.write_jsonl}
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    stream: IO[str] = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "csv":
             formats.write_csv(records, stream, fields=fields)
@@ -651,7 +651,7 @@ def export(
         rows = records if level == "mention" else [formats.event_record(r) for r in records]
         formats.write_parquet(rows, output, fields=fields)  # type: ignore[arg-type]
         return
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    stream: IO[str] = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "gdelt":
             formats.write_gdelt(records, stream, header=header)

@@ -268,7 +268,8 @@ class Database:
         output: Output = "pandas",
     ) -> Any:
         """Stored articles with their mention counts (text left out; see `article`)."""
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
         if published_from:
             clauses.append("a.published >= ?")
             params.append(published_from)
@@ -323,7 +324,8 @@ class Database:
         extra = sorted(k for k, v in vars(f).items() if k not in allowed and v is not None)
         if extra:
             raise UsageError(f"actors: filter {', '.join(extra)} does not apply to actors")
-        clauses, params = ["am.code IS NOT NULL"], []
+        clauses: list[str] = ["am.code IS NOT NULL"]
+        params: list[Any] = []
         if f.actor:
             clauses.append(_prefix("am.code", f.actor, params))
         if f.sector:
