@@ -7,8 +7,10 @@ import time
 from datetime import date
 
 import pytest
+from typer.testing import CliRunner
 
 from dyad.api import IngestReport
+from dyad.cli import app
 from dyad.errors import InputError
 from dyad.fetch import (
     USER_AGENT,
@@ -213,3 +215,11 @@ def test_fetch_ingests_pages_once_and_keeps_their_html(site, tmp_path, pipeline)
         reprocess(store, pipeline, redo)
     assert (redo.articles_read, redo.articles_added, redo.articles_skipped) == (2, 0, 2)
     assert site.hits["/news/kenya.html"] == 1
+
+
+def test_cli_fetch_reports_failures_with_exit_code_1(site, tmp_path):
+    args = ["fetch", site.url("/news/missing.html"), "--db", str(tmp_path / "f.duckdb")]
+    result = CliRunner().invoke(app, [*args, "--delay", "0"])
+    assert result.exit_code == 1
+    assert "404" in result.stderr and "0 pages downloaded" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -7,10 +7,15 @@ import gzip
 import logging
 import os
 import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta
 
 import pytest
+from typer.testing import CliRunner
 
+from dyad.cli import app
 from dyad.errors import InputError
 from dyad.fetch import FetchSettings
 from dyad.store import Store
@@ -18,6 +23,7 @@ from dyad.watch import (
     Watcher,
     WatchSettings,
     parse_feed,
+    parse_interval,
     read_feeds_file,
     stop_on_signals,
 )
@@ -70,6 +76,18 @@ def test_feeds_file_has_one_url_per_line_and_comments(tmp_path):
         read_feeds_file(path)
     with pytest.raises(InputError, match="cannot read"):
         read_feeds_file(tmp_path / "missing.txt")
+
+
+def test_intervals_are_read_with_units():
+    assert [parse_interval(v) for v in ("90", "90s", "15m", "1.5h", "1d")] == [
+        90.0,
+        90.0,
+        900.0,
+        5400.0,
+        86400.0,
+    ]
+    with pytest.raises(ValueError, match="duration"):
+        parse_interval("every hour")
 
 
 def test_rss_items_resolve_relative_links_newest_first():
@@ -344,3 +362,76 @@ def test_sigterm_and_ctrl_c_ask_the_watcher_to_stop(tmp_path):
             with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C does not wait
                 os.kill(os.getpid(), signal.SIGINT)
         assert signal.getsignal(signal.SIGTERM) is before
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def _dyad(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dyad", *args]
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("DYAD_DB", None)
+    return env
+
+
+@pytest.fixture
+def dyad_logger():
+    """The CLI points the ``dyad`` logger at stderr; put it back after the test."""
+    logger = logging.getLogger("dyad")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield logger
+    logger.handlers, logger.level, logger.propagate = saved
+
+
+def test_cli_watch_once_logs_the_cycle(tmp_path, dyad_logger):
+    with Site() as site:
+        site.add("/feed.rss", rss([]), content_type="application/rss+xml", etag='"x"')
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(f"# one feed\n{site.url('/feed.rss')}\n")
+        args = ["watch", str(feeds), "--db", str(tmp_path / "cli.duckdb"), "--delay", "0"]
+        once = CliRunner().invoke(app, [*args, "--once"])
+        assert once.exit_code == 0, once.stderr
+        assert "INFO 1 feeds polled (0 unchanged, 0 failed" in once.stderr
+        quiet = CliRunner().invoke(app, [*args, "--once", "--quiet"])
+        assert quiet.exit_code == 0 and quiet.stderr == ""
+        assert site.hits["/feed.rss"] == 2
+
+
+def test_cli_watch_stops_cleanly_on_sigterm(tmp_path):
+    with Site() as site:
+        site.add("/feed.rss", rss([]), content_type="application/rss+xml", etag='"x"')
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(f"{site.url('/feed.rss')}\n")
+        db = str(tmp_path / "cli.duckdb")
+        proc = subprocess.Popen(
+            _dyad("watch", str(feeds), "--db", db, "--every", "0.2s", "--delay", "0"),
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while site.hits["/feed.rss"] < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        assert proc.returncode == 0, stderr
+        assert "SIGTERM: stopping" in stderr
+        assert "(1 unchanged, 0 failed" in stderr  # the stored ETag answered with 304
+        assert "Traceback" not in stderr
+
+
+def test_cli_watch_reports_bad_feeds_files_and_intervals(tmp_path):
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("# feeds\nwww.example.org/rss\n")
+    db = str(tmp_path / "x.duckdb")
+    bad_file = CliRunner().invoke(app, ["watch", str(feeds), "--db", db, "--once"])
+    assert bad_file.exit_code == 1
+    assert "[D100]" in bad_file.stderr and "feeds.txt:2" in bad_file.stderr
+    bad_every = CliRunner().invoke(app, ["watch", str(feeds), "--every", "hourly"])
+    assert bad_every.exit_code == 2 and "--every" in bad_every.stderr

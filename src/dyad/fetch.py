@@ -48,6 +48,7 @@ __all__ = [
     "FetchSettings",
     "Fetcher",
     "fetch_urls",
+    "has_pending",
     "ingest_downloaded",
     "normalise_url",
     "raw_html",
@@ -468,6 +469,13 @@ def raw_html(url: str, *, db: str | Path | None = None) -> bytes | None:
     return zlib.decompress(bytes(row[0][0])) if row else None
 
 
+def has_pending(store: Store) -> bool:
+    """Whether downloaded pages wait to be processed (left by an interrupted run)."""
+    return bool(
+        store.scalar("SELECT count(*) FROM pages WHERE html IS NOT NULL AND processed_at IS NULL")
+    )
+
+
 def _pending(store: Store, limit: int, *, redo: bool) -> list[tuple[Any, ...]]:
     where = "html IS NOT NULL" + ("" if redo else " AND processed_at IS NULL")
     return store.con.execute(
@@ -605,10 +613,19 @@ def fetch_urls(
     are processed too.
     """
     report = FetchReport()
-    pipe = pipeline or Pipeline(settings)
+    loaded: list[Pipeline] = [pipeline] if pipeline is not None else []
+
+    def ingest_pending(store: Store) -> None:
+        if has_pending(store):  # the model loads only when there is something to read
+            if not loaded:
+                loaded.append(Pipeline(settings))
+            ingest_downloaded(store, loaded[0], report, link_settings=link_settings)
+            if progress:
+                progress(report)
+
     with Store(db or default_db()) as store, Fetcher(fetch_settings, client=client) as fetcher:
         report.events_before = _event_count(store)
-        ingest_downloaded(store, pipe, report, link_settings=link_settings)
+        ingest_pending(store)
         for url in _unique(urls):
             key = normalise_url(url)
             if not refetch and known_pages(store, [key]):
@@ -623,13 +640,9 @@ def fetch_urls(
             save_download(store, key, page)
             report.pages_fetched += 1
             if report.pages_fetched % batch_size == 0:
-                ingest_downloaded(store, pipe, report, link_settings=link_settings)
-                if progress:
-                    progress(report)
-        ingest_downloaded(store, pipe, report, link_settings=link_settings)
+                ingest_pending(store)
+        ingest_pending(store)
         report.events_after = _event_count(store)
-    if progress:
-        progress(report)
     return report
 
 

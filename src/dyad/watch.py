@@ -39,6 +39,7 @@ from dyad.fetch import (
     FetchError,
     FetchReport,
     FetchSettings,
+    has_pending,
     ingest_downloaded,
     known_pages,
     normalise_url,
@@ -57,6 +58,7 @@ __all__ = [
     "WatchSettings",
     "Watcher",
     "parse_feed",
+    "parse_interval",
     "read_feeds_file",
     "stop_on_signals",
 ]
@@ -119,6 +121,17 @@ class CycleReport(FetchReport):
             f"{self.events_added} new events, {len(self.errors)} errors"
             + (" (stopped early)" if self.stopped else "")
         )
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(value: str) -> float:
+    """Seconds in "90", "90s", "15m", "1.5h" or "1d"; ValueError for anything else."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value.lower())
+    if not match:
+        raise ValueError(f"{value!r}: expected a duration like 90s, 15m, 2h or 1d")
+    return float(match[1]) * _UNITS[match[2] or "s"]
 
 
 def read_feeds_file(path: str | Path) -> list[str]:
@@ -436,9 +449,7 @@ class Watcher:
 
     def _ingest(self, store: Store, report: CycleReport) -> None:
         """Ingest downloaded pages not processed yet (none are left after a clean cycle)."""
-        if self.stopping or not store.scalar(
-            "SELECT count(*) FROM pages WHERE html IS NOT NULL AND processed_at IS NULL"
-        ):
+        if self.stopping or not has_pending(store):
             return
         errors = len(report.errors)
         ingest_downloaded(
