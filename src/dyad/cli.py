@@ -744,5 +744,132 @@ def evaluate(
         raise typer.Exit(1)
 
 
+# -- fetching pages and watching feeds (docs/watch.md) ------------------------------------
+
+
+def _log_to_stderr(quiet: bool, verbose: int) -> None:
+    """Send dyad's log records (one line per watch cycle, failures) to stderr."""
+    import logging
+
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("dyad")
+    logger.handlers = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for a server.")]
+DelayOption = Annotated[
+    float, typer.Option(min=0.0, help="Least seconds between two requests to one host.")
+]
+RobotsOption = Annotated[
+    bool, typer.Option(help="Obey robots.txt (turn off only for your own site).")
+]
+
+
+@app.command()
+@_handle_errors
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Page URLs to download and ingest.")],
+    db: DbOption = None,
+    refetch: Annotated[
+        bool, typer.Option(help="Download pages again even if stored before.")
+    ] = False,
+    codebook: Annotated[
+        list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
+    ] = None,
+    timeout: TimeoutOption = 15.0,
+    delay: DelayOption = 1.0,
+    robots: RobotsOption = True,
+    quiet: QuietOption = False,
+) -> None:
+    """Download news pages, keep their HTML, and ingest their articles."""
+    from dyad.fetch import FetchSettings, fetch_urls
+    from dyad.pipeline import PipelineSettings
+
+    report = fetch_urls(
+        urls,
+        db=db,
+        settings=PipelineSettings(codebooks=tuple(str(p) for p in codebook or ())),
+        fetch_settings=FetchSettings(timeout=timeout, host_interval=delay, robots=robots),
+        refetch=refetch,
+    )
+    if not quiet:
+        err.print(
+            f"{report.pages_fetched} pages downloaded, {report.pages_known} stored before, "
+            f"{report.events_added} new events",
+            highlight=False,
+        )
+    _report_ingest(report, db, quiet)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_handle_errors
+def watch(
+    feeds_file: Annotated[
+        Path, typer.Argument(help="Feed and sitemap URLs, one per line; # starts a comment.")
+    ],
+    db: DbOption = None,
+    every: Annotated[str, typer.Option(help="Time between polls: 90s, 15m, 1h …")] = "15m",
+    once: Annotated[bool, typer.Option(help="Poll every feed once, then exit.")] = False,
+    max_new: Annotated[
+        int, typer.Option(min=1, help="Newest unseen items fetched per feed and poll.")
+    ] = 50,
+    codebook: Annotated[
+        list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
+    ] = None,
+    timeout: TimeoutOption = 15.0,
+    delay: DelayOption = 1.0,
+    robots: RobotsOption = True,
+    quiet: QuietOption = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log.")] = 0,
+) -> None:
+    """Poll RSS/Atom feeds and sitemaps, ingesting new articles, until Ctrl-C or SIGTERM."""
+    from dyad.fetch import FetchSettings
+    from dyad.pipeline import PipelineSettings
+    from dyad.watch import Watcher, WatchSettings, parse_interval, stop_on_signals
+
+    try:
+        seconds = parse_interval(every)
+    except ValueError as exc:
+        raise UsageError(f"--every {exc}") from None
+    watcher = Watcher(  # reads the feeds file: a bad line stops here, before any polling
+        feeds_file,
+        db=db,
+        settings=PipelineSettings(codebooks=tuple(str(p) for p in codebook or ())),
+        watch_settings=WatchSettings(every=seconds, max_new_per_feed=max_new),
+        fetch_settings=FetchSettings(timeout=timeout, host_interval=delay, robots=robots),
+    )
+    _log_to_stderr(quiet, verbose)
+    with watcher, stop_on_signals(watcher):
+        watcher.run(cycles=1 if once else None)
+
+
+@app.command()
+@_handle_errors
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DYAD_WRITE_TOKEN",
+            help="Accept POST /api/v1/articles from clients sending this bearer token.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Serve the REST API (/api/v1, docs at /docs) and the web page (/) over a database."""
+    from dyad.api import default_db
+    from dyad.server import serve as run_server
+
+    run_server(db or default_db(), host=host, port=port, write_token=write_token)
+
+
 def main() -> None:
     app()
