@@ -103,10 +103,12 @@ def _report_ingest(report, db: Path | None, quiet: bool) -> None:  # type: ignor
     if not quiet:
         for warning in report.warnings:
             err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+        resumed = report.inputs_skipped
         err.print(
             f"{report.articles_read} articles read, {report.articles_added} added, "
             f"{report.articles_skipped} already stored, {report.mentions_added} event mentions, "
-            f"{len(report.errors)} errors",
+            f"{len(report.errors)} errors"
+            + (f", {resumed} finished files not read again" if resumed else ""),
             highlight=False,
         )
 
@@ -125,7 +127,15 @@ def ingest(
     resume: Annotated[
         bool, typer.Option(help="Skip input files a previous, interrupted run finished.")
     ] = False,
-    batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 64,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per transaction.")] = 64,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Largest file or JSON line read, in bytes "
+            "[default: $DYAD_MAX_ARTICLE_BYTES or 10 MB].",
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, extract events and store them (idempotent)."""
@@ -145,6 +155,7 @@ def ingest(
             resume=resume,
             batch_size=batch_size,
             progress=update,
+            max_bytes=max_bytes,
         )
     finally:
         if progress:
@@ -230,6 +241,26 @@ def stats(
     for key, value in values.items():
         table.add_row(key, str(value))
     out.print(table)
+
+
+@app.command()
+@_handle_errors
+def check(db: DbOption = None, quiet: QuietOption = False) -> None:
+    """Verify a database's integrity: one line per problem on stdout, exit 1 if any."""
+    from dyad.api import default_db
+    from dyad.check import check_database, table_counts
+
+    report = check_database(db or default_db())
+    for problem in report.problems:
+        out.print(escape(str(problem)), highlight=False, soft_wrap=True)
+    if report.problems:
+        raise typer.Exit(1)
+    if not quiet:
+        err.print(
+            f"ok: schema {report.schema_version}; {table_counts(report)}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
