@@ -124,3 +124,30 @@ def test_codebook_error_helper_uses_node_line(tmp_path: Path) -> None:
         codebook_error(tmp_path / "f.yaml", "bad thing", node=node, entry="x")
     assert err.value.line == 7
     assert "(entry 'x')" in str(err.value)
+
+
+def test_one_user_file_can_extend_every_stage(tmp_path: Path) -> None:
+    """`--codebook FILE` goes to every stage; each reads its own sections."""
+    from dyad.actors import ActorCodebook
+    from dyad.events import EventCodebook
+    from dyad.place import Gazetteer
+
+    user = tmp_path / "mine.yaml"
+    user.write_text(
+        "bodies:\n"
+        "  - {name: Harbour Authority, country: KEN, sector: GOV}\n"
+        "landmarks:\n"
+        "  Harbour House: {geonames: 186301}\n"
+    )
+    assert ActorCodebook.load([user]) is not None
+    assert EventCodebook.load([user]) is not None
+    assert Gazetteer.load([user]) is not None
+
+
+def test_a_section_no_stage_reads_is_an_error(tmp_path: Path) -> None:
+    from dyad.actors import ActorCodebook
+
+    user = tmp_path / "typo.yaml"
+    user.write_text("landmark:\n  Harbour House: {city: Mombasa}\n")
+    with pytest.raises(CodebookError, match="unknown section 'landmark'"):
+        ActorCodebook.load([user])

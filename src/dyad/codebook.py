@@ -102,6 +102,34 @@ def load_yaml_with_lines(path: str | Path) -> Any:
         raise CodebookError(str(path), f"invalid YAML: {exc}") from exc
 
 
+#: Every top-level section a codebook file may hold, and the stage that reads it. One
+#: user file (``--codebook``) goes to every stage; each reads its own sections, and a
+#: section no stage knows is an error (a typo must not be silently ignored).
+SECTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("countries", "ambiguous", "bodies", "media", "titles", "organisations", "groups"),
+        "actors",
+    ),
+    **dict.fromkeys(("nouns", "collectives", "people"), "actors"),
+    **dict.fromkeys(
+        ("triggers", "speech_verbs", "status", "codes", "types", "quad_classes", "contexts"),
+        "events",
+    ),
+    **dict.fromkeys(("places", "landmarks"), "places"),
+}
+
+
+def check_sections(path: str | Path, data: Any) -> None:
+    """Raise for a top-level section that no stage reads."""
+    if not isinstance(data, dict):
+        return
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        codebook_error(
+            path, f"unknown section {unknown[0]!r}; known: {', '.join(SECTIONS)}", node=data
+        )
+
+
 def section(data: Any, key: str, path: str | Path) -> LineList:
     """The list under top-level ``key`` (empty when absent); anything else is an error."""
     if data is None:
