@@ -162,12 +162,19 @@ def test_optional_line_gives_precision_credit_but_no_recall_and_no_miss() -> Non
 
 
 def test_duplicate_prediction_is_a_false_event() -> None:
-    report = score([gold()], [pred(), pred(mention_id="m2")])
+    report = score([gold()], [pred(), pred(mention_id="m2", event_id="e2")])
     assert report.event.precision == 0.5
     assert report.event.recall == 1.0
     assert report.event.f1 == pytest.approx(2 / 3)
     assert [f.mention_id for f in report.false_events] == ["m2"]
     assert report.false_events[0].hint.startswith("duplicate")
+
+
+def test_another_mention_of_a_matched_event_is_a_repeat_not_a_false_event() -> None:
+    report = score([gold()], [pred(), pred(mention_id="m2")])  # both linked to event e1
+    assert (report.event.precise, report.event.predicted) == (1, 1)
+    assert report.false_events == []
+    assert report.articles[0].repeats == 1
 
 
 def test_one_to_one_assignment_prefers_agreeing_fields() -> None:
@@ -331,7 +338,11 @@ def test_per_article_rows() -> None:
         gold(article="a.txt", event_key="k2", plover="ACCUSE"),
         gold(article="b.txt"),
     ]
-    preds = [pred(), pred(mention_id="x", plover="THREATEN"), pred(article_path="b.txt")]
+    preds = [
+        pred(),
+        pred(mention_id="x", event_id="e9", plover="THREATEN"),
+        pred(article_path="b.txt"),
+    ]
     rows = {r.article: r for r in score(golds, preds).articles}
     a = rows["a.txt"]
     assert (a.gold_required, a.predicted, a.found, a.false_events) == (2, 2, 1, 1)
@@ -547,7 +558,8 @@ def test_load_sentence_gold_rejects_bad_expected(tmp_path: Path) -> None:
 
 def test_report_dict_is_json_and_render_shows_why(tmp_path: Path) -> None:
     golds = [gold(evidence="talks were held"), gold(event_key="k2", plover="ACCUSE")]
-    report = score(golds, [pred(date="2024-01-01"), pred(plover="THREATEN", sentence="Odd one.")])
+    odd = pred(plover="THREATEN", sentence="Odd one.", event_id="e9")
+    report = score(golds, [pred(date="2024-01-01"), odd])
     data = json.loads(json.dumps(report.to_dict()))
     assert data["metrics"]["event_recall"] == 0.5
     assert data["articles"][0]["false_events"] == 1
@@ -566,7 +578,8 @@ def test_report_dict_is_json_and_render_shows_why(tmp_path: Path) -> None:
 
 def test_load_predictions_reads_an_export_and_score_takes_a_stream(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
-    path.write_text(json.dumps(pred()) + "\n" + json.dumps(pred(mention_id="m2")), encoding="utf-8")
+    second = pred(mention_id="m2", event_id="e2")
+    path.write_text(json.dumps(pred()) + "\n" + json.dumps(second), encoding="utf-8")
     predictions = load_predictions(path)
     assert [p["mention_id"] for p in predictions] == ["m1", "m2"]
     report = score([gold()], (p for p in predictions))

@@ -399,6 +399,7 @@ class ArticleRow:
     found: int
     found_optional: int
     false_events: int
+    repeats: int = 0  # further mentions of an event already matched in this article
 
     @property
     def prf(self) -> PRF:
@@ -653,6 +654,12 @@ def _score_article(
         for i, g in enumerate(golds)
         if g.required and i not in used_gold
     ]
+    # An analyst codes an event once per article: more mentions of a matched event (same
+    # event_id after linking) are neither a hit nor a false event.
+    matched_events = {preds[j].get("event_id") for _, j in pairs} - {None}
+    repeats = {
+        j for j, p in enumerate(preds) if j not in used_pred and p.get("event_id") in matched_events
+    }
     false_events = [
         FalseEvent(
             article,
@@ -665,17 +672,18 @@ def _score_article(
             "duplicate: the gold line it fits is matched already" if j in fitting else "",
         )
         for j, p in enumerate(preds)
-        if j not in used_pred
+        if j not in used_pred and j not in repeats
     ]
     found = sum(golds[i].required for i in used_gold)
     row = ArticleRow(
         article=article,
         gold_required=sum(g.required for g in golds),
         gold_optional=sum(not g.required for g in golds),
-        predicted=len(preds),
+        predicted=len(preds) - len(repeats),
         found=found,
         found_optional=len(pairs) - found,
-        false_events=len(preds) - len(pairs),
+        false_events=len(false_events),
+        repeats=len(repeats),
     )
     matches = [_match(golds[i], preds[j], *judged[i, j]) for i, j in pairs]
     return _ArticleScore(row, matches, misses, false_events)
