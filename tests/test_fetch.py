@@ -6,6 +6,7 @@ import itertools
 import time
 from datetime import date
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -128,6 +129,23 @@ def test_conditional_requests_get_304_without_a_body(site):
         again = fetcher.get(site.url("/feed.xml"), etag=first.etag)
     assert again.not_modified and again.content == b""
     assert site.not_modified["/feed.xml"] == 1
+
+
+def test_a_trickling_response_is_cut_at_the_total_time_limit():
+    def slow_body():
+        for _ in range(50):
+            time.sleep(0.02)
+            yield b"<p>more</p>"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, content=slow_body())
+
+    settings = FetchSettings(total_timeout=0.2, retries=0, host_interval=0.0)
+    fetcher = Fetcher(settings, transport=httpx.MockTransport(handler))
+    with fetcher, pytest.raises(FetchError, match=r"over 0.2 s"):
+        fetcher.get_page("http://news.invalid/a.html")
 
 
 def test_requests_to_one_host_are_spaced(site):

@@ -336,21 +336,25 @@ def test_stop_between_articles_and_continue_after_restart(tmp_path, pipeline):
         assert site.hits["/other.rss"] == 1
 
 
-def test_run_polls_every_interval_until_stopped(tmp_path):
+def test_run_polls_every_interval_until_stopped_and_rereads_the_feeds_file(tmp_path):
     with Site() as site:
         site.add("/feed.rss", rss([]), content_type="application/rss+xml", etag='"x"')
+        site.add("/more.rss", rss([]), content_type="application/rss+xml")
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(site.url("/feed.rss") + "\n")
         settings = WatchSettings(every=0.0)
         with Watcher(
-            [site.url("/feed.rss")],
-            db=tmp_path / "r.duckdb",
-            fetch_settings=FAST,
-            watch_settings=settings,
+            feeds, db=tmp_path / "r.duckdb", fetch_settings=FAST, watch_settings=settings
         ) as watcher:
             watcher.run(cycles=3)
             assert site.hits["/feed.rss"] == 3 and site.not_modified["/feed.rss"] == 2
+            feeds.write_text(f"{site.url('/feed.rss')}\n{site.url('/more.rss')}\n")
+            assert watcher.run_once().feeds == 2
+            feeds.write_text("not a url\n")  # a broken edit: keep polling the last good list
+            assert watcher.run_once().feeds == 2
             watcher.stop()
             watcher.run()  # returns at once: stopped
-        assert site.hits["/feed.rss"] == 3
+        assert site.hits["/feed.rss"] == 5 and site.hits["/more.rss"] == 2
 
 
 def test_sigterm_and_ctrl_c_ask_the_watcher_to_stop(tmp_path):

@@ -159,7 +159,6 @@ class Fetcher:
             transport=transport, timeout=httpx.Timeout(self.settings.timeout)
         )
         self.stop = stop or threading.Event()
-        self.requests = 0  # HTTP requests sent, robots.txt and retries included
         self._robots: dict[str, _Robots] = {}
         self._next_slot: dict[str, float] = {}
 
@@ -249,11 +248,15 @@ class Fetcher:
                 raw = self._once(url, headers, cap)
             except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"bad URL: {exc}") from None
-            except (httpx.TimeoutException, _TooSlow):
+            except httpx.TimeoutException:
                 if last:
-                    raise FetchError(url, f"timed out (limit {s.timeout:g} s)") from None
+                    raise FetchError(url, f"timed out (no answer within {s.timeout:g} s)") from None
                 reason = "timed out"
-            except httpx.TransportError as exc:
+            except _TooSlow:
+                if last:
+                    raise FetchError(url, f"timed out (over {s.total_timeout:g} s)") from None
+                reason = "too slow"
+            except httpx.RequestError as exc:  # connection refused or dropped, bad encoding
                 if last:
                     raise FetchError(url, f"connection failed: {exc}") from None
                 reason = f"connection failed: {exc}"
@@ -268,7 +271,6 @@ class Fetcher:
 
     def _once(self, url: str, headers: dict[str, str], cap: int) -> _Raw:
         self._pace(url)
-        self.requests += 1
         started = time.monotonic()
         request_headers = {"User-Agent": self.settings.user_agent, **headers}
         with self.client.stream(

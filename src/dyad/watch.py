@@ -33,7 +33,7 @@ import httpx
 from lxml import etree
 
 from dyad.api import default_db
-from dyad.errors import InputError
+from dyad.errors import InputError, StoreLockedError
 from dyad.fetch import (
     Fetcher,
     FetchError,
@@ -310,7 +310,10 @@ class Watcher:
         done = 0
         while not self.stopping:
             started = time.monotonic()
-            self.run_once()
+            try:
+                self.run_once()
+            except StoreLockedError as exc:  # a long ingest holds the file: try next time
+                log.warning("%s; polling again in %g s", exc, self.settings.every)
             done += 1
             if cycles is not None and done >= cycles:
                 return
