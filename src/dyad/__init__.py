@@ -16,7 +16,6 @@ _EXPORTS = {
     "extract": "dyad.api",
     "stats": "dyad.api",
     "list_articles": "dyad.api",
-    "export_records": "dyad.api",
     "sample_corpus": "dyad.api",
     "open": "dyad.query",
     "Database": "dyad.query",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,9 +19,11 @@ from dyad.link import LinkSettings
 from dyad.pipeline import Pipeline, PipelineSettings
 from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult, article_id_for
-from dyad.store import Store
+from dyad.store import SignatureCache, Store
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from dyad.evaluate import EvalReport, SentenceScores
 
 DEFAULT_DB = "dyad.duckdb"
@@ -83,6 +86,7 @@ class _Ingest:
         self.file_of: dict[str, list[str]] = {}  # article_id -> fingerprints of its files
         self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
         self.outstanding: dict[str, int] = {}  # fingerprint -> articles not yet written
+        self.signatures = SignatureCache()  # near-duplicate index, loaded once per run
 
     def fingerprint(self, path: str) -> str | None:
         if path not in self.fingerprints:
@@ -154,7 +158,10 @@ class _Ingest:
             return
         with self._open() as store:
             written = store.write_batch(
-                batch, link_settings=link_settings, completed_inputs=completed
+                batch,
+                link_settings=link_settings,
+                completed_inputs=completed,
+                signatures=self.signatures,
             )
         for fp, _ in completed:
             self.open_files.pop(fp, None)
@@ -176,6 +183,8 @@ def ingest(
     progress: ProgressCallback | None = None,
     max_bytes: int | None = None,
     lock_timeout: float | None = None,
+    dask: str | Client | None = None,
+    shard_size: int = 64,
 ) -> IngestReport:
     """Read, process and store articles. Idempotent: stored articles are skipped.
 
@@ -184,6 +193,12 @@ def ingest(
     killed run loses at most the batch in flight. ``max_bytes`` caps one input file or
     JSON line (default ``DYAD_MAX_ARTICLE_BYTES`` or 10 MB); ``lock_timeout`` is how long
     to wait for another process using the database (default ``DYAD_LOCK_TIMEOUT`` or 10 s).
+
+    ``settings.n_process`` parses with that many processes on this machine. With ``dask``
+    (``local:N``, a scheduler address, or a ``distributed.Client``) the stages run on a
+    Dask cluster in shards of ``shard_size`` articles, each worker building its pipeline
+    from ``settings`` (``pipeline`` is then not used); the store and the results are the
+    same as a single-process run's (docs/scale.md).
     """
     if batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
@@ -193,19 +208,29 @@ def ingest(
     articles = run.new_articles(
         iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
     )
-    pipe = pipeline or Pipeline(settings)
-    batch: list[ArticleResult] = []
-    for result in pipe.process(articles):
-        if isinstance(result, InputError):
-            report.errors.append(result)
-            continue
-        batch.append(result)
-        if len(batch) >= batch_size:
-            run.write(batch, link_settings, final=False)
-            batch = []
-            if progress:
-                progress(report)
-    run.write(batch, link_settings, final=True)
+    with ExitStack() as stack:
+        results: Iterable[ArticleResult | InputError]
+        if dask is not None:
+            from dyad.scale import dask_client, process_on_dask  # distributed loads slowly
+
+            client = stack.enter_context(dask_client(dask))
+            results = process_on_dask(
+                client, settings or PipelineSettings(), articles, shard_size=shard_size
+            )
+        else:
+            results = (pipeline or Pipeline(settings)).process(articles)
+        batch: list[ArticleResult] = []
+        for result in results:
+            if isinstance(result, InputError):
+                report.errors.append(result)
+                continue
+            batch.append(result)
+            if len(batch) >= batch_size:
+                run.write(batch, link_settings, final=False)
+                batch = []
+                if progress:
+                    progress(report)
+        run.write(batch, link_settings, final=True)
     if progress:
         progress(report)
     return report
@@ -281,14 +306,6 @@ def list_articles(db: str | Path | None = None, *, limit: int = 50) -> list[dict
 
     with Database(db or default_db()) as database:
         return database.articles(limit=limit, output="records")
-
-
-def export_records(db: str | Path | None = None) -> list[dict[str, Any]]:
-    """Every stored event mention as an export record (DESIGN.md schema)."""
-    from dyad.query import Database
-
-    with Database(db or default_db()) as database:
-        return database.mentions()
 
 
 def evaluate_articles(
