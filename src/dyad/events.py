@@ -134,7 +134,10 @@ class TriggerEntry(_Model):
     @property
     def specificity(self) -> int:
         """How many constraints the frame has; the most specific matching entry wins."""
-        return sum(bool(x) for x in (self.object, self.prep, self.particle, self.modifier))
+        return sum(
+            bool(x)
+            for x in (self.object, self.prep, self.particle, self.modifier, self.object_is_actor)
+        )
 
 
 class StatusCues(_Model):
@@ -374,9 +377,15 @@ class _Run:
                 c.lower_
                 for t in (token, *objects)
                 for c in t.children
-                if c.dep_ in {"prep", "dative", "agent"}
+                if c.dep_ in {"prep", "dative", "agent", "prt"}
             }
             if not preps & set(entry.prep):
+                return None
+        if entry.object_is_actor:
+            heads = [c for c in token.children if c.dep_ in {"dobj", "dative", "nsubjpass"}]
+            if token.dep_ == "acl" and token.tag_ == "VBN":
+                heads.append(token.head)  # "the journalist detained in Tehran"
+            if not any(self.np_actors(h) for h in heads):
                 return None
         if entry.particle and not any(
             c.dep_ in {"prt", "prep", "advmod"} and c.lower_ == entry.particle
@@ -394,7 +403,7 @@ class _Run:
                 out.update(
                     t.i
                     for c in obj.children
-                    if c.dep_ in {"acl", "xcomp"} and c is not cand.token
+                    if c.dep_ in {"acl", "xcomp"} and c != cand.token
                     for t in c.subtree
                 )
             if cand.entry.embeds:
@@ -455,7 +464,7 @@ class _Run:
         if (
             depth < 3
             and token.dep_ in {"xcomp", "conj", "advcl", "acl", "acomp"}
-            and token.head is not token
+            and token.head != token
         ):
             head = token.head
             if token.dep_ == "xcomp":
@@ -497,7 +506,7 @@ class _Run:
             if not 0 <= i < len(self.sents):
                 continue
             for tok in self.sents[i]:
-                if _lemma(tok) in self.ex._speech and tok.pos_ == "VERB" and tok is not token.head:
+                if _lemma(tok) in self.ex._speech and tok.pos_ == "VERB" and tok != token.head:
                     for child in tok.children:
                         if child.dep_ in _SUBJ:
                             found = self.np_actors(child)
@@ -582,8 +591,6 @@ class _Run:
                     continue
                 if child.dep_ in {"dobj", "dative", "iobj"} and child not in cand.objects:
                     targets += [_Arg(a, _DIRECT, "object") for a in self.np_actors(child)]
-        if entry.object_is_actor and not targets:
-            return [], []
         heads = [token, *cand.objects]
         heads += [c for c in token.children if c.dep_ == "dobj" and c not in cand.objects]
         heads += [c for o in cand.objects for c in o.children if c.dep_ in {"acl", "xcomp"}]
@@ -645,7 +652,7 @@ class _Run:
                 sources += [_Arg(a, _PREP, "possessive") for a in self.np_actors(child)]
             elif child.dep_ in _NP_MODS:  # "US-Pakistan talks", "a Pakistani delegation"
                 for tok in child.subtree:
-                    if tok.dep_ in _NP_MODS | {"conj", "poss"} or tok is child:
+                    if tok.dep_ in _NP_MODS | {"conj", "poss"} or tok == child:
                         mods += [
                             _Arg(a, _MODIFIER, "compound") for a in self.by_token.get(tok.i, ())
                         ]
@@ -668,7 +675,7 @@ class _Run:
             elif not targets:
                 targets = mods
         head = token.head
-        if not sources and head is not token:
+        if not sources and head != token:
             gov = _governor(token)
             if gov is not None and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS):
                 how = _GOVERNOR if token.dep_ == "pobj" else _DIRECT
@@ -828,7 +835,7 @@ class _Run:
         cues = self.ex._cues
         token = cand.token
         verb = token if cand.entry.pos != "NOUN" else _governor(token)
-        if verb is token and not any(c.dep_ in {"aux", "auxpass"} for c in token.children):
+        if verb == token and not any(c.dep_ in {"aux", "auxpass"} for c in token.children):
             # a hyphenated trigger may carry its auxiliaries on a prefix ("will co-host")
             verb = next((t for t in cand.span if any(c.dep_ == "aux" for c in t.children)), token)
         chain = _verb_chain(verb) if verb is not None else []
@@ -841,7 +848,7 @@ class _Run:
         if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
             return "negated", tense
         for v in chain:
-            if any(c.dep_ == "neg" for c in v.children) or (v is not token and self._negator(v)):
+            if any(c.dep_ == "neg" for c in v.children) or (v != token and self._negator(v)):
                 return "negated", tense
         # hypothetical
         for v in chain:
@@ -852,7 +859,7 @@ class _Run:
                 return "hypothetical", tense
             if "would" in modals and not self._reported(v):
                 return "hypothetical", tense
-            if v is not verb and _lemma(v) in cues.hypothetical_verbs:
+            if v != verb and _lemma(v) in cues.hypothetical_verbs:
                 return "hypothetical", tense
         # what the event noun itself says ("the upcoming talks", "ongoing meetings")
         if cand.entry.pos == "NOUN":
@@ -878,7 +885,7 @@ class _Run:
         if _lemma(token) in cues.planned_modifiers:  # "is due in Kabul"
             return "planned", tense or "present"
         for v in chain:
-            if v is not token and _lemma(v) in cues.planned_verbs:
+            if v != token and _lemma(v) in cues.planned_verbs:
                 return "planned", tense
         if tense == "future" or "would" in {c.lower_ for v in chain for c in v.children}:
             return "planned", tense
@@ -901,7 +908,7 @@ class _Run:
         """The clause is the complement of a speech verb ("said he would visit")."""
         tok = verb
         for _ in range(4):
-            if tok.dep_ not in {"ccomp", "conj", "xcomp"} or tok.head is tok:
+            if tok.dep_ not in {"ccomp", "conj", "xcomp"} or tok.head == tok:
                 return False
             tok = tok.head
             if _lemma(tok) in self.ex._speech:
@@ -924,7 +931,7 @@ def _governor(token: Token) -> Token | None:
     """The verb (or predicate adjective) whose clause holds a noun trigger."""
     tok = token
     for _ in range(6):
-        if tok.dep_ not in _CLIMB or tok.head is tok:
+        if tok.dep_ not in _CLIMB or tok.head == tok:
             return None
         tok = tok.head
         if tok.pos_ in {"VERB", "AUX"} or (tok.pos_ == "ADJ" and tok.dep_ == "acomp"):
@@ -941,7 +948,7 @@ def _verb_chain(verb: Token) -> list[Token]:
             if tok.head.dep_ == "acl" and tok.head.tag_ == "VBN" and tok.dep_ == "xcomp":
                 pass
             break
-        if tok.head is tok:
+        if tok.head == tok:
             break
         tok = tok.head
         chain.append(tok)
@@ -984,7 +991,7 @@ def _gerund_topic(token: Token) -> bool:
     """A gerund used as a noun ("to discuss cooperating on X"): it names a topic, and its
     subject must be its own."""
     tok = token
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head != tok:
         tok = tok.head
     return token.tag_ == "VBG" and tok.dep_ in {"dobj", "pobj", "pcomp", "nsubj", "csubj"}
 
