@@ -1,22 +1,41 @@
-"""Event ontology tables: CAMEO codes with Goldstein scores, the 16 PLOVER types, the CAMEO
-root → QuadClass mapping and the context vocabulary.
+"""The event codebook: trigger entries, status cues and the ontology tables — CAMEO codes
+with Goldstein scores, the 16 PLOVER types, the CAMEO root → QuadClass mapping and the
+context vocabulary.
 
-They are data (``codebooks/cameo.yaml``, ``plover.yaml``, ``quadclass.yaml``) because
-projects disagree on details such as the QuadClass of a root; a user file passed to
-``EventCodebook.load`` may override any entry.
+All of it is data (``codebooks/triggers.yaml``, ``cameo.yaml``, ``plover.yaml``,
+``quadclass.yaml``) because projects disagree on details such as the QuadClass of a
+root; a user file passed to ``EventCodebook.load`` may add or override entries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dyad.codebook import codebook_error, line_of
+from dyad.codebook import (
+    codebook_error,
+    line_of,
+    load_yaml_with_lines,
+    section,
+    validate_entries,
+)
 
-__all__ = ["PLOVER_TYPES", "CameoCode", "Ontology", "PloverType"]
+__all__ = [
+    "PLOVER_TYPES",
+    "CameoCode",
+    "EventCodebook",
+    "Ontology",
+    "PloverType",
+    "StatusCues",
+    "TriggerEntry",
+]
+
+CODEBOOK_DIR = Path(__file__).resolve().parent / "codebooks"
+BUNDLED = ("cameo.yaml", "quadclass.yaml", "plover.yaml", "triggers.yaml")
 
 PLOVER_TYPES = (
     "AGREE",
@@ -144,3 +163,132 @@ def _validate(model: type[_Model], value: Any, path: str | Path, entry: str, par
         first = exc.errors()[0]
         reason = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
         codebook_error(path, reason, node=value if line_of(value) else parent, entry=entry)
+
+
+_BOOL_WORDS = "YAML reads on/off/yes/no as true/false: put such words in quotes"
+
+
+def _lower_list(value: Any) -> Any:
+    if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+        raise ValueError(_BOOL_WORDS)
+    if isinstance(value, str):
+        return (value.lower(),)
+    if isinstance(value, list | tuple):
+        return tuple(str(v).lower() for v in value)
+    return value
+
+
+class TriggerEntry(_Model):
+    """One trigger: a lemma, an optional dependency frame, and how to code the event."""
+
+    lemma: str = Field(min_length=1)
+    pos: str = Field(default="VERB", pattern="^(VERB|NOUN|ADJ)$")
+    plover: str
+    cameo: str
+    object: tuple[str, ...] = ()
+    prep: tuple[str, ...] = ()
+    particle: str | None = None
+    modifier: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    target_preps: tuple[str, ...] = ()
+    mode: str | None = None
+    embeds: bool = False
+    symmetric: bool | None = None
+    object_is_actor: bool = False
+    object_is_topic: bool = False
+    anaphoric_only: bool = False
+
+    _lists = field_validator("object", "prep", "modifier", "unless", "target_preps", mode="before")(
+        _lower_list
+    )
+
+    @field_validator("plover")
+    @classmethod
+    def _plover(cls, value: str) -> str:
+        if value not in PLOVER_TYPES:
+            raise ValueError(f"unknown PLOVER type {value!r}")
+        return value
+
+    @field_validator("lemma", "particle", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(_BOOL_WORDS)
+        return value.lower() if isinstance(value, str) else value
+
+    @property
+    def specificity(self) -> int:
+        """How many constraints the frame has; the most specific matching entry wins."""
+        return sum(
+            bool(x)
+            for x in (self.object, self.prep, self.particle, self.modifier, self.object_is_actor)
+        )
+
+
+class StatusCues(_Model):
+    """Word lists the status rules use (docs/events.md gives the order they apply in)."""
+
+    negators: tuple[str, ...] = ()
+    planned_verbs: tuple[str, ...] = ()
+    hypothetical_verbs: tuple[str, ...] = ()
+    hypothetical_modals: tuple[str, ...] = ()
+    future_modals: tuple[str, ...] = ()
+    conditional_marks: tuple[str, ...] = ()
+    planned_modifiers: tuple[str, ...] = ()
+    ongoing_modifiers: tuple[str, ...] = ()
+    past_modifiers: tuple[str, ...] = ()
+    future_time: tuple[str, ...] = ()
+
+    _lists = field_validator("*", mode="before")(_lower_list)
+
+
+@dataclass
+class EventCodebook:
+    """Trigger entries, speech verbs, status cues and the ontology tables."""
+
+    triggers: list[TriggerEntry] = field(default_factory=list)
+    speech_verbs: frozenset[str] = frozenset()
+    status: StatusCues = field(default_factory=StatusCues)
+    ontology: Ontology = field(default_factory=Ontology)
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> EventCodebook:
+        """The bundled codebooks, then each user file in ``extra`` (later entries win).
+
+        A user file may hold any of the sections ``triggers``, ``speech_verbs``, ``status``,
+        ``codes``, ``types``, ``quad_classes``, ``contexts``. Errors name file, line, entry.
+        """
+        book = cls()
+        paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
+        for path in paths:
+            data = load_yaml_with_lines(path)
+            if data is None:
+                continue
+            if not isinstance(data, dict):
+                codebook_error(path, "top level must be a mapping of sections", node=data)
+            book.ontology.add(data, path)
+            if path.name == "plover.yaml" and path.parent == CODEBOOK_DIR:
+                book.ontology.check(path)
+            book._add_triggers(data, path)
+        return book
+
+    def _add_triggers(self, data: dict[str, Any], path: Path) -> None:
+        items = section(data, "triggers", path)
+        entries = validate_entries(path, items, TriggerEntry, name_key="lemma")
+        for item, entry in zip(items, entries, strict=True):
+            self.ontology.require_cameo(entry.cameo, path, entry.lemma, node=item)
+        self.triggers.extend(entries)
+        verbs = data.get("speech_verbs")
+        if verbs is not None:
+            if not isinstance(verbs, list):
+                codebook_error(path, "speech_verbs must be a list of lemmas", node=data)
+            self.speech_verbs = self.speech_verbs | {str(v).lower() for v in verbs}
+        cues = data.get("status")
+        if cues is not None:
+            if not isinstance(cues, dict):
+                codebook_error(path, "status must be a mapping of word lists", node=data)
+            merged = self.status.model_dump()
+            for key, words in validate_entries(path, [cues], StatusCues)[0].model_dump().items():
+                if key in cues:
+                    merged[key] = tuple(dict.fromkeys((*merged[key], *words)))
+            self.status = StatusCues.model_validate(merged)
