@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the template tables read best one entry per line)
 """Synthetic news articles for benchmarks: realistic length and wording, any size, seeded.
 
     .venv/bin/python bench/synth.py --articles 20000 --out /tmp/synth.jsonl [--seed 1]
@@ -50,11 +51,58 @@ COUNTRIES = [
     ("Bangladesh", "Bangladeshi", "Dhaka", "Chittagong", "Prime Minister", "Farida Rahman", "Bangladesh army", "student protesters"),
     ("Argentina", "Argentine", "Buenos Aires", "Cordoba", "President", "Martin Alvarez", "Argentine army", "union members"),
 ]  # fmt: skip
-IGOS = ["the United Nations", "the European Union", "the African Union", "NATO", "the IMF", "the World Bank", "ASEAN"]
-MINISTRIES = ["Foreign Minister", "Defence Minister", "Interior Minister", "Finance Minister", "Trade Minister"]
-FIRST = ["Amina", "David", "Sofia", "Ahmed", "Maria", "Kenji", "Elena", "Samuel", "Nadia", "Luis", "Grace", "Tomasz"]
-LAST = ["Mwangi", "Schmidt", "Costa", "Hassan", "Lopez", "Sato", "Ivanova", "Otieno", "Khan", "Silva", "Mensah", "Kowalski"]
-OUTLETS = ["Daily Courier", "Regional Wire", "The Morning Ledger", "Capital Post", "Frontier Times", "Evening Herald"]
+IGOS = [
+    "the United Nations",
+    "the European Union",
+    "the African Union",
+    "NATO",
+    "the IMF",
+    "the World Bank",
+    "ASEAN",
+]
+MINISTRIES = [
+    "Foreign Minister",
+    "Defence Minister",
+    "Interior Minister",
+    "Finance Minister",
+    "Trade Minister",
+]
+FIRST = [
+    "Amina",
+    "David",
+    "Sofia",
+    "Ahmed",
+    "Maria",
+    "Kenji",
+    "Elena",
+    "Samuel",
+    "Nadia",
+    "Luis",
+    "Grace",
+    "Tomasz",
+]
+LAST = [
+    "Mwangi",
+    "Schmidt",
+    "Costa",
+    "Hassan",
+    "Lopez",
+    "Sato",
+    "Ivanova",
+    "Otieno",
+    "Khan",
+    "Silva",
+    "Mensah",
+    "Kowalski",
+]
+OUTLETS = [
+    "Daily Courier",
+    "Regional Wire",
+    "The Morning Ledger",
+    "Capital Post",
+    "Frontier Times",
+    "Evening Herald",
+]
 
 # (template, needs a target) — {S} source actor, {T} target actor, {P} place, {D} date words
 LEADS = [
@@ -77,9 +125,40 @@ LEADS = [
     "{S} called on {T} {D} to withdraw its troops from the disputed area.",
     "{S} arrested dozens of {T} in {P} {D}.",
 ]
-DATES_PAST = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "last week", "on {day} {month}", "earlier this month", "last month", "in {month}"]
-DATES_FUTURE = ["next week", "next month", "from {day} to {day2} {month}", "later this year", "on {day} {month}", "in {month} next year"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+DATES_PAST = [
+    "on Monday",
+    "on Tuesday",
+    "on Wednesday",
+    "on Thursday",
+    "on Friday",
+    "last week",
+    "on {day} {month}",
+    "earlier this month",
+    "last month",
+    "in {month}",
+]
+DATES_FUTURE = [
+    "next week",
+    "next month",
+    "from {day} to {day2} {month}",
+    "later this year",
+    "on {day} {month}",
+    "in {month} next year",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 BODY = [
     "The two sides agreed to set up a joint committee that will meet every three months, according to a statement released after the meeting.",
     "Officials said the talks covered water sharing, transit fees and the security of pipelines that cross the region.",
@@ -187,17 +266,19 @@ class Generator:
                 O=outlet,
             )
 
-        first = lead.format(
-            S=source, T=target, P=place, D=self._date_words(published, future)
-        )
+        first = lead.format(S=source, T=target, P=place, D=self._date_words(published, future))
         first = first[0].upper() + first[1:]
-        dateline = f"{place.upper()}, {MONTHS[published.month - 1][:3]} {published.day} ({outlet}) - "
+        dateline = (
+            f"{place.upper()}, {MONTHS[published.month - 1][:3]} {published.day} ({outlet}) - "
+        )
         paragraphs = [dateline + first]
         words = len(first.split())
         target_words = rng.randint(350, 700)
         while words < target_words:
             size = rng.randint(2, 4)
-            sentences = [fill(rng.choice(BODY if rng.random() < 0.8 else LEADS)) for _ in range(size)]
+            sentences = [
+                fill(rng.choice(BODY if rng.random() < 0.8 else LEADS)) for _ in range(size)
+            ]
             sentences = [s[0].upper() + s[1:] for s in sentences]
             paragraph = " ".join(sentences)
             words += len(paragraph.split())

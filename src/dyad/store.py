@@ -130,6 +130,17 @@ def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
 
 
+@dataclass
+class SignatureCache:
+    """The near-duplicate index of one database, kept across the batches of a run.
+
+    Without it every batch reloads every stored MinHash signature, which makes an
+    ingest quadratic in the size of the database."""
+
+    index: NearDuplicates | None = None
+    settings: LinkSettings | None = None
+
+
 #: Seconds to wait for another process's lock on the database before giving up.
 DEFAULT_LOCK_TIMEOUT = 10.0
 LOCK_TIMEOUT_ENV = "DYAD_LOCK_TIMEOUT"
@@ -272,9 +283,13 @@ class Store:
         *,
         link_settings: LinkSettings | None = None,
         completed_inputs: Iterable[tuple[str, str]] = (),
+        signatures: SignatureCache | None = None,
     ) -> BatchReport:
         """Store a batch of processed articles and re-link the events they touch, in one
-        transaction. Articles already stored are skipped (ingest is idempotent)."""
+        transaction. Articles already stored are skipped (ingest is idempotent).
+
+        A run writing many batches passes one ``signatures`` cache to all of them, so the
+        near-duplicate index is loaded from the database once, not once per batch."""
         settings = link_settings or LinkSettings()
         known = self.known_articles(r.article.article_id for r in results)
         fresh: list[ArticleResult] = []
@@ -287,7 +302,7 @@ class Store:
             fresh.append(result)
         self.con.execute("BEGIN")
         try:
-            duplicates = self._near_duplicates(fresh, settings)
+            duplicates = self._near_duplicates(fresh, settings, signatures or SignatureCache())
             self._insert_articles(fresh, duplicates)
             mentions = [m for r in fresh for m in r.events]
             blocks = {block_key(m) for m in mentions}
@@ -296,6 +311,8 @@ class Store:
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
+            if signatures is not None:
+                signatures.index = None  # it holds the rolled-back articles
             raise
         return BatchReport(
             articles_added=len(fresh),
@@ -305,15 +322,20 @@ class Store:
         )
 
     def _near_duplicates(
-        self, fresh: Sequence[ArticleResult], settings: LinkSettings
+        self, fresh: Sequence[ArticleResult], settings: LinkSettings, cache: SignatureCache
     ) -> dict[str, str]:
         """article_id -> the earlier stored article it copies (MinHash over texts)."""
-        index = NearDuplicates(settings)
-        for aid, blob in self.con.execute(
-            "SELECT article_id, minhash FROM articles WHERE minhash IS NOT NULL"
-            " ORDER BY ingested_at, article_id"
-        ).fetchall():
-            index.add_signature(aid, bytes(blob))
+        index = cache.index
+        stored = self.scalar("SELECT count(*) FROM articles")
+        # The cached index is current when it holds exactly the stored articles; another
+        # process writing in between (or a new cache) makes it reload them all, in order.
+        if index is None or cache.settings != settings or len(index) != stored:
+            index = NearDuplicates(settings)
+            for aid, blob in self.con.execute(
+                "SELECT article_id, minhash FROM articles ORDER BY ingested_at, article_id"
+            ).fetchall():
+                index.add_signature(aid, bytes(blob) if blob is not None else None)
+            cache.index, cache.settings = index, settings
         copies: dict[str, str] = {}
         for result in fresh:
             original = index.add(result.article.article_id, result.article.text)
@@ -571,4 +593,4 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
     )
 
 
-__all__ = ["BatchReport", "Store", "mention_from_row"]
+__all__ = ["BatchReport", "SignatureCache", "Store", "mention_from_row"]

@@ -1,0 +1,157 @@
+"""Scale-out: a Dask run stores exactly what a single-process run stores."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dyad.api import ingest
+from dyad.errors import InputError, UsageError
+from dyad.link import LinkSettings
+from dyad.records import Article, ArticleResult, article_id_for
+from dyad.scale import PipelinePlugin, _Failed, _local_workers, dask_client
+from dyad.store import SignatureCache, Store
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    return {
+        "events": _rows(db, "SELECT * FROM events"),
+        "event_mentions": _rows(db, "SELECT * FROM event_mentions"),
+        # ingested_at is the wall clock
+        "articles": _rows(db, "SELECT * EXCLUDE (ingested_at) FROM articles"),
+        "actor_mentions": _rows(db, "SELECT * FROM actor_mentions"),
+    }
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_stores_what_one_process_stores(tmp_path, sample_dir, pipeline):
+    from distributed import Client, LocalCluster
+
+    single = tmp_path / "single.duckdb"
+    spread = tmp_path / "dask.duckdb"
+    one = ingest([sample_dir], db=single, pipeline=pipeline, batch_size=16)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        # small shards: many tasks over both workers, finishing out of order
+        many = ingest([sample_dir], db=spread, dask=client, shard_size=5, batch_size=16)
+        loads = client.run(_pipelines_built)
+    assert one.ok and many.ok
+    assert many.articles_added == one.articles_added > 30
+    assert many.mentions_added == one.mentions_added > 0
+    expected, got = _tables(single), _tables(spread)
+    assert len(expected["events"]) > 10
+    for table in expected:
+        assert got[table] == expected[table], table
+    # the model loaded once per worker, however many shards each ran
+    assert sorted(loads.values()) == [1, 1]
+
+
+def _pipelines_built(dask_worker) -> int:
+    return sum(
+        1
+        for p in dask_worker.plugins.values()
+        if isinstance(p, PipelinePlugin) and p._pipeline is not None
+    )
+
+
+def test_local_address_is_checked():
+    assert _local_workers("local:3") == 3
+    for bad in ("local:", "local:0", "local:two"):
+        with pytest.raises(UsageError, match="local:N"), dask_client(bad):
+            pass
+
+
+def test_unreachable_scheduler_is_a_usage_error():
+    with (
+        pytest.raises(UsageError, match="cannot reach a Dask scheduler"),
+        dask_client("tcp://127.0.0.1:9"),
+    ):
+        pass
+
+
+def test_input_errors_survive_the_trip_from_a_worker():
+    error = pickle.loads(pickle.dumps(_Failed("a.txt", "processing failed", 3))).error()
+    assert isinstance(error, InputError)
+    assert (error.path, error.reason, error.line) == ("a.txt", "processing failed", 3)
+
+
+def test_plugin_name_depends_on_settings_only():
+    from dyad.pipeline import PipelineSettings
+
+    a = PipelinePlugin(PipelineSettings(n_process=1))
+    assert a.name == PipelinePlugin(PipelineSettings(n_process=4)).name  # workers use 1
+    assert a.name != PipelinePlugin(PipelineSettings(batch_size=8)).name
+    assert pickle.loads(pickle.dumps(a)).name == a.name
+
+
+def _result(name: str, text: str) -> ArticleResult:
+    article = Article(article_id=article_id_for(text), text=text, path=name)
+    return ArticleResult(article=article, sentences=(), actors=(), events=())
+
+
+STORY = (
+    "The two governments agreed on Tuesday to reopen the border crossing that has been "
+    "closed for three years, and officials said trucks would move again by the end of "
+    "the month once customs staff are back at their posts on both sides of the river. "
+)
+
+
+def _duplicates(db: Path) -> dict[str, str | None]:
+    return dict(_rows(db, "SELECT path, duplicate_of FROM articles"))
+
+
+def test_signature_cache_finds_the_same_copies_as_reloading(tmp_path):
+    batches = [
+        [_result("a", STORY + "First wire version."), _result("b", "Rain fell all day. " * 9)],
+        [_result("c", STORY + "Second wire version.")],  # a copy of the first
+        [_result("d", STORY + "Third wire version."), _result("e", "Grain prices rose. " * 9)],
+    ]
+    cached, plain = tmp_path / "cached.duckdb", tmp_path / "plain.duckdb"
+    cache = SignatureCache()
+    for batch in batches:
+        with Store(cached) as store:
+            store.write_batch(batch, signatures=cache)
+        with Store(plain) as store:
+            store.write_batch(batch)
+    assert cache.index is not None and len(cache.index) == 5
+    copies = _duplicates(cached)
+    assert copies == _duplicates(plain)
+    first = article_id_for(STORY + "First wire version.")
+    assert copies == {"a": None, "b": None, "c": first, "d": first, "e": None}
+
+
+def test_signature_cache_reloads_after_another_writer(tmp_path):
+    db = tmp_path / "x.duckdb"
+    cache = SignatureCache()
+    with Store(db) as store:
+        store.write_batch([_result("one", "Fishing boats were seized. " * 9)], signatures=cache)
+    with Store(db) as store:  # another process writes, without this run's cache
+        store.write_batch([_result("other", STORY + "One.")])
+    with Store(db) as store:
+        store.write_batch([_result("two", STORY + "Two.")], signatures=cache)
+    assert cache.index is not None and len(cache.index) == 3
+    assert _duplicates(db)["two"] == article_id_for(STORY + "One.")
+
+
+def test_signature_cache_follows_link_settings(tmp_path):
+    cache = SignatureCache()
+    strict = LinkSettings(minhash_threshold=0.95)
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write_batch([_result("one", STORY + "One.")], signatures=cache)
+        store.write_batch([_result("two", STORY + "Two.")], signatures=cache, link_settings=strict)
+    assert cache.settings == strict
