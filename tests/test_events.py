@@ -497,3 +497,26 @@ def test_extraction_is_cheap_next_to_the_parse(nlp, extractor, shared_dir):
         f"\nparse {parse_time:.3f}s, extract {extract_time:.3f}s ({extract_time / parse_time:.1%})"
     )
     assert extract_time < 0.15 * parse_time
+
+
+@pytest.mark.slow
+def test_actors_given_by_character_offsets_only(nlp, extractor):
+    """Actor mentions without token indices are placed by their character offsets."""
+    doc = nlp("Kenya met Ethiopia.")
+    actors = [
+        ActorMention(
+            start=0, end=5, sentence_index=0, text="Kenya", country="KEN", sector=None, name="Kenya"
+        ),
+        ActorMention(
+            start=10,
+            end=18,
+            sentence_index=0,
+            text="Ethiopia",
+            country="ETH",
+            sector=None,
+            name="Ethiopia",
+        ),
+    ]
+    (event,) = extractor(doc, actors)
+    assert (event.source.country, event.target.country, event.article_id) == ("KEN", "ETH", "")
+    assert extractor(nlp(""), ()) == ()
