@@ -1,0 +1,976 @@
+"""`dyad serve`: a REST API (``/api/v1``) and a web page over one event database.
+
+Reads open the database read-only for the length of one request, so a `dyad ingest` in
+another process can take the write lock between requests; while it holds the lock a
+read gets 503 with ``Retry-After`` instead of failing. Writing (``POST /api/v1/articles``)
+exists only when the server is started with a token: the pipeline is then loaded once,
+on the first write, and results go through `Store`. Within this process a
+readers-writer gate keeps read-only connections and the writing one apart (DuckDB
+refuses to hold both on one file in one process).
+
+No request names a file: the only file the server opens is the database it was started
+with (and its own static assets, through Starlette's path-checked `StaticFiles`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, Protocol
+
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dyad import __version__
+from dyad.clean import clean
+from dyad.errors import DyadError, InputError, StoreError, StoreLockedError, UsageError
+from dyad.query import EVENT_ORDER, Database, Filters
+from dyad.records import STATUSES, Article, ArticleResult, article_id_for
+from dyad.store import Store
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent / "web"
+DEFAULT_MAX_REQUEST_BYTES = 2_000_000
+MAX_ARTICLES_PER_REQUEST = 100
+MAX_PAGE = 1000
+RETRY_AFTER_SECONDS = 2
+READ_LOCK_TIMEOUT = 1.0  # an ingest batch commits in well under this; then 503
+WRITE_LOCK_TIMEOUT = 10.0
+API_PREFIX = "/api/v1"
+
+# The page, its scripts and the API docs load nothing from elsewhere.
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+# Swagger UI sets inline styles on its own elements.
+_DOCS_CSP = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+# -- response models (the documented, stable keys; see docs/api.md) ------------------
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx body: a one-line message, the dyad error code and a hint if any."""
+
+    detail: str
+    code: str | None = None
+    hint: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class StatusChange(BaseModel):
+    published: str | None
+    status: str
+
+
+class EventOut(BaseModel):
+    """One linked event, with the evidence of its earliest mention."""
+
+    event_id: str
+    source: str | None
+    target: str | None
+    source_name: str | None
+    target_name: str | None
+    plover: str
+    cameo: str
+    goldstein: float | None
+    quad_class: int | None
+    status: str
+    date: date | None
+    date_end: date | None
+    date_precision: str | None
+    location_name: str | None
+    location_country: str | None
+    location_admin1: str | None
+    location_lat: float | None
+    location_lon: float | None
+    first_seen: date | None
+    last_seen: date | None
+    num_mentions: int
+    num_sources: int
+    num_articles: int
+    confidence: float | None
+    status_history: list[StatusChange]
+    evidence: str | None = Field(None, description="Sentence of the earliest mention.")
+    evidence_mention_id: str | None = None
+    trigger: str | None = None
+    article_id: str | None = None
+    article_title: str | None = None
+    article_url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+
+    @field_validator("status_history", mode="before")
+    @classmethod
+    def _history(cls, value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, str):
+            value = json.loads(value or "[]")
+        pairs = value or []
+        return [p if isinstance(p, dict) else {"published": p[0], "status": p[1]} for p in pairs]
+
+
+class EventPage(BaseModel):
+    total: int = Field(description="Events matching the filters, over all pages.")
+    limit: int
+    offset: int
+    items: list[EventOut]
+
+
+class LocationOut(BaseModel):
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+
+
+class MentionOut(BaseModel):
+    """One event mention: the export record of docs/export.md plus its outlet."""
+
+    mention_id: str
+    event_id: str | None
+    article_id: str
+    article_path: str | None
+    article_url: str | None
+    article_title: str | None
+    published: str | None
+    outlet: str | None = None
+    sentence_index: int
+    sentence: str
+    start_char: int = Field(description="Sentence start in the article text.")
+    end_char: int
+    trigger: str
+    trigger_start: int = Field(description="Trigger start in the article text.")
+    trigger_end: int
+    source: str | None
+    target: str | None
+    source_name: str | None
+    target_name: str | None
+    plover: str
+    cameo: str
+    goldstein: float | None
+    quad_class: int | None
+    mode: str | None
+    context: list[str]
+    status: str
+    date: str | None
+    date_end: str | None
+    date_precision: str | None
+    date_text: str | None
+    location: LocationOut | None
+    confidence: float | None
+
+
+class EventDetail(EventOut):
+    mentions: list[MentionOut]
+
+
+class ArticleOut(BaseModel):
+    article_id: str
+    published: date | None
+    published_from: str | None
+    source: str | None
+    path: str | None
+    url: str | None
+    title: str | None
+    duplicate_of: str | None
+    mentions: int
+
+
+class ArticlePage(BaseModel):
+    limit: int
+    offset: int
+    items: list[ArticleOut]
+
+
+class SentenceOut(BaseModel):
+    sentence_index: int
+    start_char: int
+    end_char: int
+    text: str
+
+
+class ArticleDetail(BaseModel):
+    article_id: str
+    path: str | None
+    url: str | None
+    title: str | None
+    source: str | None
+    published: date | None
+    published_from: str | None
+    language: str | None
+    dateline: str | None
+    text: str
+    warnings: list[str]
+    ingested_at: datetime | None
+    duplicate_of: str | None
+    sentences: list[SentenceOut]
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _warnings(cls, value: Any) -> list[str]:
+        return list(value or [])
+
+
+class ActorOut(BaseModel):
+    code: str
+    name: str | None
+    mentions: int
+    articles: int
+    event_mentions: int
+
+
+class ActorPage(BaseModel):
+    limit: int
+    items: list[ActorOut]
+
+
+class TimelineRow(BaseModel):
+    period: date
+    quad_class: int | None
+    events: int
+    mentions: int | None
+    goldstein: float | None
+
+
+class Timeline(BaseModel):
+    by: str
+    items: list[TimelineRow]
+
+
+class UpcomingPage(BaseModel):
+    limit: int
+    items: list[EventOut]
+
+
+class StatsOut(BaseModel):
+    articles: int
+    sentences: int
+    actor_mentions: int
+    event_mentions: int
+    events: int
+    first_published: date | None
+    last_published: date | None
+    outlets: int
+    near_duplicate_articles: int
+
+
+class InfoOut(BaseModel):
+    version: str
+    writable: bool = Field(description="Whether POST /api/v1/articles is enabled.")
+    max_request_bytes: int
+    max_articles_per_request: int
+
+
+class ArticleIn(BaseModel):
+    """One article to ingest. ``text`` is cleaned like a read file before processing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=2000)
+    published: date | None = None
+    source: str | None = Field(None, max_length=200)
+
+
+class IngestOut(BaseModel):
+    articles_added: int
+    articles_skipped: int
+    mentions_added: int
+    events_touched: int
+    article_ids: list[str]
+    errors: list[str]
+
+
+# -- the database gate -----------------------------------------------------------------
+
+
+class _ReadWriteGate:
+    """Many readers or one writer; a waiting writer holds new readers back."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writing and not self._readers)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class ArticleProcessor(Protocol):
+    """What the write endpoint needs of a `dyad.pipeline.Pipeline`."""
+
+    def process(self, articles: Iterable[Article]) -> Iterable[ArticleResult | InputError]: ...
+
+
+def _default_pipeline() -> ArticleProcessor:
+    from dyad.pipeline import Pipeline
+
+    return Pipeline()
+
+
+class _RequestDatabase(Database):
+    """`Database` opened with the server's (short) wait for another process's lock."""
+
+    def __init__(self, path: Path, lock_timeout: float) -> None:
+        self.path = path
+        self.store = Store(path, read_only=True, lock_timeout=lock_timeout)
+        self.con = self.store.con
+
+
+class _Service:
+    """The state one app shares between requests: paths, the gate, the lazy pipeline."""
+
+    def __init__(
+        self,
+        db: Path,
+        write_token: str | None,
+        pipeline_factory: Callable[[], ArticleProcessor],
+        lock_timeout: float,
+    ) -> None:
+        self.db = db
+        self.write_token = write_token
+        self.lock_timeout = lock_timeout
+        self.gate = _ReadWriteGate()
+        self._pipeline_factory = pipeline_factory
+        self._pipeline: ArticleProcessor | None = None
+        self._pipeline_lock = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[Database]:
+        with self.gate.read(), _RequestDatabase(self.db, self.lock_timeout) as database:
+            yield database
+
+    def pipeline(self) -> ArticleProcessor:
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                self._pipeline = self._pipeline_factory()
+            return self._pipeline
+
+    def ingest(self, items: list[ArticleIn]) -> IngestOut:
+        articles = [_article_from(item) for item in items]
+        results: list[ArticleResult] = []
+        errors: list[str] = []
+        for result in self.pipeline().process(articles):
+            if isinstance(result, InputError):
+                errors.append(str(result))
+            else:
+                results.append(result)
+        with self.gate.write(), Store(self.db, lock_timeout=WRITE_LOCK_TIMEOUT) as store:
+            report = store.write_batch(results)
+        return IngestOut(
+            articles_added=report.articles_added,
+            articles_skipped=report.articles_skipped,
+            mentions_added=report.mentions_added,
+            events_touched=report.events_touched,
+            article_ids=[a.article_id for a in articles],
+            errors=errors,
+        )
+
+
+def _article_from(item: ArticleIn) -> Article:
+    article = Article(
+        article_id=article_id_for(item.text),
+        text=item.text,
+        published=item.published,
+        published_from="override" if item.published else None,
+        title=item.title,
+        url=item.url,
+        source=item.source,
+        path=item.url,
+    )
+    return clean(article)
+
+
+# -- request plumbing ------------------------------------------------------------------
+
+
+class _Guard:
+    """ASGI middleware: caps request bodies (413) and sets security headers."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        csp = _DOCS_CSP if path == "/docs" else _CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(int(declared), send_with_headers)
+            return
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send_with_headers)
+            return
+        # Read the body up front (it is small by construction) so the cap also holds for
+        # chunked uploads that declare no length.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(size, send_with_headers, at_least=True)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_headers)
+
+    async def _too_large(self, size: int, send: Send, *, at_least: bool = False) -> None:
+        more = "more than " if at_least else ""
+        response = JSONResponse(
+            {
+                "detail": f"request body is {more}{size} bytes; this server accepts at most"
+                f" {self.max_bytes} bytes",
+                "code": None,
+                "hint": "send fewer or shorter articles per request",
+                "errors": None,
+            },
+            status_code=413,
+            headers={"connection": "close"},
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _error(status: int, detail: str, **extra: Any) -> JSONResponse:
+    headers = extra.pop("headers", None)
+    body = ErrorOut(detail=detail, **extra).model_dump()
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+_BRANCH_ERRORS = {"list_type", "model_type", "model_attributes_type", "dict_type"}
+
+
+def _where(loc: Iterable[Any]) -> str:
+    # Union bodies add the branch's type name ("ArticleIn", "list[ArticleIn]") to the path.
+    parts = [str(p) for p in loc if not re.fullmatch(r"[A-Z]\w*|\w+\[.*\]", str(p))]
+    if parts and parts[0] in ("query", "path", "header"):
+        return f"{parts[0]} parameter {'.'.join(parts[1:])!r}"
+    if parts and parts[0] == "body":
+        return "body" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts[1:])
+    return ".".join(parts) or "request"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = list(exc.errors())
+        # With a one-or-many body, only the errors of the branch the client chose count.
+        specific = [p for p in problems if p.get("type") not in _BRANCH_ERRORS]
+        problems = specific or problems
+        first = problems[0] if problems else {}
+        message = f"{_where(first.get('loc', ()))}: {first.get('msg', 'invalid value')}"
+        if len(problems) > 1:
+            message += f" (and {len(problems) - 1} more problems)"
+        details = [
+            {"where": _where(p.get("loc", ())), "message": p.get("msg", "")} for p in problems
+        ]
+        return _error(422, message, errors=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(StoreLockedError)
+    async def busy(request: Request, exc: StoreLockedError) -> JSONResponse:
+        return _error(
+            503,
+            "database busy (another process is writing it), retry",
+            code=exc.code,
+            hint=f"retry in {RETRY_AFTER_SECONDS} seconds",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(StoreError)
+    async def unavailable(request: Request, exc: StoreError) -> JSONResponse:
+        return _error(503, str(exc), code=exc.code, hint=exc.hint)
+
+    @app.exception_handler(UsageError)
+    async def usage(request: Request, exc: UsageError) -> JSONResponse:
+        return _error(400, str(exc), code=exc.code, hint=exc.hint)
+
+    @app.exception_handler(DyadError)
+    async def dyad_error(request: Request, exc: DyadError) -> JSONResponse:
+        return _error(500, str(exc), code=exc.code, hint=exc.hint)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal error; the server log has the details")
+
+
+# -- formats ---------------------------------------------------------------------------
+
+Format = Literal["json", "csv"]
+FormatQuery = Annotated[
+    Format | None,
+    Query(description="json or csv; without it, an `Accept: text/csv` header asks for CSV."),
+]
+
+
+def _wants_csv(request: Request, fmt: Format | None) -> bool:
+    if fmt is not None:
+        return fmt == "csv"
+    for part in request.headers.get("accept", "").split(","):
+        media = part.split(";", 1)[0].strip().lower()
+        if media in ("application/json", "*/*", "application/*"):
+            return False
+        if media in ("text/csv", "text/*"):
+            return True
+    return False
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _csv(model: type[BaseModel], items: list[BaseModel], name: str) -> Response:
+    """Items as CSV, one column per field of ``model`` (nested values as JSON)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = list(model.model_fields)
+    writer.writerow(columns)
+    for item in items:
+        row = jsonable_encoder(item)
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{name}.csv"'},
+    )
+
+
+def _list_response(
+    request: Request,
+    fmt: Format | None,
+    page: BaseModel,
+    item_model: type[BaseModel],
+    name: str,
+) -> Any:
+    if _wants_csv(request, fmt):
+        return _csv(item_model, getattr(page, "items"), name)  # noqa: B009
+    return page
+
+
+def _csv_content(description: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": description,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+
+
+# -- query parameters ------------------------------------------------------------------
+
+_Code = Annotated[str | None, Query(max_length=40)]
+
+
+def filter_params(
+    actor: Annotated[
+        str | None, Query(max_length=40, description='Actor code or prefix, either side ("PAK").')
+    ] = None,
+    dyad: Annotated[
+        str | None,
+        Query(max_length=40, description='"USA-PAK" (either direction) or "USA>PAK" (directed).'),
+    ] = None,
+    source: _Code = None,
+    target: _Code = None,
+    sector: Annotated[
+        str | None, Query(max_length=10, description="Sector code on either side (GOV, MIL).")
+    ] = None,
+    plover: Annotated[str | None, Query(max_length=40, description="PLOVER event type.")] = None,
+    cameo: Annotated[str | None, Query(max_length=10, description="CAMEO code prefix.")] = None,
+    quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+    status: Annotated[Literal[STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
+    date_from: Annotated[date | None, Query(description="Earliest date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[date | None, Query(description="Latest date (YYYY-MM-DD).")] = None,
+    date_field: Annotated[
+        Literal["event", "published"], Query(description="Which date the range applies to.")
+    ] = "event",
+    place: Annotated[
+        str | None, Query(max_length=200, description="Place name or ISO3 country.")
+    ] = None,
+    text: Annotated[
+        str | None, Query(max_length=200, description="Words in an evidence sentence.")
+    ] = None,
+) -> Filters:
+    """The analysis layer's `Filters`, as query parameters."""
+    return Filters(
+        actor=actor or None,
+        dyad=dyad or None,
+        source=source or None,
+        target=target or None,
+        sector=sector or None,
+        plover=plover or None,
+        cameo=cameo or None,
+        quad_class=quad_class,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        date_field=date_field,
+        place=place or None,
+        text=text or None,
+    )
+
+
+FiltersDep = Annotated[Filters, Depends(filter_params)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size (at most {MAX_PAGE}).")]
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+_bearer = HTTPBearer(auto_error=False, description="The server's write token.")
+
+
+# -- the app ---------------------------------------------------------------------------
+
+
+def _api(service: _Service, max_request_bytes: int) -> APIRouter:
+    errors: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorOut, "description": "A filter or option is malformed."},
+        422: {"model": ErrorOut, "description": "A parameter or body fails validation."},
+        503: {"model": ErrorOut, "description": "Database busy or missing; see Retry-After."},
+    }
+    api = APIRouter(prefix=API_PREFIX, responses=errors)
+
+    @api.get("/info", response_model=InfoOut)
+    def info() -> InfoOut:
+        """Server version and whether it accepts articles."""
+        return InfoOut(
+            version=__version__,
+            writable=service.write_token is not None,
+            max_request_bytes=max_request_bytes,
+            max_articles_per_request=MAX_ARTICLES_PER_REQUEST,
+        )
+
+    @api.get("/stats", response_model=StatsOut)
+    def stats() -> StatsOut:
+        """Row counts, publication span, outlets and near-duplicate articles."""
+        with service.reading() as database:
+            return StatsOut(**database.stats())
+
+    @api.get("/events", response_model=EventPage, responses=_csv_content("A page of events."))
+    def events(
+        request: Request,
+        filters: FiltersDep,
+        order: Annotated[Literal[tuple(EVENT_ORDER)], Query()] = "date",  # type: ignore[valid-type]
+        descending: bool = True,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: FormatQuery = None,
+    ) -> Any:
+        """Linked events, filtered, sorted and paged, each with its earliest evidence."""
+        with service.reading() as database:
+            rows = database.events(
+                filters,
+                order=order,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+                output="records",
+                evidence=True,
+            )
+            total = database.count_events(filters)
+        page = EventPage(
+            total=total, limit=limit, offset=offset, items=[EventOut(**r) for r in rows]
+        )
+        return _list_response(request, format, page, EventOut, "events")
+
+    not_found: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorOut, "description": "No such id."}
+    }
+
+    @api.get("/events/{event_id}", response_model=EventDetail, responses=not_found)
+    def event(event_id: str) -> EventDetail:
+        """One event with every mention: sentence, offsets, article and outlet."""
+        if len(event_id) > 64:
+            raise HTTPException(404, f"no event with id {event_id[:64]!r}…")
+        with service.reading() as database:
+            found = database.event(event_id)
+        if found is None:
+            raise HTTPException(404, f"no event with id {event_id!r}")
+        if found["mentions"]:
+            first = found["mentions"][0]
+            found |= {
+                "evidence": first["sentence"],
+                "evidence_mention_id": first["mention_id"],
+                "trigger": first["trigger"],
+                "article_id": first["article_id"],
+                "article_title": first["article_title"],
+                "article_url": first["article_url"],
+                "outlet": first.get("outlet"),
+                "published": first["published"],
+            }
+        return EventDetail(**found)
+
+    @api.get("/articles", response_model=ArticlePage, responses=_csv_content("Articles."))
+    def articles(
+        request: Request,
+        published_from: date | None = None,
+        published_to: date | None = None,
+        source: Annotated[str | None, Query(max_length=200, description="Outlet.")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: FormatQuery = None,
+    ) -> Any:
+        """Stored articles, newest first, with how many event mentions each has."""
+        with service.reading() as database:
+            rows = database.articles(
+                published_from=published_from,
+                published_to=published_to,
+                source=source or None,
+                limit=limit,
+                offset=offset,
+                output="records",
+            )
+        page = ArticlePage(limit=limit, offset=offset, items=[ArticleOut(**r) for r in rows])
+        return _list_response(request, format, page, ArticleOut, "articles")
+
+    @api.get("/articles/{article_id}", response_model=ArticleDetail, responses=not_found)
+    def article(article_id: str) -> ArticleDetail:
+        """One article: cleaned text (all offsets refer to it) and its sentences."""
+        if len(article_id) > 64:
+            raise HTTPException(404, f"no article with id {article_id[:64]!r}…")
+        with service.reading() as database:
+            found = database.article(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article with id {article_id!r}")
+        return ArticleDetail(**found)
+
+    @api.get("/actors", response_model=ActorPage, responses=_csv_content("Actors."))
+    def actors(
+        request: Request,
+        actor: _Code = None,
+        sector: Annotated[str | None, Query(max_length=10)] = None,
+        date_from: Annotated[date | None, Query(description="Published on or after.")] = None,
+        date_to: Annotated[date | None, Query(description="Published on or before.")] = None,
+        limit: Limit = 100,
+        format: FormatQuery = None,
+    ) -> Any:
+        """Coded actors with mention, article and event-mention counts."""
+        filters = Filters(
+            actor=actor or None, sector=sector or None, date_from=date_from, date_to=date_to
+        )
+        with service.reading() as database:
+            rows = database.actors(filters, limit=limit, output="records")
+        page = ActorPage(limit=limit, items=[ActorOut(**r) for r in rows])
+        return _list_response(request, format, page, ActorOut, "actors")
+
+    @api.get("/timeline", response_model=Timeline, responses=_csv_content("Timeline rows."))
+    def timeline(
+        request: Request,
+        filters: FiltersDep,
+        by: Literal["day", "week", "month", "year"] = "month",
+        format: FormatQuery = None,
+    ) -> Any:
+        """Events per period and QuadClass (give ``dyad`` for a dyad's timeline)."""
+        with service.reading() as database:
+            rows = database.timeline(filters, by=by, output="records")
+        page = Timeline(by=by, items=[TimelineRow(**r) for r in rows])
+        return _list_response(request, format, page, TimelineRow, "timeline")
+
+    @api.get("/upcoming", response_model=UpcomingPage, responses=_csv_content("Plans."))
+    def upcoming(
+        request: Request,
+        filters: FiltersDep,
+        today: Annotated[
+            date | None, Query(description="Default: the newest publication date stored.")
+        ] = None,
+        limit: Limit = 50,
+        format: FormatQuery = None,
+    ) -> Any:
+        """Planned events whose dates have not passed, soonest first."""
+        with service.reading() as database:
+            rows = database.upcoming(filters, today=today, limit=limit, output="records")
+        page = UpcomingPage(limit=limit, items=[EventOut(**r) for r in rows])
+        return _list_response(request, format, page, EventOut, "upcoming")
+
+    @api.post(
+        "/articles",
+        response_model=IngestOut,
+        responses={
+            401: {"model": ErrorOut, "description": "Missing or wrong token."},
+            403: {"model": ErrorOut, "description": "The server is read-only."},
+            413: {"model": ErrorOut, "description": "Request body too large."},
+        },
+    )
+    def post_articles(
+        body: Annotated[
+            ArticleIn | list[ArticleIn],
+            Body(description=f"One article or a list of at most {MAX_ARTICLES_PER_REQUEST}."),
+        ],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> IngestOut:
+        """Run the pipeline on posted articles and store them (needs the write token)."""
+        _check_token(service.write_token, credentials)
+        items = body if isinstance(body, list) else [body]
+        if not items:
+            raise HTTPException(422, "body: give at least one article")
+        if len(items) > MAX_ARTICLES_PER_REQUEST:
+            raise HTTPException(
+                413, f"{len(items)} articles; send at most {MAX_ARTICLES_PER_REQUEST} per request"
+            )
+        return service.ingest(items)
+
+    return api
+
+
+def _check_token(expected: str | None, credentials: HTTPAuthorizationCredentials | None) -> None:
+    if expected is None:
+        raise HTTPException(
+            403,
+            "this server is read-only; start `dyad serve` with --write-token"
+            " (or DYAD_WRITE_TOKEN) to accept articles",
+        )
+    given = credentials.credentials if credentials else ""
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise HTTPException(
+            401,
+            "missing or wrong token: send `Authorization: Bearer <token>`",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def create_app(
+    db: str | Path,
+    *,
+    write_token: str | None = None,
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    pipeline_factory: Callable[[], ArticleProcessor] = _default_pipeline,
+    lock_timeout: float = READ_LOCK_TIMEOUT,
+) -> FastAPI:
+    """The web app over database ``db``.
+
+    Without ``write_token`` the API is read-only. With it, ``POST /api/v1/articles``
+    accepts articles from clients that send it as a bearer token; the database file is
+    created if missing. ``pipeline_factory`` builds the pipeline on the first write
+    (tests pass a light stand-in). A read waits up to ``lock_timeout`` seconds while
+    another process writes the database, then answers 503 with ``Retry-After``.
+    """
+    path = Path(db)
+    if write_token is not None and not write_token:
+        raise UsageError("the write token must not be empty")
+    if write_token is not None and not path.exists():
+        Store(path).close()
+    elif not path.exists():
+        raise StoreError(f"{path}: no such database", hint="run `dyad ingest` first, or give --db")
+    service = _Service(path, write_token, pipeline_factory, lock_timeout)
+    app = FastAPI(
+        title="dyad",
+        version=__version__,
+        description="Political events from news articles: who did what to whom, when, "
+        "where, and which sentence says so. See docs/api.md.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    _install_error_handlers(app)
+    app.include_router(_api(service, max_request_bytes))
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse((WEB_DIR / "docs.html").read_text(encoding="utf-8"))
+
+    app.add_middleware(_Guard, max_bytes=max_request_bytes)
+    return app
+
+
+def serve(
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    write_token: str | None = None,
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(db, write_token=write_token, max_request_bytes=max_request_bytes)
+    uvicorn.run(app, host=host, port=port, log_level="info", ws="none", lifespan="off")
+
+
+__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "ArticleProcessor", "create_app", "serve"]

@@ -1,0 +1,493 @@
+"""The REST API through a real uvicorn server on localhost: reads, CSV, errors, writes,
+size limits, a busy database, and schema fuzzing with schemathesis."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from dyad.errors import InputError, StoreError
+from dyad.records import Article, ArticleResult, Sentence
+from dyad.server import EventOut, create_app
+from dyad.store import Store
+from factories import article_result
+from live_server import live_server
+
+TOKEN = "correct horse battery staple"
+DAY = "2024-06-01"
+
+
+def build_db(path) -> None:
+    """Four hand-made articles: a Kenya-Ethiopia dyad over three months, and others."""
+    results = [
+        article_result(
+            "Kenya and Ethiopia held talks in Nairobi.\nKenya accused Ethiopia of delays.",
+            [
+                {
+                    "source": "KEN GOV",
+                    "target": "ETH GOV",
+                    "plover": "CONSULT",
+                    "date": "2024-03-01",
+                    "place": ("Nairobi", "KEN"),
+                },
+                {
+                    "line": 1,
+                    "source": "KEN GOV",
+                    "target": "ETH",
+                    "plover": "ACCUSE",
+                    "trigger": "accused",
+                    "date": "2024-03-02",
+                },
+            ],
+            published=date(2024, 3, 4),
+            path="a.txt",
+        ),
+        article_result(
+            "Rebels attacked a police post in Mali.\nJapan sent aid to the Philippines.",
+            [
+                {
+                    "source": "MLI REB",
+                    "target": "MLI COP",
+                    "plover": "ASSAULT",
+                    "date": "2024-04-10",
+                    "place": ("Gao", "MLI"),
+                },
+                {"line": 1, "source": "JPN GOV", "target": "PHL", "plover": "AID"},
+            ],
+            published=date(2024, 4, 12),
+            source="Coastal Wire",
+            path="b.txt",
+        ),
+        article_result(
+            "Ethiopia and Kenya will meet in May.\nNo more.",
+            [
+                {
+                    "source": "ETH GOV",
+                    "target": "KEN GOV",
+                    "plover": "CONSULT",
+                    "status": "planned",
+                    "date": "2024-05-01",
+                    "date_end": "2024-05-31",
+                    "precision": "month",
+                },
+            ],
+            published=date(2024, 4, 20),
+            path="c.txt",
+        ),
+        article_result(
+            'Headline <img src=x onerror="window.pwned=1"> & more\n'
+            "Kenya sanctioned Ethiopia on <b>Friday</b>.",
+            [
+                {
+                    "line": 1,
+                    "source": "KEN GOV",
+                    "target": "ETH GOV",
+                    "plover": "SANCTION",
+                    "trigger": "sanctioned",
+                    "date": "2024-04-05",
+                }
+            ],
+            published=date(2024, 4, 6),
+            source='<script>alert("x")</script>',
+            path="d.txt",
+        ),
+    ]
+    with Store(path) as store:
+        store.write_batch(results)
+
+
+class FakePipeline:
+    """Stands in for the spaCy pipeline: one CONSULT event per posted article."""
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
+        for article in articles:
+            if "FAIL" in article.text:
+                yield InputError(article.path or article.article_id, "processing failed")
+                continue
+            made = article_result(
+                article.text.split("\n", 1)[0],
+                [
+                    {
+                        "source": "KEN GOV",
+                        "target": "ETH GOV",
+                        "plover": "CONSULT",
+                        "date": "2024-06-01",
+                    }
+                ],
+            )
+            mention = replace(
+                made.events[0],
+                article_id=article.article_id,
+                mention_id=article.article_id + "-0",
+            )
+            sentence = made.sentences[0]
+            yield ArticleResult(
+                article=article,
+                sentences=(Sentence(index=0, start=0, end=sentence.end, text=sentence.text),),
+                events=(mention,),
+            )
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("serve") / "events.duckdb"
+    build_db(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_url(db_path) -> Iterator[str]:
+    with live_server(create_app(db_path)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base_url) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url + "/api/v1", timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def writable(tmp_path):
+    """A writable server over a fresh database, with a counting fake pipeline."""
+    built: list[FakePipeline] = []
+
+    def factory() -> FakePipeline:
+        built.append(FakePipeline())
+        return built[-1]
+
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    app = create_app(path, write_token=TOKEN, max_request_bytes=20_000, pipeline_factory=factory)
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=10) as c:
+        yield c, built
+
+
+# -- reads -------------------------------------------------------------------------------
+
+
+def test_info_and_stats(client):
+    info = client.get("/info").json()
+    assert info["writable"] is False
+    stats = client.get("/stats").json()
+    assert stats["articles"] == 4
+    assert stats["events"] == 6
+    assert stats["first_published"] == "2024-03-04"
+
+
+def test_events_filters_paging_and_sorting(client):
+    page = client.get("/events", params={"dyad": "KEN-ETH"}).json()
+    assert page["total"] == 4
+    assert {e["plover"] for e in page["items"]} == {"CONSULT", "ACCUSE", "SANCTION"}
+    directed = client.get("/events", params={"dyad": "ETH>KEN"}).json()
+    assert [e["status"] for e in directed["items"]] == ["planned"]
+    assert client.get("/events", params={"text": "police post"}).json()["total"] == 1
+    assert client.get("/events", params={"place": "Gao", "quad_class": 4}).json()["total"] == 1
+    ascending = client.get("/events", params={"descending": "false", "limit": 2, "offset": 1})
+    body = ascending.json()
+    assert (body["limit"], body["offset"], body["total"]) == (2, 1, 6)
+    dates = [
+        e["date"] for e in client.get("/events", params={"descending": "false"}).json()["items"]
+    ]
+    assert [e["date"] for e in body["items"]] == dates[1:3]
+    first = page["items"][0]
+    assert first["evidence"] and first["article_id"] and first["outlet"] is not None
+    assert set(first) == set(EventOut.model_fields)
+
+
+def test_events_as_csv_by_parameter_and_by_accept_header(client):
+    by_param = client.get("/events", params={"dyad": "KEN-ETH", "format": "csv"})
+    by_header = client.get("/events", params={"dyad": "KEN-ETH"}, headers={"Accept": "text/csv"})
+    for response in (by_param, by_header):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(rows) == 4
+        assert list(rows[0]) == list(EventOut.model_fields)
+    assert by_param.text == by_header.text
+    json_wins = client.get("/events", headers={"Accept": "application/json, text/csv"})
+    assert json_wins.headers["content-type"].startswith("application/json")
+    empty = client.get("/events", params={"plover": "NOPE", "format": "csv"})
+    assert empty.text.strip() == ",".join(EventOut.model_fields)
+
+
+def test_event_detail_offsets_point_into_the_article_text(client):
+    event_id = client.get("/events", params={"plover": "ACCUSE"}).json()["items"][0]["event_id"]
+    detail = client.get(f"/events/{event_id}").json()
+    mention = detail["mentions"][0]
+    assert mention["sentence"] == "Kenya accused Ethiopia of delays."
+    assert detail["evidence"] == mention["sentence"]
+    article = client.get(f"/articles/{mention['article_id']}").json()
+    text = article["text"]
+    assert text[mention["start_char"] : mention["end_char"]] == mention["sentence"]
+    assert [s["text"] for s in article["sentences"]][1] == mention["sentence"]
+
+
+def test_articles_actors_timeline_upcoming(client):
+    articles = client.get("/articles", params={"source": "Coastal Wire"}).json()
+    assert [a["path"] for a in articles["items"]] == ["b.txt"]
+    assert (
+        client.get("/articles", params={"published_from": "2024-04-15"}).json()["items"][0]["path"]
+        == "c.txt"
+    )
+    assert client.get("/actors").json()["items"] == []  # the hand-made articles code no actors
+    timeline = client.get("/timeline", params={"dyad": "KEN-ETH", "by": "month"}).json()
+    assert [(r["period"], r["quad_class"], r["events"]) for r in timeline["items"]] == [
+        ("2024-03-01", 1, 1),
+        ("2024-03-01", 3, 1),
+        ("2024-04-01", 4, 1),
+        ("2024-05-01", 1, 1),
+    ]
+    upcoming = client.get("/upcoming").json()["items"]
+    assert [(e["plover"], e["date"]) for e in upcoming] == [("CONSULT", "2024-05-01")]
+    assert client.get("/upcoming", params={"today": "2024-07-01"}).json()["items"] == []
+    assert client.get("/timeline", params={"format": "csv"}).text.startswith("period,quad_class")
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "words"),
+    [
+        ("/events", {"dyad": "KEN ETH"}, 400, "dyad 'KEN ETH'"),
+        ("/events", {"limit": 0}, 422, "query parameter 'limit'"),
+        ("/events", {"limit": 5000}, 422, "less than or equal to 1000"),
+        ("/events", {"date_from": "March"}, 422, "query parameter 'date_from'"),
+        ("/events", {"status": "rumoured"}, 422, "query parameter 'status'"),
+        ("/events", {"order": "random"}, 422, "query parameter 'order'"),
+        ("/events", {"format": "xml"}, 422, "query parameter 'format'"),
+        ("/timeline", {"by": "fortnight"}, 422, "query parameter 'by'"),
+        ("/events/nope", {}, 404, "no event with id 'nope'"),
+        ("/articles/nope", {}, 404, "no article with id 'nope'"),
+        ("/nothing-here", {}, 404, "Not Found"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx_and_the_server_keeps_serving(
+    client, path, params, status, words
+):
+    bad = client.get(path, params=params)
+    assert bad.status_code == status
+    body = bad.json()
+    assert words in body["detail"]
+    assert set(body) == {"detail", "code", "hint", "errors"}
+    good = client.get("/events", params={"limit": 1})
+    assert good.status_code == 200
+    assert len(good.json()["items"]) == 1
+
+
+def test_read_only_server_refuses_writes(client):
+    response = client.post("/articles", json={"text": "Kenya met Ethiopia."})
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+
+
+def test_static_files_stay_inside_the_web_directory(base_url):
+    with httpx.Client(base_url=base_url) as c:
+        for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/static/..%2fstore.py"):
+            response = c.get(path)
+            assert response.status_code == 404, path
+            assert "import" not in response.text
+        page = c.get("/")
+        assert page.status_code == 200
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["x-content-type-options"] == "nosniff"
+        docs = c.get("/docs")
+        assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+        assert "cdn" not in docs.text.lower()
+        schema = c.get("/openapi.json").json()
+        assert {"/api/v1/events", "/api/v1/events/{event_id}", "/api/v1/articles"} <= set(
+            schema["paths"]
+        )
+
+
+def test_missing_database_is_an_error_unless_writable(tmp_path):
+    with pytest.raises(StoreError, match="no such database"):
+        create_app(tmp_path / "missing.duckdb")
+    create_app(tmp_path / "new.duckdb", write_token=TOKEN)
+    assert (tmp_path / "new.duckdb").exists()
+
+
+def test_serve_command_reports_a_missing_database(tmp_path):
+    from dyad.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "no such database" in result.output
+
+
+def test_busy_database_answers_503_with_retry_after(db_path, client):
+    """Another process holding the database read-write (a running `dyad ingest`)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " sys.stdin.read()",
+            str(db_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        busy = client.get("/events")
+        assert busy.status_code == 503
+        assert busy.headers["retry-after"] == "2"
+        assert "database busy" in busy.json()["detail"]
+    finally:
+        holder.communicate("", timeout=10)
+    assert client.get("/events").status_code == 200
+
+
+# -- writes ------------------------------------------------------------------------------
+
+
+def test_write_needs_the_token(writable):
+    client, built = writable
+    no_token = client.post("/articles", json={"text": "Kenya met Ethiopia."})
+    assert no_token.status_code == 401
+    assert no_token.headers["www-authenticate"] == "Bearer"
+    wrong = client.post(
+        "/articles", json={"text": "x"}, headers={"Authorization": "Bearer " + TOKEN[:-1]}
+    )
+    assert wrong.status_code == 401
+    assert "wrong token" in wrong.json()["detail"]
+    assert built == []  # the pipeline is not loaded for refused requests
+    assert client.get("/info").json()["writable"] is True
+
+
+def test_write_ingests_articles_and_reads_see_them(writable):
+    client, built = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    one = {
+        "text": "Kenyan and Ethiopian envoys met in Addis Ababa.",
+        "title": "Envoys meet",
+        "url": "https://example.org/envoys",
+        "published": "2024-06-02",
+        "source": "Lake Post",
+    }
+    first = client.post("/articles", json=one, headers=auth)
+    assert first.status_code == 200, first.text
+    report = first.json()
+    assert (report["articles_added"], report["mentions_added"]) == (1, 1)
+    article = client.get(f"/articles/{report['article_ids'][0]}").json()
+    assert (article["title"], article["source"], article["published"]) == (
+        "Envoys meet",
+        "Lake Post",
+        "2024-06-02",
+    )
+    assert client.get("/events", params={"date_from": "2024-06-01"}).json()["total"] == 1
+    again = client.post(
+        "/articles",
+        json=[one, {"text": "Ethiopia hosted Kenya for more talks."}, {"text": "FAIL here"}],
+        headers=auth,
+    ).json()
+    assert (again["articles_added"], again["articles_skipped"]) == (1, 1)
+    assert len(again["errors"]) == 1 and "processing failed" in again["errors"][0]
+    assert len(built) == 1  # loaded once, on the first write
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"text": ""}, 422, "body.text"),
+        ({"text": "ok", "author": "me"}, 422, "body.author"),
+        ({"text": "ok", "published": "yesterday"}, 422, "body.published"),
+        ([], 422, "at least one article"),
+        ([{"text": f"article {i}"} for i in range(101)], 413, "at most 100"),
+    ],
+)
+def test_bad_bodies_are_refused(writable, body, status, words):
+    client, _ = writable
+    response = client.post("/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == status
+    assert words in response.json()["detail"]
+
+
+def test_request_size_is_capped_with_413(writable):
+    client, _ = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = {"text": "word " * 10_000}
+    declared = client.post("/articles", json=big, headers=auth)
+    assert declared.status_code == 413
+    assert "at most 20000 bytes" in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
+        yield b'{"text": "'
+        for _ in range(50):
+            yield b"word " * 100
+        yield b'"}'
+
+    streamed = client.post(
+        "/articles", content=chunks(), headers={**auth, "Content-Type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert "more than" in streamed.json()["detail"]
+    assert client.get("/stats").status_code == 200
+
+
+# -- fuzzing -------------------------------------------------------------------------------
+
+
+def test_schema_fuzzing_finds_no_server_errors(base_url):
+    """Every operation, ~24 generated requests each (valid and invalid): never a 5xx,
+    and every response matches its documented schema."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.generation import GenerationMode
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    schema = schemathesis.openapi.from_url(base_url + "/openapi.json")
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    statuses: dict[int, int] = {}
+    started = time.monotonic()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 9
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @settings(
+                max_examples=12,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def run(case) -> None:
+                response = case.call_and_validate(base_url=base_url, checks=checks)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+            try:
+                run()
+            except Unsatisfiable:
+                # An operation without parameters (/info) has no invalid request to make.
+                assert mode == GenerationMode.NEGATIVE
+    assert time.monotonic() - started < 60
+    assert sum(statuses.values()) > 150
+    assert not [code for code in statuses if code >= 500]
+    assert {200, 422} <= set(statuses)
