@@ -136,13 +136,27 @@ def ingest(
             "[default: $DYAD_MAX_ARTICLE_BYTES or 10 MB].",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes parsing on this machine (spaCy n_process).")
+    ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Run the stages on a Dask cluster: local:N (N worker processes here) or a "
+            "scheduler address such as tcp://host:8786. See docs/scale.md.",
+        ),
+    ] = None,
+    shard_size: Annotated[
+        int, typer.Option(min=1, help="Articles per Dask task (with --dask).")
+    ] = 64,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, extract events and store them (idempotent)."""
     from dyad.api import ingest as run_ingest
     from dyad.pipeline import PipelineSettings
 
-    settings = PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()))
+    settings = PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()), n_process=workers)
     progress, update = _ingest_progress(quiet)
     if progress:
         progress.start()
@@ -156,6 +170,8 @@ def ingest(
             batch_size=batch_size,
             progress=update,
             max_bytes=max_bytes,
+            dask=dask,
+            shard_size=shard_size,
         )
     finally:
         if progress:
