@@ -99,10 +99,12 @@ def _ingest_progress(quiet: bool):  # type: ignore[no-untyped-def]
 
 def _report_ingest(report, db: Path | None, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     for error in report.errors:
-        err.print(f"[red]error[/red] {error}", highlight=False)
+        err.print(f"[red]error[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     if not quiet:
         for warning in report.warnings:
-            err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+            err.print(
+                f"[yellow]warning[/yellow] {escape(warning)}", highlight=False, soft_wrap=True
+            )
         resumed = report.inputs_skipped
         err.print(
             f"{report.articles_read} articles read, {report.articles_added} added, "
@@ -110,6 +112,7 @@ def _report_ingest(report, db: Path | None, quiet: bool) -> None:  # type: ignor
             f"{len(report.errors)} errors"
             + (f", {resumed} finished files not read again" if resumed else ""),
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -207,7 +210,7 @@ def extract(
     ):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     for error in errors:
-        err.print(f"[red]error[/red] {error}", highlight=False)
+        err.print(f"[red]error[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)
 
@@ -779,7 +782,7 @@ def evaluate(
         report, ingested = evaluate_articles(gold, articles or [], db=db)
         if ingested is not None:
             for error in ingested.errors:
-                err.print(f"[red]error[/red] {error}", highlight=False)
+                err.print(f"[red]error[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), default=str) + "\n")
     else:
