@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint eval bench install dev clean
+.PHONY: demo test lint eval bench install dev clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/dyad demo
 
-test: dev
+# Chromium for the browser tests (tests/test_web.py); installed only when running as
+# root and a package manager can get it, else those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && apt-get install -y -qq chromium) || true
+
+test: dev browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -q
