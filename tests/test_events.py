@@ -201,17 +201,21 @@ def test_bundled_codebook_is_broad(codebook):
     ]
 
 
+@pytest.mark.slow
 def test_user_file_extends_and_overrides(tmp_path, nlp):
     extra = tmp_path / "mine.yaml"
     extra.write_text(
         "quad_classes: {'14': 3}\n"
-        "triggers:\n  - {lemma: parley, pos: VERB, plover: CONSULT, cameo: '046'}\n",
+        "triggers:\n  - {lemma: parley, pos: VERB, plover: CONSULT, cameo: '046'}\n"
+        "  - {lemma: meet, pos: VERB, plover: CONSULT, cameo: '044'}\n",
         encoding="utf-8",
     )
     book = EventCodebook.load([extra])
     assert book.ontology.quad_class("141") == 3
     events = run(nlp, EventExtractor(book, nlp), "Pakistan parleyed with India on Monday.")
     assert short(events) == {("PAK", "IND", "CONSULT", "occurred")}
+    (met,) = run(nlp, EventExtractor(book, nlp), "Pakistan met India on Monday.")
+    assert met.cameo == "044"  # a user entry wins a tie with a bundled one
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,7 @@ class EventExtractor:
         # per hyphenated trigger ("co-host"): matching stays linear in the tokens.
         self._matcher = Matcher(nlp.vocab)
         self._entries: dict[tuple[str, str], list[TriggerEntry]] = {}
+        self._user = {id(entry) for entry in codebook.triggers[codebook.bundled :]}
         self._pos_of: dict[int, str] = {}
         for entry in codebook.triggers:
             self._entries.setdefault((entry.pos, entry.lemma), []).append(entry)
@@ -201,17 +202,17 @@ class _Run:
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
-        best: dict[int, tuple[int, int, _Candidate]] = {}
+        best: dict[int, tuple[int, bool, int, _Candidate]] = {}
         for match_id, start, end in self.ex._matcher(self.doc):
             token, span = self.doc[end - 1], self.doc[start:end]
             for entry in self.ex.entries_for(match_id, span):
                 objects = self._frame(token, entry)
                 if objects is None:
                     continue
-                rank = (entry.specificity, len(span))
-                if token.i not in best or rank > best[token.i][:2]:
+                rank = (entry.specificity, id(entry) in self.ex._user, len(span))
+                if token.i not in best or rank > best[token.i][:3]:
                     best[token.i] = (*rank, _Candidate(token, span, entry, objects))
-        return [best[i][2] for i in sorted(best)]
+        return [best[i][3] for i in sorted(best)]
 
     def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
         """The frame's matched objects (empty when it has none), or None if it fails."""

@@ -250,6 +250,7 @@ class EventCodebook:
     speech_verbs: frozenset[str] = frozenset()
     status: StatusCues = field(default_factory=StatusCues)
     ontology: Ontology = field(default_factory=Ontology)
+    bundled: int = 0  # triggers[:bundled] are dyad's own; a user's entry wins a tie with them
 
     @classmethod
     def load(cls, extra: Sequence[str | Path] = ()) -> EventCodebook:
@@ -260,7 +261,9 @@ class EventCodebook:
         """
         book = cls()
         paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
-        for path in paths:
+        for number, path in enumerate(paths):
+            if number == len(BUNDLED):
+                book.bundled = len(book.triggers)
             data = load_yaml_with_lines(path)
             if data is None:
                 continue
@@ -270,6 +273,8 @@ class EventCodebook:
             if path.name == "plover.yaml" and path.parent == CODEBOOK_DIR:
                 book.ontology.check(path)
             book._add_triggers(data, path)
+        if not extra:
+            book.bundled = len(book.triggers)
         return book
 
     def _add_triggers(self, data: dict[str, Any], path: Path) -> None:
