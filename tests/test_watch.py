@@ -29,8 +29,8 @@ from dyad.watch import (
 )
 from local_site import Site, rss, story
 
-FAST = FetchSettings(
-    timeout=0.4,
+FAST = FetchSettings(  # a 1 s timeout leaves room for a busy test machine
+    timeout=1.0,
     total_timeout=3.0,
     retries=0,
     backoff=0.01,
@@ -168,7 +168,7 @@ def news():
             site.add(f"/news/{name}.html", story(name))
         site.redirect("/old/council.html", "/news/council.html")
         site.add("/news/broken.html", "server trouble", status=500)
-        site.add("/news/slow.html", story("market"), delay=1.2)
+        site.add("/news/slow.html", story("market"), delay=3.0)
         site.add("/news/huge.html", stream=1_000_000)
         site.add("/news/brochure.pdf", b"%PDF-1.4", content_type="application/pdf")
         site.add("/private/memo.html", story("bridge"))
@@ -203,7 +203,7 @@ def news():
             content_type="application/xml",
         )
         site.add("/broken.rss", "<html><body>Moved to our app!</body></html>")
-        site.add("/slow.rss", rss([]), delay=1.2, content_type="application/rss+xml")
+        site.add("/slow.rss", rss([]), delay=3.0, content_type="application/rss+xml")
         yield site
 
 
