@@ -15,15 +15,15 @@ with (and its own static assets, through Starlette's path-checked `StaticFiles`)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hmac
 import io
 import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
@@ -94,16 +94,16 @@ class EventOut(BaseModel):
     goldstein: float | None
     quad_class: int | None
     status: str
-    date: date | None
-    date_end: date | None
+    date: dt.date | None
+    date_end: dt.date | None
     date_precision: str | None
     location_name: str | None
     location_country: str | None
     location_admin1: str | None
     location_lat: float | None
     location_lon: float | None
-    first_seen: date | None
-    last_seen: date | None
+    first_seen: dt.date | None
+    last_seen: dt.date | None
     num_mentions: int
     num_sources: int
     num_articles: int
@@ -116,7 +116,7 @@ class EventOut(BaseModel):
     article_title: str | None = None
     article_url: str | None = None
     outlet: str | None = None
-    published: date | None = None
+    published: dt.date | None = None
 
     @field_validator("status_history", mode="before")
     @classmethod
@@ -186,7 +186,7 @@ class EventDetail(EventOut):
 
 class ArticleOut(BaseModel):
     article_id: str
-    published: date | None
+    published: dt.date | None
     published_from: str | None
     source: str | None
     path: str | None
@@ -215,13 +215,13 @@ class ArticleDetail(BaseModel):
     url: str | None
     title: str | None
     source: str | None
-    published: date | None
+    published: dt.date | None
     published_from: str | None
     language: str | None
     dateline: str | None
     text: str
     warnings: list[str]
-    ingested_at: datetime | None
+    ingested_at: dt.datetime | None
     duplicate_of: str | None
     sentences: list[SentenceOut]
 
@@ -245,7 +245,7 @@ class ActorPage(BaseModel):
 
 
 class TimelineRow(BaseModel):
-    period: date
+    period: dt.date
     quad_class: int | None
     events: int
     mentions: int | None
@@ -268,8 +268,8 @@ class StatsOut(BaseModel):
     actor_mentions: int
     event_mentions: int
     events: int
-    first_published: date | None
-    last_published: date | None
+    first_published: dt.date | None
+    last_published: dt.date | None
     outlets: int
     near_duplicate_articles: int
 
@@ -289,7 +289,7 @@ class ArticleIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = Field(None, max_length=1000)
     url: str | None = Field(None, max_length=2000)
-    published: date | None = None
+    published: dt.date | None = None
     source: str | None = Field(None, max_length=200)
 
 
@@ -385,21 +385,24 @@ class _Service:
         with self.gate.read(), _RequestDatabase(self.db, self.lock_timeout) as database:
             yield database
 
-    def pipeline(self) -> ArticleProcessor:
+    def process(self, articles: list[Article]) -> tuple[list[ArticleResult], list[str]]:
+        """Run the pipeline (built on first use; one request at a time, as spaCy's
+        objects are not meant to be shared between threads)."""
+        results: list[ArticleResult] = []
+        errors: list[str] = []
         with self._pipeline_lock:
             if self._pipeline is None:
                 self._pipeline = self._pipeline_factory()
-            return self._pipeline
+            for result in self._pipeline.process(articles):
+                if isinstance(result, InputError):
+                    errors.append(str(result))
+                else:
+                    results.append(result)
+        return results, errors
 
     def ingest(self, items: list[ArticleIn]) -> IngestOut:
         articles = [_article_from(item) for item in items]
-        results: list[ArticleResult] = []
-        errors: list[str] = []
-        for result in self.pipeline().process(articles):
-            if isinstance(result, InputError):
-                errors.append(str(result))
-            else:
-                results.append(result)
+        results, errors = self.process(articles)
         with self.gate.write(), Store(self.db, lock_timeout=WRITE_LOCK_TIMEOUT) as store:
             report = store.write_batch(results)
         return IngestOut(
@@ -605,7 +608,7 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _csv(model: type[BaseModel], items: list[BaseModel], name: str) -> Response:
+def _csv(model: type[BaseModel], items: Sequence[BaseModel], name: str) -> Response:
     """Items as CSV, one column per field of ``model`` (nested values as JSON)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -625,11 +628,13 @@ def _list_response(
     request: Request,
     fmt: Format | None,
     page: BaseModel,
-    item_model: type[BaseModel],
+    items: Sequence[BaseModel],
+    model: type[BaseModel],
     name: str,
 ) -> Any:
+    """``page`` as JSON, or its ``items`` as CSV (columns: ``model``'s fields)."""
     if _wants_csv(request, fmt):
-        return _csv(item_model, getattr(page, "items"), name)  # noqa: B009
+        return _csv(model, items, name)
     return page
 
 
@@ -664,8 +669,8 @@ def filter_params(
     cameo: Annotated[str | None, Query(max_length=10, description="CAMEO code prefix.")] = None,
     quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
     status: Annotated[Literal[STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
-    date_from: Annotated[date | None, Query(description="Earliest date (YYYY-MM-DD).")] = None,
-    date_to: Annotated[date | None, Query(description="Latest date (YYYY-MM-DD).")] = None,
+    date_from: Annotated[dt.date | None, Query(description="Earliest date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[dt.date | None, Query(description="Latest date (YYYY-MM-DD).")] = None,
     date_field: Annotated[
         Literal["event", "published"], Query(description="Which date the range applies to.")
     ] = "event",
@@ -753,7 +758,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         page = EventPage(
             total=total, limit=limit, offset=offset, items=[EventOut(**r) for r in rows]
         )
-        return _list_response(request, format, page, EventOut, "events")
+        return _list_response(request, format, page, page.items, EventOut, "events")
 
     not_found: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorOut, "description": "No such id."}
@@ -785,8 +790,8 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
     @api.get("/articles", response_model=ArticlePage, responses=_csv_content("Articles."))
     def articles(
         request: Request,
-        published_from: date | None = None,
-        published_to: date | None = None,
+        published_from: dt.date | None = None,
+        published_to: dt.date | None = None,
         source: Annotated[str | None, Query(max_length=200, description="Outlet.")] = None,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -803,7 +808,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
                 output="records",
             )
         page = ArticlePage(limit=limit, offset=offset, items=[ArticleOut(**r) for r in rows])
-        return _list_response(request, format, page, ArticleOut, "articles")
+        return _list_response(request, format, page, page.items, ArticleOut, "articles")
 
     @api.get("/articles/{article_id}", response_model=ArticleDetail, responses=not_found)
     def article(article_id: str) -> ArticleDetail:
@@ -821,8 +826,8 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         request: Request,
         actor: _Code = None,
         sector: Annotated[str | None, Query(max_length=10)] = None,
-        date_from: Annotated[date | None, Query(description="Published on or after.")] = None,
-        date_to: Annotated[date | None, Query(description="Published on or before.")] = None,
+        date_from: Annotated[dt.date | None, Query(description="Published on or after.")] = None,
+        date_to: Annotated[dt.date | None, Query(description="Published on or before.")] = None,
         limit: Limit = 100,
         format: FormatQuery = None,
     ) -> Any:
@@ -833,7 +838,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         with service.reading() as database:
             rows = database.actors(filters, limit=limit, output="records")
         page = ActorPage(limit=limit, items=[ActorOut(**r) for r in rows])
-        return _list_response(request, format, page, ActorOut, "actors")
+        return _list_response(request, format, page, page.items, ActorOut, "actors")
 
     @api.get("/timeline", response_model=Timeline, responses=_csv_content("Timeline rows."))
     def timeline(
@@ -846,14 +851,14 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         with service.reading() as database:
             rows = database.timeline(filters, by=by, output="records")
         page = Timeline(by=by, items=[TimelineRow(**r) for r in rows])
-        return _list_response(request, format, page, TimelineRow, "timeline")
+        return _list_response(request, format, page, page.items, TimelineRow, "timeline")
 
     @api.get("/upcoming", response_model=UpcomingPage, responses=_csv_content("Plans."))
     def upcoming(
         request: Request,
         filters: FiltersDep,
         today: Annotated[
-            date | None, Query(description="Default: the newest publication date stored.")
+            dt.date | None, Query(description="Default: the newest publication date stored.")
         ] = None,
         limit: Limit = 50,
         format: FormatQuery = None,
@@ -862,7 +867,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         with service.reading() as database:
             rows = database.upcoming(filters, today=today, limit=limit, output="records")
         page = UpcomingPage(limit=limit, items=[EventOut(**r) for r in rows])
-        return _list_response(request, format, page, EventOut, "upcoming")
+        return _list_response(request, format, page, page.items, EventOut, "upcoming")
 
     @api.post(
         "/articles",
