@@ -372,3 +372,23 @@ def test_schema_fuzzing_finds_no_server_errors(base_url):
     assert sum(statuses.values()) > 150
     assert not [code for code in statuses if code >= 500]
     assert {200, 422} <= set(statuses)
+
+
+@pytest.mark.slow
+def test_write_with_the_real_pipeline(tmp_path):
+    """The default pipeline factory: spaCy and the codebooks, loaded on the first write."""
+    app = create_app(tmp_path / "real.duckdb", write_token=TOKEN)
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=120) as c:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        text = (
+            "NAIROBI, March 3 (Test Wire) - Kenya's foreign minister met his Ethiopian"
+            " counterpart in Nairobi on Monday to discuss the border."
+        )
+        report = c.post("/articles", json={"text": text, "published": "2025-03-03"}, headers=auth)
+        assert report.status_code == 200, report.text
+        assert report.json()["articles_added"] == 1
+        events = c.get("/events").json()
+        assert events["total"] >= 1
+        mention = c.get(f"/events/{events['items'][0]['event_id']}").json()["mentions"][0]
+        article = c.get(f"/articles/{mention['article_id']}").json()
+        assert article["text"][mention["start_char"] : mention["end_char"]] == mention["sentence"]
