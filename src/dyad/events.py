@@ -176,6 +176,7 @@ class _Run:
         self.sents = list(doc.sents)
         self.sent_of = {s.start: i for i, s in enumerate(self.sents)}
         self.by_token: dict[int, list[ActorMention]] = {}
+        self.tokens_of: dict[int, tuple[int, int]] = {}
         for actor in actors:
             start, end = actor.token_start, actor.token_end
             if start < 0 or end <= start:
@@ -183,6 +184,7 @@ class _Run:
                 if span is None:
                     continue
                 start, end = span.start, span.end
+            self.tokens_of[id(actor)] = (start, end)
             for i in range(start, end):
                 self.by_token.setdefault(i, []).append(actor)
         self._subjects: dict[int, list[ActorMention]] = {}
@@ -288,8 +290,8 @@ class _Run:
     def np_actors(self, token: Token) -> list[ActorMention]:
         """Actors a noun phrase headed by ``token`` names (its own words, then conjuncts)."""
         out = list(self.by_token.get(token.i, ()))
+        stack = [c for c in token.children if c.dep_ in _NP_MODS | {"poss"}]
         if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
-            stack = [c for c in token.children if c.dep_ in _NP_MODS | {"poss"}]
             stack += [
                 o
                 for c in token.children
@@ -297,10 +299,18 @@ class _Run:
                 for o in c.children
                 if o.dep_ == "pobj"
             ]
-            while stack:
-                child = stack.pop()
-                out.extend(self.by_token.get(child.i, ()))
-                stack.extend(c for c in child.children if c.dep_ in _NP_MODS | {"poss", "conj"})
+        else:  # coordination inside a coded phrase: "the ministers of Iran and Qatar"
+            inside = {i for a in out for i in range(*self.tokens_of[id(a)])}
+            stack += [
+                c
+                for i in sorted(inside)
+                for c in self.doc[i].children
+                if c.dep_ == "conj" and c.i not in inside
+            ]
+        while stack:  # "Kenyan and Ethiopian officials": every coded modifier counts
+            child = stack.pop()
+            out.extend(self.by_token.get(child.i, ()))
+            stack.extend(c for c in child.children if c.dep_ in _NP_MODS | {"poss", "conj"})
         for child in token.children:
             if child.dep_ == "conj":
                 out.extend(self.np_actors(child))
