@@ -392,3 +392,21 @@ def test_write_with_the_real_pipeline(tmp_path):
         mention = c.get(f"/events/{events['items'][0]['event_id']}").json()["mentions"][0]
         article = c.get(f"/articles/{mention['article_id']}").json()
         assert article["text"][mention["start_char"] : mention["end_char"]] == mention["sentence"]
+
+
+def test_docs_cover_every_endpoint_and_key(base_url):
+    from pathlib import Path
+
+    from dyad import server
+
+    doc = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    schema = httpx.get(base_url + "/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            assert f"{method.upper()} {path}" in doc, f"{method} {path} is not in docs/api.md"
+    models = [server.EventOut, server.MentionOut, server.ArticleOut, server.ArticleDetail]
+    models += [server.ActorOut, server.TimelineRow, server.StatsOut, server.InfoOut]
+    models += [server.IngestOut, server.ErrorOut]
+    for model in models:
+        for key in model.model_fields:
+            assert f"`{key}`" in doc, f"{model.__name__}.{key} is not in docs/api.md"
