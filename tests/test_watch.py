@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from dyad.cli import app
 from dyad.errors import InputError
-from dyad.fetch import FetchSettings
+from dyad.fetch import FetchSettings, raw_html
 from dyad.store import Store
 from dyad.watch import (
     Watcher,
@@ -278,6 +278,25 @@ def test_watch_ingests_new_items_once_and_isolates_failures(news, tmp_path, pipe
     assert news.hits["/news/missing.html"] == 2  # and so are failed pages of a 304 feed
     assert restarted.articles_added == 0
     assert len(_stored(db)[0]) == 6
+
+
+@pytest.mark.slow
+def test_a_page_named_by_its_canonical_url_is_not_fetched_again(tmp_path, pipeline):
+    db = tmp_path / "canon.duckdb"
+    with Site() as site:
+        canonical = site.url("/news/bridge.html")
+        link = f'<link rel="canonical" href="{canonical}">'
+        amp = story("bridge").replace("</title>", "</title>" + link)
+        site.add("/amp/bridge.html", amp)
+        site.add("/news/bridge.html", story("bridge"))
+        site.add("/a.rss", rss([(site.url("/amp/bridge.html"), DATE)]), content_type="text/xml")
+        site.add("/b.rss", rss([(canonical + "?utm_medium=social", DATE)]), content_type="text/xml")
+        feeds = [site.url("/a.rss"), site.url("/b.rss")]
+        with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as watcher:
+            report = watcher.run_once()
+        assert (report.pages_fetched, report.articles_added) == (1, 1)
+        assert site.hits["/amp/bridge.html"] == 1 and site.hits["/news/bridge.html"] == 0
+    assert raw_html(canonical, db=db) == amp.encode()
 
 
 def test_failing_feed_backs_off_and_recovers(tmp_path):

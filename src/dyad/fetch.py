@@ -386,13 +386,15 @@ def known_pages(
     max_failures: int | None = None,
 ) -> set[str]:
     """Those of the (normalised) ``urls`` not to download: downloaded already, under
-    their own or their redirect target's name; and, given ``now``, failed pages whose
-    retry time has not come or (given ``max_failures``) that failed too often."""
+    their own name, their redirect target's or the canonical URL a page names; and,
+    given ``now``, failed pages whose retry time has not come or (given
+    ``max_failures``) that failed too often."""
     if not urls:
         return set()
     rows = store.con.execute(
         """
-        SELECT url, final_url, html IS NOT NULL, failures, retry_at FROM pages
+        SELECT url, final_url, html IS NOT NULL OR article_id IS NOT NULL, failures, retry_at
+        FROM pages
         WHERE url IN (SELECT unnest(?)) OR final_url IN (SELECT unnest(?))
         """,
         [list(urls), list(urls)],
@@ -464,9 +466,12 @@ def raw_html(url: str, *, db: str | Path | None = None) -> bytes | None:
     key = normalise_url(url)
     with Store(db or default_db()) as store:
         row = store.con.execute(
-            "SELECT html FROM pages WHERE html IS NOT NULL AND (url = ? OR final_url = ?)"
-            " ORDER BY fetched_at DESC LIMIT 1",
-            [key, key],
+            """
+            SELECT html FROM pages WHERE html IS NOT NULL AND (url = ? OR final_url = ?
+                OR url IN (SELECT final_url FROM pages WHERE url = ? AND html IS NULL))
+            ORDER BY fetched_at DESC LIMIT 1
+            """,
+            [key, key, key],
         ).fetchall()
     return zlib.decompress(bytes(row[0][0])) if row else None
 
@@ -518,6 +523,7 @@ def _ingest_rows(
     outcome: dict[str, tuple[str | None, str | None]] = {}  # key -> (article_id, error)
     articles: list[Article] = []
     key_of: dict[str, str] = {}  # article path (the page URL) -> page key
+    canonical: dict[str, str] = {}  # page key -> the other URL the page names as its own
     for key, final_url, content_type, blob in rows:
         where = final_url or key
         item = read_html_bytes(
@@ -530,6 +536,8 @@ def _ingest_rows(
         report.articles_read += 1
         report.warnings.extend(f"{where}: {w}" for w in item.warnings)
         outcome[key] = (item.article_id, None)
+        if item.url and normalise_url(item.url) not in (key, final_url):
+            canonical[key] = normalise_url(item.url)
         key_of[where] = key
         articles.append(item)
     known = store.known_articles(a.article_id for a in articles)
@@ -551,6 +559,18 @@ def _ingest_rows(
         "UPDATE pages SET processed_at = ?, article_id = ?, error = ? WHERE url = ?",
         [(now, aid, error, key) for key, (aid, error) in outcome.items()],
     )
+    # Remember the canonical URL too, so a feed naming the page by it does not fetch it again.
+    aliases = [
+        (url, key, now, now, outcome[key][0])
+        for key, url in canonical.items()
+        if outcome[key][0] is not None
+    ]
+    if aliases:  # DuckDB's executemany refuses an empty list
+        store.con.executemany(
+            "INSERT INTO pages (url, final_url, fetched_at, processed_at, article_id)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+            aliases,
+        )
 
 
 def reprocess(
