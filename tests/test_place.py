@@ -241,6 +241,13 @@ def test_georgia_state_or_country(gaz):
 def test_washington_capital_not_state(gaz):
     loc = _locate(gaz, "The envoys met in Washington on Friday.", "met")
     assert (loc.name, loc.admin1, loc.feature) == ("Washington", "District of Columbia", "city")
+    # an American actor prefers American places, but the capital still beats the state
+    text = "US and Omani envoys met in Washington on Friday."
+    loc = _locate(gaz, text, "met", source=("USA GOV", "US"), target=("OMN GOV", "Omani"))
+    assert (loc.admin1, loc.feature) == ("District of Columbia", "city")
+    assert _locate(gaz, text, "met", dateline="WASHINGTON", source=("USA GOV", "US")).admin1 == (
+        "District of Columbia"
+    )
 
 
 def test_paris_texas_and_paris(gaz):

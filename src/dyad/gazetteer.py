@@ -84,7 +84,10 @@ class _Place(NamedTuple):
         # a preferred country helps a place in proportion to its weight in that country,
         # so Tripoli (Lebanon) beats Tripoli (Libya) for a Lebanese story, but Geneva,
         # Illinois does not beat Geneva for an American one
-        preference = weights.get(self.country or "", 0.0) * min(1.0, self.share / MAJOR_SHARE)
+        # (a capital counts as major whatever its size: Washington, D.C. for an American
+        # story, not Washington state)
+        share = 1.0 if self.capital else self.share
+        preference = weights.get(self.country or "", 0.0) * min(1.0, share / MAJOR_SHARE)
         return math.log10(max(population, 1000)) + preference + bonus
 
 

