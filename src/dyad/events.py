@@ -918,10 +918,10 @@ def _merge_same(args: list[_Arg]) -> list[_Arg]:
 def _pairs(
     sources: list[_Arg], targets: list[_Arg], symmetric: bool
 ) -> list[tuple[_Arg | None, _Arg | None]]:
-    if symmetric and not targets and len(sources) >= 2:
-        return list(combinations(sources[:4], 2))
+    if symmetric and not targets and len(sources) >= 2:  # in text order: "X and Y met"
+        return list(combinations(sorted(sources, key=lambda a: a.actor.start)[:4], 2))
     if symmetric and not sources and len(targets) >= 2:
-        return list(combinations(targets[:4], 2))
+        return list(combinations(sorted(targets, key=lambda a: a.actor.start)[:4], 2))
     left: list[_Arg | None] = list(sources) or [None]
     right: list[_Arg | None] = list(targets) or [None]
     return [(s, t) for s in left for t in right if s or t]
