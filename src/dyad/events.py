@@ -325,6 +325,9 @@ class _Run:
                     return [_Arg(a, _DIRECT, "subject") for a in found]
                 if child.pos_ == "PRON":
                     return self.pronoun(child)
+                owner = [c for c in child.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+                if owner:  # "his government", "their troops"
+                    return self.pronoun(owner[0])
                 if _lemma(child) in {"who", "which", "that"} and token.dep_ == "relcl":
                     return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
                 if child.pos_ in {"VERB", "AUX"}:  # a misparsed prefix ("co-hosted")
@@ -361,6 +364,8 @@ class _Run:
         if token.lower_ in _FIRST_PERSON:
             return self.speaker(token)
         clause = token.head
+        while clause.pos_ not in {"VERB", "AUX"} and clause.head != clause:
+            clause = clause.head
         if self._reported(clause):  # "X said they would meet Y": they = X
             speech = clause
             while _lemma(speech) not in self.ex._speech:
