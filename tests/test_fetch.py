@@ -69,7 +69,12 @@ def test_pages_are_fetched_with_dyad_user_agent_and_robots_txt_obeyed(site):
     assert site.hits["/robots.txt"] == 1  # read once per fetcher
     agents = {headers.get("User-Agent") for _, _, headers in site.requests}
     assert agents == {USER_AGENT}
-    assert USER_AGENT.startswith("dyad/") and "(+http" in USER_AGENT
+    assert USER_AGENT.startswith("dyad/")
+
+
+def test_contact_goes_into_the_user_agent(monkeypatch):
+    monkeypatch.setenv("DYAD_CONTACT", "ops@example.org")
+    assert FetchSettings().user_agent.endswith("; +ops@example.org)")
 
 
 def test_redirects_are_followed_and_each_hop_checked_against_robots(site):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -57,8 +58,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/dyad-events/dyad"
-USER_AGENT = f"dyad/{__version__} (+{PROJECT_URL})"
+# Sites like to know who crawls them: set DYAD_CONTACT (a URL or e-mail address) to add it.
+USER_AGENT = f"dyad/{__version__} (political event coder)"
+
+
+def _user_agent(contact: str | None) -> str:
+    return f"{USER_AGENT[:-1]}; +{contact})" if contact else USER_AGENT
+
 
 ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -83,7 +89,7 @@ class FetchError(InputError):
 class FetchSettings:
     """How politely and how patiently to download; the defaults suit public news sites."""
 
-    user_agent: str = USER_AGENT
+    user_agent: str = field(default_factory=lambda: _user_agent(os.environ.get("DYAD_CONTACT")))
     timeout: float = 15.0  # seconds to connect, and between two reads
     total_timeout: float = 60.0  # seconds for a whole response, however it trickles in
     retries: int = 2  # extra attempts after a transient failure
