@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dyad.errors import StoreError
-from dyad.server import EventOut, create_app
+from dyad.server import create_app
+from dyad.server_models import EventOut
 from live_server import TOKEN, FakePipeline, build_db, live_server
 
 
@@ -397,7 +398,7 @@ def test_write_with_the_real_pipeline(tmp_path):
 def test_docs_cover_every_endpoint_and_key(base_url):
     from pathlib import Path
 
-    from dyad import server
+    from dyad import server_models as server
 
     doc = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
     schema = httpx.get(base_url + "/openapi.json").json()

@@ -177,12 +177,14 @@ def test_ingest_box_adds_an_article(browser, tmp_path):
         context = browser.new_context(bypass_csp=True)
         page = context.new_page()
         load(page, url + "/")
-        assert "6 events" in page.inner_text("#stats")
+        page.wait_for_function("document.querySelector('#stats').textContent.includes('6 events')")
         page.get_by_role("link", name="Add articles").click()
         page.get_by_label("Write token").fill("wrong")
         page.get_by_label("Article text").fill("Kenyan and Ethiopian envoys met again.")
         page.get_by_role("button", name="Add article").click()
-        page.wait_for_function("document.querySelector('#ingest-result').textContent.length > 12")
+        page.wait_for_function(
+            "document.querySelector('#ingest-result').textContent.includes('Not added')"
+        )
         assert "wrong token" in page.inner_text("#ingest-result")
         page.get_by_label("Write token").fill(TOKEN)
         page.get_by_role("button", name="Add article").click()
