@@ -234,6 +234,34 @@ def test_busy_database_answers_503_with_retry_after(db_path, client):
     assert client.get("/events").status_code == 200
 
 
+def test_requests_do_not_keep_the_database_open(db_path, client):
+    """Between requests another process (an ingest) can open the database for writing."""
+    assert client.get("/events").status_code == 200
+    code = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, timeout=30)
+
+
+def test_gate_lets_readers_share_and_a_writer_wait():
+    import threading
+
+    from dyad.server import _ReadWriteGate
+
+    gate = _ReadWriteGate()
+    order: list[str] = []
+    with gate.read(), gate.read():  # two readers at once
+        writer = threading.Thread(target=lambda: _write(gate, order))
+        writer.start()
+        time.sleep(0.1)
+        order.append("readers done")
+    writer.join(5)
+    assert order == ["readers done", "written"]
+
+
+def _write(gate, order: list[str]) -> None:
+    with gate.write():
+        order.append("written")
+
+
 # -- writes ------------------------------------------------------------------------------
 
 

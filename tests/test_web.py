@@ -194,3 +194,16 @@ def test_ingest_box_adds_an_article(browser, tmp_path):
         assert page.inner_text("#ingest-result").startswith("1 added")
         page.wait_for_function("document.querySelector('#stats').textContent.includes('7 events')")
         context.close()
+
+
+def test_api_docs_render_offline(browser, site):
+    context = browser.new_context()  # with the server's CSP in force
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/v1/events" in p for p in paths)
+    assert [u for u in requests if not u.startswith(site)] == []
+    context.close()
