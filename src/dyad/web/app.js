@@ -415,9 +415,10 @@ function allPeriods(present, by) {
   return out.length < 2000 ? out : sorted;
 }
 
-/** A stacked bar chart, drawn as SVG elements (no library). */
+/** A stacked bar chart drawn as SVG elements (no library): a fixed y axis beside bars
+ * that keep a readable width and scroll sideways over a long range, newest end first. */
 function drawChart(container, rows, label, by) {
-  clear(container);
+  const [axisBox, barsBox] = [clear($("#chart-axis")), clear(container)];
   const periods = allPeriods(rows.map((r) => r.period), by);
   const counts = new Map(periods.map((p) => [p, { 1: 0, 2: 0, 3: 0, 4: 0 }]));
   for (const row of rows) {
@@ -426,27 +427,26 @@ function drawChart(container, rows, label, by) {
   }
   const totals = periods.map((p) => Object.values(counts.get(p)).reduce((a, b) => a + b, 0));
   const top = Math.max(1, ...totals);
-  const margin = { left: 40, right: 12, top: 28, bottom: 48 };
-  const barWidth = Math.max(10, Math.min(48, 640 / Math.max(1, periods.length)));
-  const width = margin.left + margin.right + Math.max(620, periods.length * (barWidth + 6));
-  const height = 260;
+  const margin = { top: 12, bottom: 40, right: 12 };
+  const gap = periods.length > 120 ? 2 : 6;
+  const barWidth = Math.max(6, Math.min(48, 900 / Math.max(1, periods.length)));
+  const width = margin.right + Math.max(560, gap + periods.length * (barWidth + gap));
+  const height = 240;
   const plot = height - margin.top - margin.bottom;
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label,
-  });
-  chart.append(svg("title", {}, label));
   const y = (value) => margin.top + plot - (value / top) * plot;
   const step = Math.max(1, Math.ceil(top / 5));
-  const axis = svg("g", { class: "axis" });
+
+  const axis = svg("svg", { width: 40, height, "aria-hidden": "true", class: "axis" });
+  const chart = svg("svg", { width, height, role: "img", "aria-label": label });
+  chart.append(svg("title", {}, label));
   for (let tick = 0; tick <= top; tick += step) {
-    axis.append(svg("line", { x1: margin.left - 4, x2: width - margin.right, y1: y(tick), y2: y(tick),
-      "stroke-opacity": tick ? 0.15 : 1 }));
-    axis.append(svg("text", { x: margin.left - 8, y: y(tick) + 4, "text-anchor": "end" }, tick));
+    axis.append(svg("text", { x: 34, y: y(tick) + 4, "text-anchor": "end" }, tick));
+    chart.append(svg("line", { x1: 0, x2: width - margin.right, y1: y(tick), y2: y(tick),
+      class: "grid", "stroke-opacity": tick ? 0.15 : 1 }));
   }
-  chart.append(axis);
-  const labelEvery = Math.ceil(periods.length / 12);
+  const labelEvery = Math.ceil(80 / (barWidth + gap));
   periods.forEach((period, i) => {
-    const x = margin.left + 6 + i * (barWidth + 6);
+    const x = gap + i * (barWidth + gap);
     let base = 0;
     for (const q of [1, 2, 3, 4]) {
       const n = counts.get(period)[q];
@@ -463,17 +463,13 @@ function drawChart(container, rows, label, by) {
         "text-anchor": "middle" }, text));
     }
   });
-  let lx = margin.left;
-  for (const q of [1, 2, 3, 4]) {
-    chart.append(svg("rect", { x: lx, y: 8, width: 10, height: 10, class: `q${q}` }));
-    chart.append(svg("text", { x: lx + 14, y: 17 }, QUAD[q]));
-    lx += 150;
-  }
   if (!periods.length) {
     chart.append(svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" },
       "No dated events"));
   }
-  container.append(chart);
+  axisBox.append(axis);
+  barsBox.append(chart);
+  barsBox.scrollLeft = barsBox.scrollWidth;
 }
 
 // -- upcoming and ingest ---------------------------------------------------------------------
