@@ -307,7 +307,7 @@ TABLE = [
     ("within two weeks", "2023-02-14", "future", "2023-02-14", "2023-02-28", "month"),
     ("over the past three months", "2023-02-14", "past", "2022-11-14", "2023-02-14", "year"),
     # vague: an interval, never a false day
-    ("recently", "2023-02-24", "past", "2023-01-25", "2023-02-24", "month"),
+    ("recently", "2023-02-24", "past", "2023-02-10", "2023-02-24", "month"),
     ("in recent days", "2023-02-24", "past", "2023-02-17", "2023-02-24", "week"),
     ("soon", "2023-02-14", "future", "2023-02-14", "2023-03-16", "month"),
     ("in the coming days", "2023-02-14", "future", "2023-02-14", "2023-02-21", "week"),
@@ -429,7 +429,7 @@ def test_recent_dates_its_noun_not_the_clause() -> None:
     s = ["At a recent press briefing, the spokesman praised the ongoing meetings on trade."]
     pub = D("2023-02-24")
     briefing = _date(s, 0, "briefing", "occurred", pub)
-    assert (briefing.date, briefing.date_end) == ("2023-01-25", "2023-02-24")
+    assert (briefing.date, briefing.date_end) == ("2023-02-10", "2023-02-24")
     meetings = _date(s, 0, "meetings", "ongoing", pub)  # no date words: the publication week
     assert (meetings.date, meetings.date_end, meetings.date_precision) == (
         "2023-02-20", "2023-02-26", "week")  # fmt: skip
@@ -496,7 +496,7 @@ def test_a_definite_event_phrase_takes_the_date_of_its_first_mention() -> None:
          "The minister met the ambassador in the capital.",
          "During the press briefing, the spokesman was asked about the Taliban."]  # fmt: skip
     got = _date(s, 2, "asked", "occurred", D("2023-02-24"))
-    assert (got.date, got.date_end, got.date_text) == ("2023-01-25", "2023-02-24", "a recent")
+    assert (got.date, got.date_end, got.date_text) == ("2023-02-10", "2023-02-24", "a recent")
 
 
 def test_no_publication_date_keeps_absolute_dates_only() -> None:
@@ -630,3 +630,95 @@ def test_any_sentence_resolves_without_error(words, noise, status, published) ->
         assert got.date_precision in ("day", "week", "month", "year")
         assert got.date_end is None or got.date_end > got.date
         assert got.date_text or status == "ongoing"  # ongoing: the publication week
+
+
+# ------------------------------------------------------------- dates across a story
+
+
+def _coded(
+    mention: EventMention, source: str, target: str, plover: str = "CONSULT", tense: str = "past"
+) -> EventMention:
+    from dyad.records import ActorMention
+
+    def actor(code: str) -> ActorMention:
+        return ActorMention(0, 0, mention.sentence_index, code, code, "GOV", code)
+
+    return replace(mention, source=actor(source), target=actor(target), plover=plover, tense=tense)
+
+
+def _story(sentences: list[str], published: date, *specs, actors=()) -> list[EventMention]:
+    """Mentions (index, trigger, status, source, target[, plover[, tense]]) of one story,
+    dated one by one and then across the story."""
+    from dyad.records import ActorMention
+    from dyad.when import carry_dates
+
+    article, records = _article(sentences, published)
+    mentions = []
+    for n, (index, trigger, status, *coded) in enumerate(specs):
+        m = _mention(sentences[index], trigger, status, index=index, offset=records[index].start)
+        m = replace(_coded(m, *coded), mention_id=str(n))
+        mentions.append(resolve_dates(m, article, records))
+    people = [ActorMention(0, 0, i, c, c, "GOV", c) for i, c in actors]
+    return carry_dates(mentions, article, records, people)
+
+
+def test_a_planned_event_is_not_dated_by_the_day_it_was_announced() -> None:
+    s = ["A statement from the ministry issued today (Sunday) said the talks will be the "
+         "third round of the dialogue."]  # fmt: skip
+    assert _date(s, 0, "talks", "planned", D("2024-03-10")).date is None
+    s = ["The two ministers will meet on Friday, officials said on Monday."]
+    assert _date(s, 0, "meet", "planned", D("2024-03-11")).date == "2024-03-15"
+    s = ["The two ministers met, officials said on Monday."]
+    assert _date(s, 0, "met", "occurred", D("2024-03-11")).date == "2024-03-11"
+
+
+def test_a_later_mention_of_the_same_event_takes_its_date() -> None:
+    s = ["The envoy met the foreign minister today at the ministry.",
+         "They discussed trade and the border.",
+         "The region has seen years of tension.",
+         "In closing, the meeting between envoy and minister was called a success."]  # fmt: skip
+    got = _story(s, D("2024-05-06"), (0, "met", "occurred", "OMN", "YEM"),
+                 (3, "meeting", "occurred", "YEM", "OMN"))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-06", "2024-05-06"]
+    assert got[1].date_text == "today"
+    # a plan, other countries, or the present tense: no date
+    got = _story(s, D("2024-05-06"), (0, "met", "occurred", "OMN", "YEM"),
+                 (3, "meeting", "planned", "YEM", "OMN"),
+                 (3, "closing", "occurred", "QAT", "SAU"),
+                 (3, "called", "occurred", "OMN", "YEM", "CONSULT", "present"))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-06", None, None, None]
+    # the same event is found however far back; another type only in the next sentences
+    far = [*s, "Trade grew.", "Exports fell.", "Prices rose.", "The meeting ended late."]
+    got = _story(far, D("2024-05-06"), (0, "met", "occurred", "OMN", "YEM"),
+                 (7, "meeting", "occurred", "YEM", "OMN"),
+                 (7, "ended", "occurred", "YEM", "OMN", "APPEAL"))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-06", "2024-05-06", None]
+
+
+def test_a_story_s_date_carries_to_its_next_sentences_about_the_same_countries() -> None:
+    s = ["Oman will host talks next month, the foreign minister told reporters on Friday.",
+         "During his stay in the capital, the minister had a separate meeting with an envoy.",
+         "Rebels attacked a convoy."]  # fmt: skip
+    got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "OMN", "USA"),
+                 (2, "attacked", "occurred", "YEM", "SAU", "ASSAULT"),
+                 actors=[(0, "OMN")])  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-03", None]
+    # the previous dated sentence names nobody of the mention's countries: no date
+    got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "OMN", "USA"), actors=[(0, "QAT")])
+    assert got[0].date is None
+    # a perfect ("had asked") is before the story's time: no date
+    got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "OMN", "USA", "CONSULT", "perfect"),
+                 actors=[(0, "OMN")])  # fmt: skip
+    assert got[0].date is None
+
+
+def test_a_plan_s_dates_carry_to_its_parts() -> None:
+    s = ["The counsellor will lead a delegation to Oman and Qatar from May 14-18.",
+         "In Oman, the delegation will meet senior officials.",
+         "In Qatar, it will meet business leaders.",
+         "The counsellor will also convey condolences for the recent floods."]  # fmt: skip
+    got = _story(s, D("2024-05-10"), (0, "lead", "planned", "USA", "OMN", "CONSULT", "future"),
+                 (1, "meet", "planned", "USA", "OMN", "CONSULT", "future"),
+                 (2, "meet", "planned", "USA", "QAT", "CONSULT", "future"),
+                 (3, "convey", "planned", "USA", "OMN", "SUPPORT", "future"))  # fmt: skip
+    assert [(m.date, m.date_end) for m in got] == [("2024-05-14", "2024-05-18")] * 4

@@ -21,7 +21,7 @@ from dyad.events import EventCodebook, EventExtractor
 from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
 from dyad.place import Gazetteer, locate
 from dyad.records import Article, ArticleResult
-from dyad.when import resolve_dates
+from dyad.when import carry_dates, resolve_dates
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,11 @@ class Pipeline:
     def _stages(self, doc: Doc, article: Article) -> ArticleResult:
         sentences = sentences_of(doc)
         actors = self.actor_coder(doc)
-        mentions = []
-        for mention in self.extractor(doc, actors):
-            dated = resolve_dates(mention, article, sentences)
-            mentions.append(locate(dated, article, sentences, actors, self.gazetteer))
+        dated = [resolve_dates(m, article, sentences) for m in self.extractor(doc, actors)]
+        mentions = [
+            locate(m, article, sentences, actors, self.gazetteer)
+            for m in carry_dates(dated, article, sentences, actors)
+        ]
         return ArticleResult(
             article=article, sentences=sentences, actors=actors, events=tuple(mentions)
         )

@@ -22,11 +22,12 @@ from typing import Literal
 
 from dateparser.date import DateDataParser
 
-from dyad.records import Article, EventMention, Sentence
+from dyad.records import ActorMention, Article, EventMention, Sentence
 
 __all__ = [
     "DateSpan",
     "Direction",
+    "carry_dates",
     "direction_for",
     "find_date_expressions",
     "resolve_dates",
@@ -35,7 +36,9 @@ __all__ = [
 
 Direction = Literal["past", "future", "present"]
 
-VAGUE_DAYS = 30  # "recently" / "soon": this many days before / after publication
+VAGUE_DAYS = 30  # "soon": this many days after publication
+RECENT_DAYS = 14  # "recently", "a recent ...": this many days before publication
+CARRY_SENTENCES = 3  # how far back a story's last date carries (see carry_dates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -714,13 +717,9 @@ def _vague_past(
     if pub is None:
         return None
     days = {"days": 7, "weeks": VAGUE_DAYS, "months": 180, "years": 3 * 365}.get(
-        (_g(m, "u") or "").lower(), VAGUE_DAYS
+        (_g(m, "u") or "").lower(), RECENT_DAYS
     )
-    return (
-        pub - timedelta(days=days),
-        pub,
-        "month" if days == VAGUE_DAYS else _precision_for(pub - timedelta(days=days), pub),
-    )
+    return pub - timedelta(days=days), pub, _precision_for(pub - timedelta(days=days), pub)
 
 
 @_rule("recent", r"(?:(?:the|a|his|her|their|its|our)\s+)?(?:most\s+)?recent(?=\s+[a-z])")
@@ -1016,6 +1015,8 @@ def _pick_in_sentence(
     found_all = _find(sentence)
     best: tuple[tuple[int, int], DateSpan | None] | None = None
     for found, span in spans:
+        if direction == "future" and _dates_the_report(sentence, found, trigger):
+            continue
         if found.attached is not None:
             lo, hi = found.attached
             if min(trigger[1], hi) > max(
@@ -1037,6 +1038,23 @@ def _pick_in_sentence(
         if best is None or key < best[0]:
             best = (key, span)
     return best[1] if best else None
+
+
+# A reporting verb and up to three words before a date: "a statement issued today",
+# "officials said on Monday", "told reporters on Friday".
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|tells|announced|announces|stated|states|added|reported|issued|"
+    r"released|published|tweeted|wrote|confirmed)\b(?:[\s(]+[\w'’-]+\)?){0,3}[\s,(]*$",
+    re.I,
+)
+
+
+def _dates_the_report(sentence: str, found: _Found, trigger: tuple[int, int]) -> bool:
+    """A date right after a reporting verb that is not the trigger dates the report ("a
+    press release issued today said the talks will ..."), not a planned event: the day
+    something is announced is not the day it is due."""
+    said = _REPORTED.search(sentence, 0, found.start)
+    return said is not None and not (said.start() <= trigger[0] < found.start)
 
 
 def _in_other_relative_clause(sentence: str, after: int, before: int) -> bool:
@@ -1177,3 +1195,144 @@ def resolve_dates(
         date_precision=span.precision,
         date_text=span.text,
     )
+
+
+# ------------------------------------------------------------- dates across a story
+
+
+def _carries(mention: EventMention) -> bool:
+    """Mentions that may take a date from elsewhere in the story: a simple past report of
+    something that happened, or a plan. Not the present ("maintains a dialogue"), the
+    perfect ("have long cooperated", "had asked": before the story's time), negated or
+    hypothetical events."""
+    if mention.date is not None:
+        return False
+    if mention.status == "occurred":
+        return mention.tense == "past"
+    return mention.status == "planned" and mention.tense not in ("past", "perfect")
+
+
+def _phase(status: str) -> str | None:
+    return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status)
+
+
+def _countries(mention: EventMention) -> set[str]:
+    return {a.country for a in (mention.source, mention.target) if a and a.country}
+
+
+def _same_event_before(
+    mention: EventMention, earlier: Sequence[EventMention]
+) -> EventMention | None:
+    """The nearest earlier dated mention of what is plainly the same event: same PLOVER
+    type, same two countries, same phase (done or due)."""
+    pair = _countries(mention)
+    if mention.source is None or mention.target is None or len(pair) == 0:
+        return None
+    for other in reversed(earlier):
+        if (
+            other.date is not None
+            and other.plover == mention.plover
+            and _phase(other.status) == _phase(mention.status)
+            and other.source is not None
+            and other.target is not None
+            and _countries(other) == pair
+            and {other.source.country, other.target.country}
+            == {mention.source.country, mention.target.country}
+        ):
+            return other
+    return None
+
+
+def _story_date(
+    mention: EventMention,
+    published: date | None,
+    by_index: dict[int, Sentence],
+    actors_in: dict[int, set[str]],
+    dated_in: dict[int, list[EventMention]],
+) -> DateSpan | None:
+    """The date of the story so far: the first date (fitting the mention's direction) of
+    the nearest of the previous ``CARRY_SENTENCES`` sentences that has one, when that
+    sentence names an actor of the mention's countries ("X met Y on Friday. ... The
+    minister also had a separate meeting with Z"); or the date of a dated mention in such
+    a sentence that shares a country and a phase with this one ("... will visit A and B
+    from May 4-8. In B, the delegation will meet ... The envoy will also convey ...")."""
+    wanted = _countries(mention)
+    if not wanted:
+        return None
+    direction = direction_for(mention.status, mention.tense)
+    for back in range(1, CARRY_SENTENCES + 1):
+        sentence = by_index.get(mention.sentence_index - back)
+        if sentence is None:
+            return None
+        free = _free_dates(sentence.text, published, direction)
+        if free:
+            return free[0] if actors_in.get(sentence.index, set()) & wanted else None
+        for other in dated_in.get(sentence.index, ()):
+            if _phase(other.status) == _phase(mention.status) and _countries(other) & wanted:
+                return _span_of(other)
+    return None
+
+
+def _span_of(mention: EventMention) -> DateSpan | None:
+    if mention.date is None:
+        return None
+    start = date.fromisoformat(mention.date)
+    end = date.fromisoformat(mention.date_end) if mention.date_end else start
+    return DateSpan(start, end, mention.date_precision or "day", mention.date_text or "")
+
+
+def carry_dates(
+    mentions: Sequence[EventMention],
+    article: Article,
+    sentences: Sequence[Sentence],
+    actors: Sequence[ActorMention],
+) -> list[EventMention]:
+    """Date the undated mentions of one article from the story they belong to, after
+    :func:`resolve_dates` has dated each mention from its own sentence.
+
+    A mention with no date words of its own takes, in this order, the date of the nearest
+    earlier mention of the same event (same type, same two countries, both done or both
+    due: "the meeting between the two ministers marked ..." after "... met ... today"), or
+    the story's date: the first date of the nearest earlier sentence with one (at most
+    ``CARRY_SENTENCES`` back), when that sentence names one of the mention's countries
+    ("... told reporters on Friday. During his stay, the minister met ..."). Only simple
+    past reports and plans carry (see ``_carries``). ``date_text`` keeps the words that
+    gave the date, which are then not in the mention's own sentence. Order is kept."""
+    by_index = {s.index: s for s in sentences}
+    actors_in: dict[int, set[str]] = {}
+    for actor in actors:
+        if actor.country:
+            actors_in.setdefault(actor.sentence_index, set()).add(actor.country)
+    order = sorted(
+        range(len(mentions)), key=lambda i: (mentions[i].sentence_index, mentions[i].trigger_start)
+    )
+    out = list(mentions)
+    for pos, i in enumerate(order):
+        mention = out[i]
+        if not _carries(mention):
+            continue
+        earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
+        same = _same_event_before(mention, earlier)
+        if same is not None:
+            out[i] = replace(
+                mention,
+                date=same.date,
+                date_end=same.date_end,
+                date_precision=same.date_precision,
+                date_text=same.date_text,
+            )
+            continue
+        dated_in: dict[int, list[EventMention]] = {}
+        for other in earlier:
+            if other.date is not None:
+                dated_in.setdefault(other.sentence_index, []).append(other)
+        span = _story_date(mention, article.published, by_index, actors_in, dated_in)
+        if span is not None:
+            out[i] = replace(
+                mention,
+                date=span.start.isoformat(),
+                date_end=None if span.end == span.start else span.end.isoformat(),
+                date_precision=span.precision,
+                date_text=span.text,
+            )
+    return out
