@@ -235,8 +235,10 @@ class _Run:
         }
         if entry.modifier and not mods & set(entry.modifier):
             return None
-        if entry.unless and mods & set(entry.unless):
-            return None
+        if entry.unless:  # "news conference", "met the press"
+            direct = {_lemma(c) for c in token.children if c.dep_ == "dobj"}
+            if (mods | direct) & set(entry.unless):
+                return None
         if entry.prep:
             preps = {
                 c.lower_
