@@ -161,6 +161,16 @@ def lock_timeout_setting(value: float | None = None) -> float:
     return value
 
 
+def _in_use(exc: duckdb.Error) -> bool:
+    """Whether a failed connect means "someone else has the file open, try later": another
+    process's lock, or a connection of this process opened the other way (read-only
+    while writing, or the reverse)."""
+    text = str(exc).lower()
+    if isinstance(exc, duckdb.IOException):
+        return "lock" in text
+    return isinstance(exc, duckdb.ConnectionException) and "different configuration" in text
+
+
 def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
     """Connect, retrying while another process holds the file (DuckDB allows one writing
     process, or any number of reading ones); StoreLockedError after ``timeout`` s."""
@@ -169,20 +179,21 @@ def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConn
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise StoreError(f"{path}: cannot open database ({exc})") from exc
+        except duckdb.Error as exc:
+            if not _in_use(exc):
+                if isinstance(exc, duckdb.IOException):
+                    raise StoreError(f"{path}: cannot open database ({exc})") from exc
+                raise StoreError(f"{path}: not a dyad database ({exc})") from exc
             left = deadline - time.monotonic()
             if left <= 0:
                 raise StoreLockedError(
-                    f"{path}: database is in use by another process (waited {timeout:g} s)",
+                    f"{path}: database is in use by another process or connection"
+                    f" (waited {timeout:g} s)",
                     hint="an ingest writes between batches; wait for it, raise "
                     f"{LOCK_TIMEOUT_ENV}, or use another --db",
                 ) from exc
             time.sleep(min(pause, left))
             pause = min(pause * 2, 0.2)
-        except duckdb.Error as exc:
-            raise StoreError(f"{path}: not a dyad database ({exc})") from exc
 
 
 class Store:
