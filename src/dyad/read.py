@@ -520,8 +520,9 @@ def _feed(path: str, data: bytes) -> Iterator[Article | InputError]:
         if not text:
             yield InputError(path, "feed entry has no text", line=number)
             continue
-        stamp: time.struct_time | None = entry.get("published_parsed") or entry.get(
-            "updated_parsed"
+        # dict.get: feedparser's own get maps a missing key to the other one, with a warning
+        stamp: time.struct_time | None = dict.get(entry, "published_parsed") or dict.get(
+            entry, "updated_parsed"
         )
         published = date(*stamp[:3]) if stamp else None
         source = entry.get("source", {}).get("title") if entry.get("source") else None
