@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import pickle
@@ -897,3 +898,61 @@ def test_signature_of_an_indexed_article() -> None:
     index.add("orig", STORY)
     assert index.signature("orig") == minhash_signature(STORY)
     assert index.signature("missing") is None
+
+
+# --------------------------------------------------------------------------------------
+# Robustness to extraction noise
+
+
+def _person(inp: LinkInput, side: str, name: str) -> LinkInput:
+    who = getattr(inp.mention, side)
+    named = dataclasses.replace(who, name=name, text=name, resolved_by="title")
+    return dataclasses.replace(inp, mention=dataclasses.replace(inp.mention, **{side: named}))
+
+
+def test_different_people_for_one_country_are_different_meetings() -> None:
+    visit = _person(mention("a", "x", day="2023-02-13", end="2023-02-19", status="planned",
+                            published=date(2023, 2, 12), location=city("Islamabad", "PAK", 1)),
+                    "source", "Derek Chollet")  # fmt: skip
+    other = mention("b", "y", day="2023-02-10", end="2023-02-24", published=date(2023, 2, 24),
+                    location=city("Islamabad", "PAK", 1))  # fmt: skip
+    other = _person(_person(other, "source", "Donald Blome"), "target", "Khawaja Asif")
+    assert not same_event(link([visit, other]), "a", "b")
+    # the same person, or a body rather than a person, does not stand in the way
+    same = _person(other, "source", "Derek Chollet")
+    assert same_event(link([visit, same]), "a", "b")
+    body = _person(other, "source", "United States Embassy")
+    assert same_event(link([visit, body]), "a", "b")
+
+
+def test_an_undated_report_is_before_its_publication_and_a_plan_after() -> None:
+    held = mention("a", "x", published=date(2023, 2, 5), location=city("Washington", "USA", 2))
+    due = mention("b", "y", status="planned", day="2023-03", published=date(2023, 2, 6),
+                  location=city("Washington", "USA", 2))  # fmt: skip
+    assert not same_event(link([held, due]), "a", "b")
+    # a plan reported earlier may be what the undated report says happened
+    early = mention("c", "z", status="planned", published=date(2023, 2, 1),
+                    location=city("Washington", "USA", 2))  # fmt: skip
+    assert same_event(link([held, early]), "a", "c")
+
+
+def test_a_stored_location_keeps_its_level() -> None:
+    """A table that does not store ``feature`` gives a city-featured country back; its
+    GeoNames id still makes it a country, which contains the city."""
+    pakistan = Location(name="Pakistan", country="PAK", geonames_id=1168579)
+    assert pakistan.feature == "city"
+    a = mention("a", "x", day="2023-02-14", end="2023-02-18", status="planned",
+                published=date(2023, 2, 13), location=pakistan)  # fmt: skip
+    b = mention("b", "y", day="2023-02-13", end="2023-02-19", status="planned",
+                published=date(2023, 2, 12), location=city("Islamabad", "PAK", 1176615))  # fmt: skip
+    assert same_event(link([a, b]), "a", "b")
+
+
+def test_a_visit_and_its_talks_are_one_event_in_one_article() -> None:
+    visit = mention("a", "x", cameo="042", day="2025-04-14", end="2025-04-20", status="planned")
+    talks = mention("b", "x", cameo="040", day="2025-04-14", end="2025-04-20", status="planned",
+                    sentence_index=1)  # fmt: skip
+    call = mention("c", "x", cameo="041", day="2025-04-14", end="2025-04-20", status="planned",
+                   sentence_index=2)  # fmt: skip
+    got = link([visit, talks, call])
+    assert same_event(got, "a", "b") and not same_event(got, "a", "c")

