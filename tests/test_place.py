@@ -375,7 +375,7 @@ def test_here_without_dateline_is_the_seat_of_a_named_government_office(gaz):
 
 def test_here_in_a_named_city(gaz):
     text = "The next round will be here in Geneva in March."
-    loc = _locate(gaz, text, "round", dateline="Washington")
+    loc = _locate(gaz, text, "round", dateline="Washington", status="planned")
     assert (loc.name, loc.how) == ("Geneva", "sentence")
 
 
@@ -618,3 +618,24 @@ def test_a_place_in_a_subordinate_clause_is_another_event_s(gaz):
     assert _locate(gaz, text, "held").name == "Oslo"
     text = "The minister met the envoy in Oslo after the ceremony."
     assert _locate(gaz, text, "met").name == "Oslo"
+
+
+def test_a_later_plan_does_not_place_what_was_done(gaz):
+    text = "The ministers agreed to fight smuggling and to meet again in Warsaw in the autumn."
+    assert _locate(gaz, text, "agreed", dateline="BERLIN").name == "Berlin"
+    assert _locate(gaz, text, "meet", status="planned").name == "Warsaw"
+
+
+def test_a_place_named_after_its_country(gaz):
+    text = "Militants attacked a police post in Kenya's Lamu county on Sunday."
+    loc = _locate(gaz, text, "attacked", target=("KEN COP", "a police post"))
+    assert (loc.name, loc.country) == ("Lamu", "KEN")
+
+
+def test_the_capital_of_a_country_adjective(gaz):
+    text = "The two foreign ministers held talks in the German capital on Wednesday."
+    loc = _locate(gaz, text, "talks", dateline="WARSAW", source=("POL GOV", "ministers"))
+    assert (loc.name, loc.country, loc.how) == ("Berlin", "DEU", "sentence")
+    text = "The two foreign ministers held talks in the Kenyan capital, Nairobi, on Monday."
+    assert _locate(gaz, text, "talks").name == "Nairobi"
+    assert _locate(gaz, "They met in the capital on Monday.", "met") is None

@@ -105,8 +105,10 @@ class Gazetteer:
         capitals: Mapping[str, _Place],
         by_id: Mapping[int, _Place],
         by_country: Mapping[str, _Place],
+        adjectives: Mapping[str, str] | None = None,
     ) -> None:
         self._index = dict(index)
+        self._adjectives = dict(adjectives or {})
         self._landmarks = dict(landmarks)
         self._capitals = dict(capitals)
         self._by_id = by_id
@@ -225,7 +227,14 @@ class Gazetteer:
         capitals = {by_id[i].country or "": by_id[i] for i in sorted(capital_ids) if i in by_id}
         frozen = {k: tuple(v) for k, v in index.items()}
         by_country = {p.country: p for b in frozen.values() for p in b if p.feature == "country"}
-        base = cls(frozen, {}, capitals, by_id, {k: v for k, v in by_country.items() if k})
+        base = cls(
+            frozen,
+            {},
+            capitals,
+            by_id,
+            {k: v for k, v in by_country.items() if k},
+            _country_adjectives(),
+        )
         return base.extended([_bundled_codebook(), *extra])
 
     def extended(self, codebooks: Sequence[str | Path]) -> Gazetteer:
@@ -239,7 +248,9 @@ class Gazetteer:
                     landmarks[name_key(name)] = place
                 elif all(p is not place for p in index.get(name_key(name), ())):
                     index[name_key(name)] = (*index.get(name_key(name), ()), place)
-        return type(self)(index, landmarks, self._capitals, self._by_id, self._by_country)
+        return type(self)(
+            index, landmarks, self._capitals, self._by_id, self._by_country, self._adjectives
+        )
 
     def lookup(self, name: str, *, countries: Sequence[str] = ()) -> Location | None:
         """The place a name most likely means: one in ``countries`` (ISO3) if any, else
@@ -257,6 +268,10 @@ class Gazetteer:
         """The capital city of a country given as ISO3, or None."""
         place = self._capitals.get(country)
         return place.location() if place else None
+
+    def country_of_adjective(self, word: str) -> str | None:
+        """ISO3 of the country an adjective names ("German" → DEU), or None."""
+        return self._adjectives.get(word)
 
     def knows(self, name: str) -> bool:
         """Whether a name is in the index or the landmarks (case and dots ignored)."""
@@ -342,6 +357,21 @@ def _capital_ids(countries: Mapping[str, dict], cities: Mapping[str, dict]) -> s
         if named and (code not in best or population > best[code][0]):
             best[code] = (population, int(city["geonameid"]))
     return {gid for _, gid in best.values()}
+
+
+def _country_adjectives() -> dict[str, str]:
+    """Country adjectives ("German" → DEU) from the actors codebook's country list, so
+    "in the German capital" is Berlin. Case-sensitive, as that codebook is."""
+    path = resources.files("dyad") / "codebooks" / "actors" / "countries.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CodebookError(str(path), f"cannot read country adjectives: {exc}") from exc
+    out: dict[str, str] = {}
+    for entry in data.get("countries") or ():
+        for adjective in entry.get("adjectives") or ():
+            out.setdefault(str(adjective), str(entry["iso3"]))
+    return out
 
 
 def _bundled_codebook() -> Path:

@@ -418,12 +418,14 @@ def _is_copy_pair(a: _Item, b: _Item) -> bool:
 
 
 _VISIT_CODES = frozenset({"042"})  # make a visit (hosting one, 043, is the host's meeting)
-_TALK_CODES = frozenset({"040", "046"})  # consult / negotiate
+_TALK_CODES = frozenset({"040", "046"})  # consult, negotiate
 
 
 def _visit_and_talks(a: str, b: str) -> bool:
     """A visit and the talks held during it are one occasion, even in one article: "will
-    travel to Dhaka next week" ... "will meet the prime minister" (042 and 040)."""
+    travel to Dhaka next week" ... "will meet the prime minister" (042 and 040). Two kinds
+    of talks in one article stay apart: "held talks with the minister" and "also met
+    members of parliament" are two meetings of one day."""
     return (a in _VISIT_CODES and b in _TALK_CODES) or (b in _VISIT_CODES and a in _TALK_CODES)
 
 

@@ -201,12 +201,25 @@ class _Reader:
             else:
                 continue
             found = self._run(self._skip_descriptor(i + 1), prep)
+            if not found and prep != "object":
+                found = self._adjective_capital(i + 1, prep)
             if found and i > 0 and self.toks[i - 1].lower in _OTHER_EVENTS:
                 owner = (self.toks[i - 1].start, self.toks[i - 1].end)
                 found = [dataclasses.replace(f, owner=owner) for f in found]
             if found:
                 out.append(found)
         return out
+
+    def _adjective_capital(self, j: int, prep: str) -> list[_Found]:
+        """ "in the German capital": the capital of the country the adjective names."""
+        toks = self.toks
+        if j + 2 >= len(toks) or toks[j].lower != "the" or toks[j + 2].lower != "capital":
+            return []
+        country = self.gaz.country_of_adjective(toks[j + 1].text)
+        capital = self.gaz.capital(country) if country else None
+        if capital is None:
+            return []
+        return [_Found(capital.name, toks[j + 1].start, toks[j + 2].end, prep)]
 
     def _after_motion(self, i: int) -> bool:
         return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i])
@@ -289,6 +302,11 @@ class _Reader:
             if k < len(toks) and toks[k].text == ",":
                 k += 1
             return self._match(k, prep)
+        inner = self._match(k, prep) if k < len(toks) and toks[k].capitalised else None
+        if inner is not None:  # "Kenya's Lamu county", "Pakistan's Punjab province"
+            after = inner[1]
+            if after < len(toks) and toks[after].text in _DESCRIPTORS:
+                return inner
         return None
 
     def _qualifier(self, start: int, k: int) -> tuple[str, int, int] | None:
@@ -394,6 +412,10 @@ def _in_sentence(
             text, trigger, phrase[0].start
         ):
             continue
+        if mention.status in ("occurred", "ongoing") and _FUTURE_RE.search(
+            text, trigger, max(trigger, phrase[0].start)
+        ):
+            continue  # "agreed to cut tariffs and to meet again in Warsaw": a later event's
         owner = phrase[0].owner
         if owner and owner[0] > trigger:
             continue  # "condolences on the bombing in Peshawar": the bombing's place
@@ -409,6 +431,8 @@ def _in_sentence(
     return best[1] if best else None
 
 
+# Words after which a clause speaks of what is still to come.
+_FUTURE_RE = re.compile(r"\b(?:will|would|shall|and\s+to|again)\b|['’]ll\b", re.IGNORECASE)
 _RELATIVE_OPEN_RE = re.compile(r"\b(?:that|which|where)\b")
 
 

@@ -1243,6 +1243,9 @@ def _same_event_before(
     return None
 
 
+_DAYS = ("day", "week")  # a story's time is a day or a few ("in the past two years" is not)
+
+
 def _story_date(
     mention: EventMention,
     published: date | None,
@@ -1250,12 +1253,13 @@ def _story_date(
     actors_in: dict[int, set[str]],
     dated_in: dict[int, list[EventMention]],
 ) -> DateSpan | None:
-    """The date of the story so far: the first date (fitting the mention's direction) of
-    the nearest of the previous ``CARRY_SENTENCES`` sentences that has one, when that
-    sentence names an actor of the mention's countries ("X met Y on Friday. ... The
-    minister also had a separate meeting with Z"); or the date of a dated mention in such
-    a sentence that shares a country and a phase with this one ("... will visit A and B
-    from May 4-8. In B, the delegation will meet ... The envoy will also convey ...")."""
+    """The date of the story so far: the first day or week (fitting the mention's
+    direction) of the nearest of the previous ``CARRY_SENTENCES`` sentences that has one,
+    when that sentence names an actor of the mention's countries ("X met Y on Friday. ...
+    The minister also had a separate meeting with Z"); or the day or week of a dated
+    mention in such a sentence that shares a country and a phase with this one ("... will
+    visit A and B from May 4-8. In B, the delegation will meet ... The envoy will also
+    convey ...")."""
     wanted = _countries(mention)
     if not wanted:
         return None
@@ -1264,11 +1268,15 @@ def _story_date(
         sentence = by_index.get(mention.sentence_index - back)
         if sentence is None:
             return None
-        free = _free_dates(sentence.text, published, direction)
+        free = [d for d in _free_dates(sentence.text, published, direction) if d.precision in _DAYS]
         if free:
             return free[0] if actors_in.get(sentence.index, set()) & wanted else None
         for other in dated_in.get(sentence.index, ()):
-            if _phase(other.status) == _phase(mention.status) and _countries(other) & wanted:
+            if (
+                _phase(other.status) == _phase(mention.status)
+                and _countries(other) & wanted
+                and other.date_precision in _DAYS
+            ):
                 return _span_of(other)
     return None
 
