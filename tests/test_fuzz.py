@@ -11,12 +11,13 @@ docs/reliability.md records how many inputs a run tries.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from dyad.check import check_database
@@ -26,7 +27,9 @@ from dyad.read import EXTENSIONS, iter_articles
 from dyad.records import STATUSES, Article, ArticleResult, article_id_for
 from dyad.store import Store
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Examples per property; DYAD_FUZZ_EXAMPLES raises it for a longer manual run.
+EXAMPLES = int(os.environ.get("DYAD_FUZZ_EXAMPLES", "60"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Characters that break naive code: controls, BOM and zero-width marks, RTL scripts and
 # marks, emoji (astral plane), combining accents, typographic quotes, line separators.
@@ -219,6 +222,7 @@ def test_arbitrary_json_lines_and_lists(lines: list[object], junk: bool) -> None
 
 @FAST
 @given(entries=st.lists(st.tuples(odd_text, html_soup, st.text(max_size=30)), max_size=5))
+@example(entries=[("t", "<p>Talks.</p>\x01 held", "")])  # lxml refused the control character
 def test_feeds_with_odd_entries(entries: list[tuple[str, str, str]]) -> None:
     from xml.sax.saxutils import escape
 
@@ -297,7 +301,11 @@ news_text = st.lists(sentences, min_size=1, max_size=12).map(" ".join)
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(10, EXAMPLES * 2 // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(texts=st.lists(news_text, min_size=1, max_size=3), published=st.none() | st.dates())
 def test_pipeline_stages_on_generated_news(pipeline, texts: list[str], published) -> None:
     """Generated articles go through every stage without failing, the evidence offsets

@@ -81,6 +81,9 @@ _JSON_FIELDS = {
     "publish_date": "published",
 }
 
+#: Characters XML cannot hold: control characters other than tab and newlines, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 _BLOCK_TAGS = frozenset(
     ["p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"]
 )
@@ -543,6 +546,7 @@ def _html_to_text(fragment: str) -> str:
     """Text of an HTML fragment, one paragraph per block element."""
     if "<" not in fragment:
         return fragment.strip()
+    fragment = _NOT_XML.sub("", fragment)  # lxml refuses such text (ValueError)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
