@@ -944,7 +944,7 @@ def test_a_stored_location_keeps_its_level() -> None:
     a = mention("a", "x", day="2023-02-14", end="2023-02-18", status="planned",
                 published=date(2023, 2, 13), location=pakistan)  # fmt: skip
     b = mention("b", "y", day="2023-02-13", end="2023-02-19", status="planned",
-                published=date(2023, 2, 12), location=city("Islamabad", "PAK", 1176615))  # fmt: skip
+                published=date(2023, 2, 12), location=city("Islamabad", "PAK", 1))  # fmt: skip
     assert same_event(link([a, b]), "a", "b")
 
 
@@ -956,3 +956,13 @@ def test_a_visit_and_its_talks_are_one_event_in_one_article() -> None:
                    sentence_index=2)  # fmt: skip
     got = link([visit, talks, call])
     assert same_event(got, "a", "b") and not same_event(got, "a", "c")
+
+
+def test_talks_announced_in_two_words_are_one_plan() -> None:
+    talks = mention("a", "x", cameo="046", day="2023-03", status="planned")
+    conference = mention("b", "x", cameo="040", day="2023-03", status="planned", sentence_index=4)
+    assert same_event(link([talks, conference]), "a", "b")
+    # reports of what happened keep their codes apart in one article
+    held = mention("c", "x", cameo="046", day="2023-02-03")
+    met = mention("d", "x", cameo="040", day="2023-02-03", sentence_index=4)
+    assert not same_event(link([held, met]), "c", "d")

@@ -639,3 +639,31 @@ def test_the_capital_of_a_country_adjective(gaz):
     text = "The two foreign ministers held talks in the Kenyan capital, Nairobi, on Monday."
     assert _locate(gaz, text, "talks").name == "Nairobi"
     assert _locate(gaz, "They met in the capital on Monday.", "met") is None
+
+
+def test_the_parts_of_a_dated_plan_take_its_place():
+    from dataclasses import replace as rep
+
+    from dyad.place import carry_places
+
+    def planned(index: int, target: str, loc: Location | None, day: str = "2024-05-14"):
+        return EventMention(
+            mention_id=str(index), article_id="t", sentence_index=index, sentence="s",
+            start_char=0, end_char=1, trigger="t", trigger_start=0, trigger_end=1,
+            source=_actor("USA GOV", "s", Sentence(index, 0, 1, "s"), "s"),
+            target=_actor(target, "s", Sentence(index, 0, 1, "s"), "s"),
+            plover="CONSULT", cameo="040", goldstein=1.0, quad_class=1, status="planned",
+            date=day, date_end="2024-05-18", location=loc,
+        )  # fmt: skip
+
+    oman = Location("Oman", "OMN", feature="country", how="sentence")
+    qatar = Location("Qatar", "QAT", feature="country", how="sentence")
+    parts = [planned(1, "OMN GOV", oman), planned(2, "QAT GOV", qatar),
+             planned(3, "OMN", None), planned(4, "OMN", None, day="2024-06-01")]  # fmt: skip
+    got = carry_places(parts)
+    assert (got[2].location.name, got[2].location.how) == ("Oman", "context")
+    assert got[3].location is None  # other dates: another plan
+    dateline = rep(oman, how="dateline")
+    assert (
+        carry_places([planned(1, "OMN GOV", dateline), planned(3, "OMN", None)])[1].location is None
+    )

@@ -421,12 +421,17 @@ _VISIT_CODES = frozenset({"042"})  # make a visit (hosting one, 043, is the host
 _TALK_CODES = frozenset({"040", "046"})  # consult, negotiate
 
 
-def _visit_and_talks(a: str, b: str) -> bool:
-    """A visit and the talks held during it are one occasion, even in one article: "will
-    travel to Dhaka next week" ... "will meet the prime minister" (042 and 040). Two kinds
-    of talks in one article stay apart: "held talks with the minister" and "also met
-    members of parliament" are two meetings of one day."""
-    return (a in _VISIT_CODES and b in _TALK_CODES) or (b in _VISIT_CODES and a in _TALK_CODES)
+def _one_occasion(a: EventMention, b: EventMention) -> bool:
+    """Two codes one article may use for one occasion. A visit and the talks held during
+    it: "will travel to Dhaka next week" ... "will meet the prime minister" (042, 040).
+    Talks announced in two words: "will hold talks next month" ... "next month's
+    conference" (046, 040), when both are plans. Talks that were held stay apart when
+    coded differently: "held talks with the minister" and "also met members of
+    parliament" are two meetings of one day."""
+    codes = {a.cameo, b.cameo}
+    if codes & _VISIT_CODES and codes - _VISIT_CODES <= _TALK_CODES:
+        return True
+    return codes <= _TALK_CODES and a.status == b.status == "planned"
 
 
 def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
@@ -436,7 +441,7 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
-    if a.group == b.group and ma.cameo != mb.cameo and not _visit_and_talks(ma.cameo, mb.cameo):
+    if a.group == b.group and ma.cameo != mb.cameo and not _one_occasion(ma, mb):
         return True
     if not (a.symmetric and b.symmetric):
         if (a.src, a.tgt) != (b.src, b.tgt):

@@ -19,7 +19,7 @@ from dyad.actors import ActorCodebook, ActorCoder
 from dyad.errors import InputError
 from dyad.events import EventCodebook, EventExtractor
 from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
-from dyad.place import Gazetteer, locate
+from dyad.place import Gazetteer, carry_places, locate
 from dyad.records import Article, ArticleResult
 from dyad.when import carry_dates, resolve_dates
 
@@ -87,10 +87,12 @@ class Pipeline:
         sentences = sentences_of(doc)
         actors = self.actor_coder(doc)
         dated = [resolve_dates(m, article, sentences) for m in self.extractor(doc, actors)]
-        mentions = [
-            locate(m, article, sentences, actors, self.gazetteer)
-            for m in carry_dates(dated, article, sentences, actors)
-        ]
+        mentions = carry_places(
+            [
+                locate(m, article, sentences, actors, self.gazetteer)
+                for m in carry_dates(dated, article, sentences, actors)
+            ]
+        )
         return ArticleResult(
             article=article, sentences=sentences, actors=actors, events=tuple(mentions)
         )

@@ -32,7 +32,7 @@ from datetime import date
 from dyad.gazetteer import Gazetteer, name_key
 from dyad.records import ActorMention, Article, EventMention, Location, Sentence
 
-__all__ = ["Gazetteer", "locate"]
+__all__ = ["Gazetteer", "carry_places", "locate"]
 
 # --- finding locative phrases -------------------------------------------------------
 
@@ -219,7 +219,8 @@ class _Reader:
         capital = self.gaz.capital(country) if country else None
         if capital is None:
             return []
-        return [_Found(capital.name, toks[j + 1].start, toks[j + 2].end, prep)]
+        # like a landmark, it stands for a city even where "German" is coded as an actor
+        return [_Found(capital.name, toks[j + 1].start, toks[j + 2].end, prep, landmark=True)]
 
     def _after_motion(self, i: int) -> bool:
         return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i])
@@ -631,3 +632,45 @@ def _named_event(
                 if near and phrase[0].prep in _LOCATIVE and phrase[0].owner is None:
                     return _place_of(phrase[0], gazetteer, weights, "context")
     return None
+
+
+def carry_places(mentions: Sequence[EventMention]) -> list[EventMention]:
+    """Place the unplaced parts of a dated plan: a planned mention with no place of its
+    own takes the place a sentence gave the nearest earlier planned mention with the same
+    dates and a country in common, preferring one with the same target country ("will
+    lead a delegation to A and B from May 4-8. In B, the delegation will meet ... The
+    envoy will also convey condolences" → B). ``how`` is "context". Order is kept."""
+    out = list(mentions)
+    order = sorted(range(len(out)), key=lambda i: (out[i].sentence_index, out[i].trigger_start))
+    for pos, i in enumerate(order):
+        mention = out[i]
+        if mention.location is not None or mention.status != "planned" or mention.date is None:
+            continue
+        countries = {a.country for a in (mention.source, mention.target) if a and a.country}
+        target = mention.target.country if mention.target else None
+        best: tuple[tuple[bool, int], Location] | None = None
+        for j in order[:pos]:
+            other = out[j]
+            loc = other.location
+            if (
+                loc is None
+                or loc.how not in ("sentence", "visit")
+                or other.status != "planned"
+                or (other.date, other.date_end) != (mention.date, mention.date_end)
+                or other.sentence_index >= mention.sentence_index
+            ):
+                continue
+            shared = {a.country for a in (other.source, other.target) if a and a.country}
+            if not shared & countries:
+                continue
+            same_target = (
+                bool(target) and other.target is not None and other.target.country == target
+            )
+            key = (same_target, other.sentence_index)
+            if best is None or key > best[0]:
+                best = (key, loc)
+        if best is not None:
+            out[i] = dataclasses.replace(
+                mention, location=dataclasses.replace(best[1], how="context")
+            )
+    return out
