@@ -566,7 +566,7 @@ def test_the_publication_weekday_is_the_publication_day() -> None:
 
 # ------------------------------------------------------------- sample corpus gold
 
-SAMPLE_FLOOR = 0.85  # measured 122 of 138
+SAMPLE_FLOOR = 0.88  # measured 122 of 138
 
 
 @pytest.mark.slow
