@@ -722,3 +722,10 @@ def test_a_plan_s_dates_carry_to_its_parts() -> None:
                  (2, "meet", "planned", "USA", "QAT", "CONSULT", "future"),
                  (3, "convey", "planned", "USA", "OMN", "SUPPORT", "future"))  # fmt: skip
     assert [(m.date, m.date_end) for m in got] == [("2024-05-14", "2024-05-18")] * 4
+
+
+def test_a_date_across_a_blank_line_is_another_paragraph_s() -> None:
+    s = ["The minister said he had asked the ally for patrol boats.\n\nThe envoy said on "
+         "Monday that funds would follow."]  # fmt: skip
+    assert _date(s, 0, "asked", "occurred", D("2025-04-08"), tense="perfect").date is None
+    assert _date(s, 0, "said on", "occurred", D("2025-04-08")).date == "2025-04-07"

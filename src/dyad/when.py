@@ -1017,6 +1017,9 @@ def _pick_in_sentence(
     for found, span in spans:
         if direction == "future" and _dates_the_report(sentence, found, trigger):
             continue
+        lo, hi = sorted((trigger[0], found.start))
+        if _PARAGRAPH_BREAK.search(sentence, lo, hi):
+            continue  # a "sentence" that runs over a blank line is two paragraphs
         if found.attached is not None:
             lo, hi = found.attached
             if min(trigger[1], hi) > max(
@@ -1040,6 +1043,7 @@ def _pick_in_sentence(
     return best[1] if best else None
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A reporting verb and up to three words before a date: "a statement issued today",
 # "officials said on Monday", "told reporters on Friday".
 _REPORTED = re.compile(
