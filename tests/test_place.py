@@ -667,3 +667,13 @@ def test_the_parts_of_a_dated_plan_take_its_place():
     assert (
         carry_places([planned(1, "OMN GOV", dateline), planned(3, "OMN", None)])[1].location is None
     )
+
+
+def test_during_the_meeting_reaches_back_across_a_paragraph(gaz):
+    text = (
+        "The two ministers held talks in Colombo on Monday.\n\n"
+        "One minister raised the fishing dispute during the meeting."
+    )
+    assert _locate(gaz, text, "raised").name == "Colombo"
+    text = "The two ministers held talks in Colombo on Monday.\n\nOne minister raised the dispute."
+    assert _locate(gaz, text, "raised") is None

@@ -434,6 +434,11 @@ def _in_sentence(
 
 # Words after which a clause speaks of what is still to come.
 _FUTURE_RE = re.compile(r"\b(?:will|would|shall|and\s+to|again)\b|['’]ll\b", re.IGNORECASE)
+_EVENT_REFERENCE_RE = re.compile(
+    r"\b(?:during|at|after|following)\s+the\s+(?:meeting|talks|visit|summit|conference|"
+    r"negotiations|session)\b",
+    re.IGNORECASE,
+)
 _RELATIVE_OPEN_RE = re.compile(r"\b(?:that|which|where)\b")
 
 
@@ -560,6 +565,10 @@ def _from_context(
         if capital:
             return dataclasses.replace(capital, how="host", text=host.group(0))
     previous = _previous(sentence, sentences, article)
+    if previous is None and _EVENT_REFERENCE_RE.search(text):
+        # "during the meeting" points back to the meeting named before, even across a
+        # paragraph break
+        previous = next((s for s in sentences if s.index == sentence.index - 1), None)
     if previous:
         carried = _main_clause_place(previous, gazetteer, weights)
         if carried:
