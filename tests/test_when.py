@@ -729,3 +729,13 @@ def test_a_date_across_a_blank_line_is_another_paragraph_s() -> None:
          "Monday that funds would follow."]  # fmt: skip
     assert _date(s, 0, "asked", "occurred", D("2025-04-08"), tense="perfect").date is None
     assert _date(s, 0, "said on", "occurred", D("2025-04-08")).date == "2025-04-07"
+
+
+def test_a_present_tense_reported_in_the_past_carries_the_story_s_date() -> None:
+    s = ["Oman will host talks next month, the foreign minister told reporters on Friday.",
+         "The envoy assured him that the US stands with Oman.",
+         "The US maintains a dialogue with Oman."]  # fmt: skip
+    got = _story(s, D("2024-05-06"), (1, "stands", "occurred", "USA", "OMN", "SUPPORT", "present"),
+                 (2, "maintains", "occurred", "USA", "OMN", "SUPPORT", "present"),
+                 actors=[(0, "OMN")])  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-03", None]

@@ -1206,14 +1206,31 @@ def resolve_dates(
 
 def _carries(mention: EventMention) -> bool:
     """Mentions that may take a date from elsewhere in the story: a simple past report of
-    something that happened, or a plan. Not the present ("maintains a dialogue"), the
+    something that happened (or a present tense reported by a past verb), or a plan. Not
+    the present ("maintains a dialogue"), the
     perfect ("have long cooperated", "had asked": before the story's time), negated or
     hypothetical events."""
     if mention.date is not None:
         return False
     if mention.status == "occurred":
-        return mention.tense == "past"
+        return mention.tense == "past" or (
+            mention.tense == "present" and _reported_in_past(mention)
+        )
     return mention.status == "planned" and mention.tense not in ("past", "perfect")
+
+
+_REPORTED_PAST = re.compile(
+    r"\b(?:said|told|assured|stated|added|noted|stressed|insisted|declared|wrote|tweeted|"
+    r"announced|confirmed|reiterated|pledged)\b",
+    re.I,
+)
+
+
+def _reported_in_past(mention: EventMention) -> bool:
+    """A present tense reported by a past verb is as old as the report: "... who assured
+    him that the US stands with Pakistan" happened when he said it."""
+    local = mention.trigger_start - mention.start_char
+    return bool(_REPORTED_PAST.search(mention.sentence, 0, max(0, local)))
 
 
 def _phase(status: str) -> str | None:
