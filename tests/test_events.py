@@ -563,3 +563,32 @@ def test_actors_given_by_character_offsets_only(nlp, extractor):
     (event,) = extractor(doc, actors)
     assert (event.source.country, event.target.country, event.article_id) == ("KEN", "ETH", "")
     assert extractor(nlp(""), ()) == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the state talks, asks, sanctions through its government
+        ("Chile and Peru will hold talks on fishing rights next week.", ("CHL GOV", "PER GOV")),
+        ("Norway imposed sanctions on Belarus on Friday.", ("NOR GOV", "BLR GOV")),
+        ("Ghana urged Togo to reopen the border.", ("GHA GOV", "TGO GOV")),
+        # aid reaches the country, troops move into it, attacks hit it
+        ("Canada sent food aid to Haiti after the storm.", ("CAN GOV", "HTI")),
+        ("Spain deployed troops to Latvia last month.", ("ESP MIL", "LVA")),
+        ("Azerbaijan shelled Armenian villages on Sunday.", ("AZE MIL", "ARM")),
+        # military exercises and defence talks are the armed forces'
+        ("Vietnam and Japan held joint naval exercises off Da Nang.", ("VNM MIL", "JPN MIL")),
+        (
+            "The Mongolia-Kazakhstan defence dialogue opened in Astana on Monday.",
+            ("MNG MIL", "KAZ MIL"),
+        ),
+        # a people stays the nation
+        ("The Chilean people welcomed the agreement with Peru.", ("CHL", "PER GOV")),
+    ],
+)
+def test_bare_country_takes_the_sector_of_its_role(nlp, extractor, actor_coder, text, expected):
+    doc = nlp(text)
+    doc._.article = Article(article_id="s", text=text, published=date(2025, 3, 3))
+    events = extractor(doc, actor_coder(doc))
+    assert [(e.source.code, e.target.code) for e in events] == [expected]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -599,13 +599,42 @@ class _Run:
             if other is not None:
                 targets = targets or [other]
                 sources = sources or [other]
+        military = entry.mode == "military" or self._military(token)
         for src, tgt in _pairs(sources, targets, symmetric):
             if src is None or tgt is None:
                 if not self.ex.allow_monadic:
                     continue
             elif _same_actor(src.actor, tgt.actor):
                 continue
+            src = self._state_part(
+                src, kind.military_source if military else None, kind.bare_source
+            )
+            tgt = self._state_part(
+                tgt, kind.military_target if military else None, kind.bare_target
+            )
             self.found.append(_Found(cand, index, src, tgt, symmetric))  # type: ignore[arg-type]
+
+    def _state_part(self, arg: _Arg | None, *sectors: str | None) -> _Arg | None:
+        """A country named bare takes the sector its role in the event implies (the first of
+        ``sectors`` given; plover.yaml says which): "Pakistan and the US will hold talks"
+        are their governments. IGOs, coded sectors and "the Chilean people" are kept."""
+        if arg is None:
+            return None
+        actor = arg.actor
+        if actor.sector or not actor.country or actor.country == "IGO":
+            return arg
+        sector = next((s for s in sectors if s), None)
+        words = self.ex.codebook.ontology.people_words
+        if sector is None or actor.text.rsplit(None, 1)[-1].lower() in words:
+            return arg
+        return replace(arg, actor=replace(actor, sector=sector))
+
+    def _military(self, token: Token) -> bool:
+        """The trigger is modified by a military word ("Defence Dialogue", "military talks")."""
+        words = self.ex.codebook.ontology.military_words
+        return any(
+            c.dep_ in {"compound", "amod"} and c.lemma_.lower() in words for c in token.children
+        )
 
     def _anaphora(self, cand: _Candidate, index: int, symmetric: bool) -> None:
         """ "The first round was held ...": reuse the actors of the latest same-type event."""

@@ -77,6 +77,10 @@ class PloverType(_Model):
     of_role: str = Field(default="source", pattern="^(source|target)$")
     target_preps: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
+    bare_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    bare_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    military_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    military_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
 
 
 @dataclass
@@ -87,6 +91,8 @@ class Ontology:
     plover: dict[str, PloverType] = field(default_factory=dict)
     quad_classes: dict[str, int] = field(default_factory=dict)
     contexts: dict[str, frozenset[str]] = field(default_factory=dict)
+    military_words: frozenset[str] = frozenset()
+    people_words: frozenset[str] = frozenset()
 
     def add(self, data: Any, path: str | Path) -> None:
         """Merge the ontology sections of one parsed codebook file (later files win)."""
@@ -124,6 +130,13 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
+        for key in ("military_words", "people_words"):
+            words = data.get(key)
+            if words is None:
+                continue
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                codebook_error(path, f"{key} is a list of words", entry=key)
+            setattr(self, key, frozenset(w.lower() for w in words))
 
     def check(self, path: str | Path) -> None:
         """Every PLOVER type is defined and its default CAMEO code exists."""
@@ -257,7 +270,8 @@ class EventCodebook:
         """The bundled codebooks, then each user file in ``extra`` (later entries win).
 
         A user file may hold any of the sections ``triggers``, ``speech_verbs``, ``status``,
-        ``codes``, ``types``, ``quad_classes``, ``contexts``. Errors name file, line, entry.
+        ``codes``, ``types``, ``quad_classes``, ``contexts``, ``military_words``,
+        ``people_words``. Errors name file, line, entry.
         """
         book = cls()
         paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
