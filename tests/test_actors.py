@@ -298,6 +298,11 @@ CASES = [
     ("The Washington Post reported the meeting.", "Washington Post", "USA MED", "codebook"),
     ("The New York Times reported the meeting.", "New York Times", "USA MED", "codebook"),
     ("The Nairobi Daily reported the meeting.", "Nairobi Daily", None, None),
+    # a congress named without a country is the legislature of the context's country
+    ("Colombia's president addressed Congress on Monday.", "Congress", "COL LEG", "context"),
+    ("Chilean miners marched to the Congress building.", "Congress", "CHL LEG", "context"),
+    ("The White House asked Congress for more money.", "Congress", "USA LEG", "context"),
+    ("The U.S. Congress approved the aid package.", "Congress", "USA LEG", "codebook"),
 ]
 
 
