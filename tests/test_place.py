@@ -677,3 +677,26 @@ def test_during_the_meeting_reaches_back_across_a_paragraph(gaz):
     assert _locate(gaz, text, "raised").name == "Colombo"
     text = "The two ministers held talks in Colombo on Monday.\n\nOne minister raised the dispute."
     assert _locate(gaz, text, "raised") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source", "expected"),
+    [
+        ("Lawmakers debated the bill in Congress on Tuesday.", "debated", "USA LEG", None),
+        ("The minister spoke at the Union on Monday.", "spoke", "GBR GOV", None),
+        ("Police arrested five men in Mobile on Monday.", "arrested", "USA COP", "Mobile"),
+        ("The leaders met in Victoria on Monday.", "met", "SYC GOV", ("Victoria", "SYC")),
+        ("The leaders met in Victoria on Monday.", "met", "CAN GOV", ("Victoria", "CAN")),
+        ("The envoy met officials in Calcutta on Monday.", "met", "IND GOV", ("Kolkata", "IND")),
+    ],
+)
+def test_common_words_and_other_names(gaz, text, trigger, source, expected):
+    """Institutions are not the small towns named after them; a place called by its own
+    name beats one called by an old or alternate name, unless that one is far larger."""
+    loc = _locate(gaz, text, trigger, source=(source, text.split()[0]))
+    if expected is None:
+        assert loc is None
+    elif isinstance(expected, str):
+        assert loc.name == expected
+    else:
+        assert (loc.name, loc.country) == expected

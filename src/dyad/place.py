@@ -110,6 +110,13 @@ _NOT_PLACES = frozenset({
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
     "friday", "saturday", "sunday", "i",
 })  # fmt: skip
+# Capitalised institutions that GeoNames also knows as small towns (Congress, Arizona;
+# Union, New Jersey): standing alone after "in/at" they are the institution.
+_INSTITUTIONS = frozenset({
+    "congress", "union", "senate", "parliament", "assembly", "council", "commission",
+    "cabinet", "court", "legislature", "house", "chamber", "presidency", "treasury",
+    "ministry", "embassy", "capitol",
+})  # fmt: skip
 _CONNECTORS = frozenset({",", "and", "or", "&"})
 _TOGETHER = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done together, in one place
 # material actions happen where their target is: an attack on a border post, aid delivered
@@ -279,7 +286,7 @@ class _Reader:
             name = self.text[toks[j].start : end]
             if any(t.text in {"(", ")", "“", "”", '"', ";"} for t in toks[j : j + n]):
                 continue
-            if not self.gaz.knows(name):
+            if not self.gaz.knows(name) or (n == 1 and toks[j].lower in _INSTITUTIONS):
                 continue
             landmark = self.gaz.landmark(name) is not None
             nxt = j + n
