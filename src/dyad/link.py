@@ -266,7 +266,7 @@ def _place_level(loc: Location) -> int:
         countries, states = _area_ids()
         if loc.geonames_id in countries:
             return 0
-        own_name = bool(loc.admin1) and normalise_text(loc.admin1) == normalise_text(loc.name)
+        own_name = loc.admin1 is not None and normalise_text(loc.admin1) == normalise_text(loc.name)
         if loc.geonames_id in states or (own_name and loc.geonames_id is None):
             return 1
     return 2
