@@ -23,6 +23,7 @@ SYMMETRIC = {"CONSULT", "COOPERATE"}
 # A small stand-in for the actors stage: surface form -> "CTY SEC". Used for unit tests
 # (so they test this stage alone) and as a fallback when the real coder cannot run.
 CAST = {
+    "Chile": "CHL",
     "Pakistan": "PAK",
     "Pakistani": "PAK",
     "Somali": "SOM",
@@ -319,6 +320,10 @@ def test_codebook_errors_name_file_line_entry(tmp_path, body, line, entry, reaso
         ),
         (
             "Talks between India and China may resume next month.",
+            {("IND", "CHN", "CONSULT", "planned")},
+        ),
+        (
+            "Talks between India and China might resume one day.",
             {("IND", "CHN", "CONSULT", "hypothetical")},
         ),
         ("Japan urged North Korea to return to talks.", {("JPN", "PRK", "REQUEST", "occurred")}),

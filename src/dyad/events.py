@@ -591,6 +591,8 @@ class _Run:
             if entry.anaphoric_only or (symmetric and definite):
                 self._anaphora(cand, index, symmetric)
             return
+        if self._background(cand):
+            return
         sources = _merge_same(sources)
         targets = _merge_same(targets)
         lookback = entry.plover == "CONSULT" and not _reciprocal(token) and not _gerund_topic(token)
@@ -628,6 +630,19 @@ class _Run:
         if sector is None or actor.text.rsplit(None, 1)[-1].lower() in words:
             return arg
         return replace(arg, actor=replace(actor, sector=sector))
+
+    def _background(self, cand: _Candidate) -> bool:
+        """The trigger states a condition ("if Egypt meets the targets") or a habit ("the two
+        nations have long cooperated"), not an event."""
+        cues = self.ex._cues
+        verb = cand.token if cand.entry.pos != "NOUN" else _governor(cand.token)
+        if verb is None:
+            return False
+        return any(
+            (c.dep_ == "mark" and c.lower_ in cues.condition_marks)
+            or (c.dep_ == "advmod" and c.lower_ in cues.habitual_modifiers)
+            for c in verb.children
+        )
 
     def _military(self, token: Token) -> bool:
         """The trigger is modified by a military word ("Defence Dialogue", "military talks")."""
@@ -763,7 +778,15 @@ class _Run:
         for v in chain:
             if any(c.dep_ == "mark" and c.lower_ in cues.conditional_marks for c in v.children):
                 return "hypothetical", tense
+            if any(  # "would impose sanctions if the talks failed"
+                c.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ in cues.condition_marks for m in c.children)
+                for c in v.children
+            ):
+                return "hypothetical", tense
             modals = {c.lower_ for c in v.children if c.dep_ == "aux" and c.tag_ == "MD"}
+            if modals & set(cues.tentative_modals) and self._future_time(v, token):
+                return "planned", tense
             if modals & set(cues.hypothetical_modals):
                 return "hypothetical", tense
             if "would" in modals and not self._reported(v):

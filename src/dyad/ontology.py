@@ -251,6 +251,9 @@ class StatusCues(_Model):
     ongoing_modifiers: tuple[str, ...] = ()
     past_modifiers: tuple[str, ...] = ()
     future_time: tuple[str, ...] = ()
+    tentative_modals: tuple[str, ...] = ()
+    habitual_modifiers: tuple[str, ...] = ()
+    condition_marks: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 
