@@ -12,7 +12,11 @@ An event's place comes, in this order, from
 5. the previous sentence of the same paragraph, when its main clause has a locative;
 6. the article's setting: the dateline; else the place of a press briefing, news
    conference or interview the article mentions; else, when the article says "here",
-   the city of the first government landmark it names ("the State Department").
+   the city of the first government landmark it names ("the State Department") — only
+   for a recent event that is done and whose side is the setting's country.
+
+Talks by telephone or video get only a place their sentence names. ``carry_places``
+then places the unplaced parts of a dated plan from the plan's own sentence.
 
 A place name counts only inside a locative phrase: "a Washington think tank", "the
 Washington Post", "the Geneva conventions", "Moscow-backed", "New York-based", "the

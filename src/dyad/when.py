@@ -6,8 +6,10 @@ year) and ``date_text`` (the words that gave it), resolved against ``Article.pub
 
 Common forms are found by compiled patterns (fast, and guarded against false dates such
 as "may be held", "80 people", "the March on Washington"); dateparser resolves what they
-do not cover (numeric dates, free text passed to :func:`resolve_expression`). The rules
-are described, with examples, in docs/dates.md.
+do not cover (numeric dates, free text passed to :func:`resolve_expression`).
+:func:`carry_dates` then dates, across one article, what the sentence left undated: from
+an earlier mention of the same event, or from the story's day. The rules are described,
+with examples, in docs/dates.md.
 """
 
 from __future__ import annotations
