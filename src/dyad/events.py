@@ -325,13 +325,17 @@ class _Run:
                 found = self.np_actors(child)
                 if found:
                     return [_Arg(a, _DIRECT, "subject") for a in found]
+                if _lemma(child) in {"who", "which", "that"} and token.dep_ == "relcl":
+                    # the antecedent, only when it is an actor itself: "the minister, who
+                    # met X", not "a relationship, which will help", "resolutions that ban"
+                    if token.head.i not in self.by_token:
+                        return []
+                    return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
                 if child.pos_ == "PRON":
                     return self.pronoun(child)
                 owner = [c for c in child.children if c.dep_ == "poss" and c.pos_ == "PRON"]
                 if owner:  # "his government", "their troops"
                     return self.pronoun(owner[0])
-                if _lemma(child) in {"who", "which", "that"} and token.dep_ == "relcl":
-                    return [_Arg(a, _DIRECT, "subject") for a in self.np_actors(token.head)]
                 if child.pos_ in {"VERB", "AUX"}:  # a misparsed prefix ("co-hosted")
                     return self.subject_actors(child, depth + 1)
                 return []
@@ -428,8 +432,8 @@ class _Run:
         for head in heads:
             children = list(head.children)
             for child in children:
-                if child.dep_ not in {"prep", "dative"}:
-                    continue
+                if child.dep_ not in {"prep", "dative"} or child.lower_ == "according":
+                    continue  # "according to UN figures" names a source of information
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if not objs:  # "out of X", "away from X"
                     children += [c for c in child.children if c.dep_ == "prep"]
@@ -632,16 +636,22 @@ class _Run:
         return replace(arg, actor=replace(actor, sector=sector))
 
     def _background(self, cand: _Candidate) -> bool:
-        """The trigger states a condition ("if Egypt meets the targets") or a habit ("the two
-        nations have long cooperated"), not an event."""
+        """The trigger states a condition ("if Egypt meets the targets"), a habit ("the two
+        nations have long cooperated") or an open question ("how we can help X"), not an
+        event."""
         cues = self.ex._cues
         verb = cand.token if cand.entry.pos != "NOUN" else _governor(cand.token)
         if verb is None:
             return False
+        clause = [verb]
+        if verb.dep_ == "conj":  # "how we can deepen ties and help X"
+            clause.append(verb.head)
         return any(
             (c.dep_ == "mark" and c.lower_ in cues.condition_marks)
-            or (c.dep_ == "advmod" and c.lower_ in cues.habitual_modifiers)
-            for c in verb.children
+            or (c.dep_ == "advmod" and c.lower_ in cues.question_words)
+            or (c.dep_ == "advmod" and c.lower_ in cues.habitual_modifiers and v is verb)
+            for v in clause
+            for c in v.children
         )
 
     def _military(self, token: Token) -> bool:

@@ -254,6 +254,7 @@ class StatusCues(_Model):
     tentative_modals: tuple[str, ...] = ()
     habitual_modifiers: tuple[str, ...] = ()
     condition_marks: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 
