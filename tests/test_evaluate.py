@@ -462,7 +462,9 @@ def test_check_floors_rejects_unknown_metric_and_missing_suite(tmp_path: Path) -
 
 def test_pinned_floors_file_names_only_known_metrics() -> None:
     report = score([gold()], [pred()])
-    assert check_floors(report, REPO / "eval" / "floors.json", suite="seeds") == []
+    # an unknown metric or suite raises; a toy report may well be under the real floors
+    check_floors(report, REPO / "eval" / "floors.json", suite="seeds")
+    check_floors(report, REPO / "eval" / "floors.json", suite="sample")
     floors = json.loads((REPO / "eval" / "floors.json").read_text(encoding="utf-8"))
     assert set(floors["seeds"]) == set(report.metrics())
 
