@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from factories import article_result
 
 from dyad.errors import StoreError
 from dyad.store import SCHEMA_VERSION, Store
+from factories import article_result
 
 TALKS = "Kenya and Ethiopia held talks in Nairobi.\nThe ministers met again."
 
@@ -98,7 +98,7 @@ def test_read_only_open_of_missing_file_is_a_clear_error(tmp_path):
 def test_not_a_database_is_a_clear_error(tmp_path):
     bogus = tmp_path / "bogus.duckdb"
     bogus.write_text("hello, not a database")
-    with pytest.raises(StoreError, match="bogus.duckdb"):
+    with pytest.raises(StoreError, match=r"bogus\.duckdb"):
         Store(bogus)
 
 
