@@ -22,8 +22,8 @@ __all__ = [
     "Event",
     "EventMention",
     "Location",
-    "Sentence",
     "Segment",
+    "Sentence",
     "article_id_for",
     "normalise_text",
 ]
