@@ -28,6 +28,9 @@ __all__ = [
     "normalise_text",
 ]
 
+# ``Event.date`` (an ISO string) shadows the date type inside that class.
+Day = date
+
 STATUSES = ("occurred", "ongoing", "planned", "negated", "hypothetical")
 PRECISIONS = ("day", "week", "month", "year")
 
@@ -221,8 +224,8 @@ class Event:
     date_end: str | None
     date_precision: str | None
     location: Location | None
-    first_seen: date | None
-    last_seen: date | None
+    first_seen: Day | None  # publication dates of the first and last report
+    last_seen: Day | None
     num_mentions: int
     num_sources: int
     num_articles: int
