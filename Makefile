@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint eval install dev clean browser browser
+.PHONY: demo test lint eval install dev clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
