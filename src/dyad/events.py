@@ -264,8 +264,17 @@ class _Run:
     def _suppressed(self, cands: list[_Candidate]) -> set[int]:
         """Tokens whose trigger is part of another event: frame objects and embedded clauses."""
         out: set[int] = set()
+        plover = {cand.token.i: cand.entry.plover for cand in cands}
         for cand in cands:
             out.update(t.i for t in cand.objects)
+            # "met X to discuss Y": the purpose of a same-type event is that event
+            out.update(
+                c.i
+                for c in cand.token.children
+                if c.dep_ in {"advcl", "xcomp"}
+                and _infinitive(c)
+                and plover.get(c.i) == cand.entry.plover
+            )
             for obj in cand.objects:  # "expressed willingness to cooperate with X"
                 out.update(
                     t.i
