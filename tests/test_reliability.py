@@ -8,7 +8,7 @@
 * Size limits (``--max-bytes``, ``DYAD_MAX_ARTICLE_BYTES``) give clear per-file errors.
 
 ``DYAD_KILL_CYCLES`` sets how many kill-and-resume cycles the interruption test runs
-(default 5) for longer manual runs; docs/reliability.md records the numbers.
+(default 3) for longer manual runs; docs/reliability.md records the numbers.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def test_killed_ingest_resumes_and_loses_nothing(corpus, reference, tmp_path) ->
     root, expected = corpus
     db = tmp_path / "killed.duckdb"
     rng = random.Random(int(os.environ.get("DYAD_KILL_SEED", "20240304")))
-    cycles = int(os.environ.get("DYAD_KILL_CYCLES", "5"))
+    cycles = int(os.environ.get("DYAD_KILL_CYCLES", "3"))
     history: list[tuple[int, int]] = []  # (stored before, stored after) per killed run
     for _ in range(cycles):
         before = len(_stored(db))
