@@ -52,7 +52,6 @@ _TARGET_PREPS = frozenset({"with", "to", "against", "upon", "toward", "towards",
 _FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _TOPIC_PREPS = frozenset({"for", "about", "of", "on", "regarding", "to"})
-_ANAPHORA_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "ROOT"})
 _AFTER = frozenset({"after", "since", "following"})
 _BEFORE = frozenset({"before", "ahead"})
 _ORDINALS = frozenset(
@@ -602,11 +601,7 @@ class _Run:
         index = self.sent_index(token)
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
-            # an event noun in a prepositional phrase ("raised funds at the conference",
-            # "the importance of the dialogue") is the setting or topic of the sentence,
-            # not a new report of the event
-            setting = is_noun and token.dep_ not in _ANAPHORA_DEPS
-            if entry.anaphoric_only or (symmetric and definite and not setting):
+            if entry.anaphoric_only or (symmetric and definite):
                 self._anaphora(cand, index, symmetric)
             return
         if self._background(cand):
