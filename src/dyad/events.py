@@ -301,7 +301,10 @@ class _Run:
     def np_actors(self, token: Token) -> list[ActorMention]:
         """Actors a noun phrase headed by ``token`` names (its own words, then conjuncts)."""
         out = list(self.by_token.get(token.i, ()))
-        stack = [c for c in token.children if c.dep_ in _NP_MODS | {"poss"}]
+        # an apposition renames a coded head ("the AU envoy, Ghanaian diplomat X"): it is
+        # the same party, not a second one
+        skip = {"appos"} if out else set()
+        stack = [c for c in token.children if c.dep_ in (_NP_MODS | {"poss"}) - skip]
         if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
             stack += [
                 o
