@@ -168,7 +168,10 @@ def _in_use(exc: duckdb.Error) -> bool:
     text = str(exc).lower()
     if isinstance(exc, duckdb.IOException):
         return "lock" in text
-    return isinstance(exc, duckdb.ConnectionException) and "different configuration" in text
+    if isinstance(exc, duckdb.ConnectionException):
+        return "different configuration" in text
+    # the same file being attached by another connection of this process at this moment
+    return "file handle conflict" in text or "already attached" in text
 
 
 def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
