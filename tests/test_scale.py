@@ -79,7 +79,7 @@ def test_local_address_is_checked():
 def test_unreachable_scheduler_is_a_usage_error():
     with (
         pytest.raises(UsageError, match="cannot reach a Dask scheduler"),
-        dask_client("tcp://127.0.0.1:9"),
+        dask_client("tcp://127.0.0.1:9", timeout=1.0),
     ):
         pass
 

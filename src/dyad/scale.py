@@ -171,9 +171,10 @@ def _local_workers(address: str) -> int:
 
 
 @contextmanager
-def dask_client(address: str | Client) -> Iterator[Client]:
+def dask_client(address: str | Client, *, timeout: float = 20.0) -> Iterator[Client]:
     """A client for ``address``: ``local:N`` (a LocalCluster of N one-thread processes,
-    closed afterwards), a scheduler address such as ``tcp://host:8786``, or a Client."""
+    closed afterwards), a scheduler address such as ``tcp://host:8786``, or a Client.
+    An address that does not answer within ``timeout`` seconds is a UsageError."""
     from distributed import Client, LocalCluster
 
     if isinstance(address, Client):
@@ -190,7 +191,7 @@ def dask_client(address: str | Client) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=f"{timeout}s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(
             f"--dask {address!r}: cannot reach a Dask scheduler ({exc})",
