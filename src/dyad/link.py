@@ -66,7 +66,7 @@ class LinkSettings:
     token_match_ratio: float = 85.0
     symmetric_types: frozenset[str] = frozenset({"CONSULT", "COOPERATE"})
     symmetric_cameo: frozenset[str] = frozenset({"057"})
-    minhash_threshold: float = 0.8
+    minhash_threshold: float = 0.55
     num_perm: int = 128
     shingle_size: int = 5
 
@@ -822,7 +822,10 @@ class NearDuplicates:
 
     def __init__(self, settings: LinkSettings = LinkSettings()) -> None:
         self._settings = settings
-        self._lsh = MinHashLSH(threshold=settings.minhash_threshold, num_perm=settings.num_perm)
+        # LSH only proposes candidates; a lower banding threshold keeps pairs near the
+        # threshold from slipping through the bands, and the Jaccard estimate decides.
+        candidates = max(0.2, settings.minhash_threshold - 0.2)
+        self._lsh = MinHashLSH(threshold=candidates, num_perm=settings.num_perm)
         self._signatures: dict[str, LeanMinHash] = {}
         self._order: dict[str, int] = {}
         self._original: dict[str, str | None] = {}
