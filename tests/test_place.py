@@ -700,3 +700,18 @@ def test_common_words_and_other_names(gaz, text, trigger, source, expected):
         assert loc.name == expected
     else:
         assert (loc.name, loc.country) == expected
+
+
+def test_the_built_gazetteer_is_cached_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
+    from dyad.gazetteer import Gazetteer, cache_path
+
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path))
+    first = Gazetteer.load()
+    path = cache_path()
+    assert path.parent == tmp_path and path.exists()
+    cached = Gazetteer.load()
+    assert cached.lookup("Nairobi") == first.lookup("Nairobi")
+    path.write_bytes(b"not a pickle")
+    rebuilt = Gazetteer.load()
+    assert rebuilt.lookup("Islamabad") == first.lookup("Islamabad")
+    assert path.read_bytes() != b"not a pickle"
