@@ -1,4 +1,4 @@
-"""Scaling table: one process, N parse processes, and a Dask LocalCluster of N workers.
+"""Scaling table: one process, N worker processes, and a Dask LocalCluster of N workers.
 
     .venv/bin/python bench/bench_scale.py [--articles 500] [--workers 2] [--keep DIR]
 
@@ -29,11 +29,15 @@ from synth import write_jsonl  # noqa: E402
 
 def child(corpus: Path, db: Path, how: str, workers: int) -> dict:
     from dyad.api import ingest
-    from dyad.pipeline import Pipeline, PipelineSettings
+    from dyad.pipeline import Pipeline, PipelineSettings, WorkerPool
 
     n_process = workers if how == "workers" else 1
     settings = PipelineSettings(n_process=n_process)
-    pipeline = None if how == "dask" else Pipeline(settings)
+    pipeline = None
+    if how == "workers":
+        pipeline = WorkerPool(settings)
+    elif how == "single":
+        pipeline = Pipeline(settings)
     before = _usage()
     start = time.perf_counter()
     if how == "dask":
@@ -42,6 +46,8 @@ def child(corpus: Path, db: Path, how: str, workers: int) -> dict:
         report = ingest([corpus], db=db, pipeline=pipeline)
     wall = time.perf_counter() - start
     after = _usage()
+    if isinstance(pipeline, WorkerPool):
+        pipeline.close()
     return {
         "wall_s": wall,
         "cpu_s": after["cpu_s"] - before["cpu_s"],

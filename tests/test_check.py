@@ -12,7 +12,7 @@ import pytest
 
 from dyad.check import check_database
 from dyad.records import ArticleResult, article_id_for
-from dyad.store import Store
+from dyad.store import SCHEMA_VERSION, Store
 from factories import article_result
 
 TALKS = "Kenya and Ethiopia held talks in Nairobi.\nThe ministers met again."
@@ -56,7 +56,7 @@ def _damage(path: Path, *statements: str) -> None:
 def test_sound_database_passes(db: Path) -> None:
     report = check_database(db)
     assert report.ok, report.problems
-    assert report.schema_version == 2
+    assert report.schema_version == SCHEMA_VERSION
     assert report.counts["articles"] == 3
     assert report.counts["event_mentions"] == 3
     assert report.counts["events"] == 2  # the two talks are one event
@@ -157,7 +157,7 @@ def test_other_schema_version_is_one_problem(db: Path) -> None:
     _damage(db, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     (problem,) = check_database(db).problems
     assert problem.check == "database"
-    assert "schema version 1, expected 2" in problem.message
+    assert f"schema version 1, expected {SCHEMA_VERSION}" in problem.message
 
 
 def test_missing_and_foreign_files_are_problems(tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_cli_exit_codes_and_lines(db: Path) -> None:
     good = _dyad("check", "--db", str(db))
     assert good.returncode == 0, good.stderr
     assert good.stdout == ""
-    assert "ok: schema 2; 3 articles" in good.stderr
+    assert f"ok: schema {SCHEMA_VERSION}; 3 articles" in good.stderr
     _damage(
         db,
         "UPDATE events SET num_mentions = 9",

@@ -54,3 +54,39 @@ def test_the_syndicated_copy_is_flagged_and_counted_once(sample_db):
     assert [(c.rsplit("/", 1)[-1], o.rsplit("/", 1)[-1]) for c, o in copies] == [
         ("014_kasangga_shield_begins_republished.txt", "013_kasangga_shield_begins_wire.txt")
     ]
+
+
+@pytest.fixture(scope="module")
+def sample_results(sample_dir, pipeline):
+    from dyad.read import iter_articles
+
+    articles = [a for a in iter_articles([sample_dir]) if not isinstance(a, Exception)]
+    return list(pipeline.process(articles))
+
+
+def _linked(db: Path) -> tuple[dict[str, str], list[tuple]]:
+    with Database(db) as database:
+        assignment = dict(
+            database.con.execute("SELECT mention_id, event_id FROM event_mentions").fetchall()
+        )
+        events = database.con.execute(
+            "SELECT * EXCLUDE (block_key) FROM events ORDER BY event_id"
+        ).fetchall()
+    return assignment, events
+
+
+@pytest.mark.parametrize("batch", [1, 5, 16])
+def test_incremental_ingest_equals_one_batch(sample_results, tmp_path, batch):
+    """Articles arriving a few at a time, newest first, link into the same events as the
+    whole corpus written at once."""
+    from dyad.store import Store
+
+    with Store(tmp_path / "once.duckdb") as store:
+        store.write_batch(sample_results)
+    newest_first = sorted(sample_results, key=lambda r: str(r.article.published), reverse=True)
+    with Store(tmp_path / "steps.duckdb") as store:
+        for start in range(0, len(newest_first), batch):
+            store.write_batch(newest_first[start : start + batch])
+    once, steps = _linked(tmp_path / "once.duckdb"), _linked(tmp_path / "steps.duckdb")
+    assert len(set(once[0].values())) < len(once[0])  # some mentions are linked
+    assert steps == once

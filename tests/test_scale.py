@@ -8,11 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dyad.api import ingest
+from dyad.api import IngestReport, ingest
 from dyad.errors import InputError, UsageError
 from dyad.link import LinkSettings
+from dyad.pipeline import PipelineSettings, WorkerPool
 from dyad.records import Article, ArticleResult, article_id_for
-from dyad.scale import PipelinePlugin, _Failed, _local_workers, dask_client
+from dyad.scale import PipelinePlugin, _local_workers, dask_client
 from dyad.store import SignatureCache, Store
 
 
@@ -34,13 +35,47 @@ def _tables(db: Path) -> dict[str, list[tuple]]:
     }
 
 
+@pytest.fixture(scope="module")
+def single(tmp_path_factory, sample_dir, pipeline) -> tuple[Path, IngestReport]:
+    """The sample corpus ingested by one process, as the runs below must store it."""
+    db = tmp_path_factory.mktemp("single") / "single.duckdb"
+    return db, ingest([sample_dir], db=db, pipeline=pipeline, batch_size=16)
+
+
 @pytest.mark.slow
-def test_dask_local_cluster_stores_what_one_process_stores(tmp_path, sample_dir, pipeline):
+def test_worker_processes_store_what_one_process_stores(tmp_path, sample_dir, single):
+    db, one = single
+    pooled = tmp_path / "pool.duckdb"
+    settings = PipelineSettings(n_process=2, batch_size=3)  # many shards over both workers
+    two = ingest([sample_dir], db=pooled, settings=settings, batch_size=16)
+    assert two.ok and two.articles_added == one.articles_added > 30
+    expected, got = _tables(db), _tables(pooled)
+    for table in expected:
+        assert got[table] == expected[table], table
+
+
+@pytest.mark.slow
+def test_worker_pool_keeps_input_order_and_sends_errors_back():
+    texts = [f"Kenya and Ethiopia held talks in Nairobi on day {n}." for n in range(7)]
+    articles = [
+        Article(article_id=article_id_for(t), text=t, path=f"{n}.txt") for n, t in enumerate(texts)
+    ]
+    huge = Article(article_id="huge", text="word " * 220_000, path="huge.txt")
+    with WorkerPool(PipelineSettings(n_process=2, batch_size=2)) as pool:
+        results = list(pool.process([*articles[:3], huge, *articles[3:]]))
+    errors = [r for r in results if isinstance(r, InputError)]
+    done = [r for r in results if not isinstance(r, InputError)]
+    assert [r.article.path for r in done] == [f"{n}.txt" for n in range(7)]
+    assert [e.path for e in errors] == ["huge.txt"] and "parser's limit" in errors[0].reason
+    assert all(r.events for r in done)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_stores_what_one_process_stores(tmp_path, sample_dir, single):
     from distributed import Client, LocalCluster
 
-    single = tmp_path / "single.duckdb"
+    single, one = single
     spread = tmp_path / "dask.duckdb"
-    one = ingest([sample_dir], db=single, pipeline=pipeline, batch_size=16)
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -85,14 +120,12 @@ def test_unreachable_scheduler_is_a_usage_error():
 
 
 def test_input_errors_survive_the_trip_from_a_worker():
-    error = pickle.loads(pickle.dumps(_Failed("a.txt", "processing failed", 3))).error()
+    error = pickle.loads(pickle.dumps(InputError("a.txt", "processing failed", line=3)))
     assert isinstance(error, InputError)
     assert (error.path, error.reason, error.line) == ("a.txt", "processing failed", 3)
 
 
 def test_plugin_name_depends_on_settings_only():
-    from dyad.pipeline import PipelineSettings
-
     a = PipelinePlugin(PipelineSettings(n_process=1))
     assert a.name == PipelinePlugin(PipelineSettings(n_process=4)).name  # workers use 1
     assert a.name != PipelinePlugin(PipelineSettings(batch_size=8)).name

@@ -118,3 +118,34 @@ def test_inputs_marked_complete_are_remembered(tmp_path):
         store.write_batch([_talks()], completed_inputs=[("fp1", "a.txt")])
     with Store(db) as store:
         assert store.completed_inputs() == {"fp1"}
+
+
+def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
+    """A database written before link groups were stored gets them, by one full re-link,
+    and later batches link into it as they would into a new one."""
+    db = tmp_path / "x.duckdb"
+    later = _talks(
+        "Ethiopian and Kenyan ministers held talks on Sunday.\nNothing else.",
+        source="Other Outlet",
+        path="other.txt",
+    )
+    with Store(db) as store:
+        store.write_batch([_talks()])
+        before = store.con.execute("SELECT mention_id, event_id FROM event_mentions").fetchall()
+    con = duckdb.connect(str(db))
+    con.execute("DROP INDEX event_mentions_article; DROP INDEX event_mentions_block")
+    for column in ("link_lo", "link_hi", "link_pub", "link_copy", "link_group"):
+        con.execute(f"ALTER TABLE event_mentions DROP COLUMN {column}")
+    con.execute("CREATE INDEX event_mentions_article ON event_mentions (article_id)")
+    con.execute("CREATE INDEX event_mentions_block ON event_mentions (block_key)")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        rows = store.con.execute(
+            "SELECT mention_id, event_id, link_group, link_lo FROM event_mentions"
+        ).fetchall()
+        assert [(m, e) for m, e, _, _ in rows] == before
+        assert all(group and lo for _, _, group, lo in rows)
+        store.write_batch([later])
+        assert store.con.execute("SELECT num_mentions FROM events").fetchall() == [(2,)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dyad.errors import InputError, UsageError
 from dyad.export import mention_record
 from dyad.link import LinkSettings
-from dyad.pipeline import Pipeline, PipelineSettings
+from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool
 from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.store import SignatureCache, Store
@@ -177,7 +177,7 @@ def ingest(
     published: date | None = None,
     settings: PipelineSettings | None = None,
     link_settings: LinkSettings | None = None,
-    pipeline: Pipeline | None = None,
+    pipeline: Processor | None = None,
     resume: bool = False,
     batch_size: int = 64,
     progress: ProgressCallback | None = None,
@@ -194,7 +194,8 @@ def ingest(
     JSON line (default ``DYAD_MAX_ARTICLE_BYTES`` or 10 MB); ``lock_timeout`` is how long
     to wait for another process using the database (default ``DYAD_LOCK_TIMEOUT`` or 10 s).
 
-    ``settings.n_process`` parses with that many processes on this machine. With ``dask``
+    ``settings.n_process`` runs the stages in that many worker processes on this machine
+    (`WorkerPool`; ``pipeline``, when given, is used as it is). With ``dask``
     (``local:N``, a scheduler address, or a ``distributed.Client``) the stages run on a
     Dask cluster in shards of ``shard_size`` articles, each worker building its pipeline
     from ``settings`` (``pipeline`` is then not used); the store and the results are the
@@ -217,8 +218,12 @@ def ingest(
             results = process_on_dask(
                 client, settings or PipelineSettings(), articles, shard_size=shard_size
             )
+        elif pipeline is not None:
+            results = pipeline.process(articles)
+        elif settings is not None and settings.n_process > 1:
+            results = stack.enter_context(WorkerPool(settings)).process(articles)
         else:
-            results = (pipeline or Pipeline(settings)).process(articles)
+            results = Pipeline(settings).process(articles)
         batch: list[ArticleResult] = []
         for result in results:
             if isinstance(result, InputError):

@@ -116,6 +116,13 @@ _SQL_CHECKS: tuple[tuple[str, str, str], ...] = (
            WHERE m.block_key IS DISTINCT FROM e.block_key""",
     ),
     (
+        "event_mentions",
+        "{n} events whose mentions lie in more than one link group",
+        """SELECT event_id FROM event_mentions WHERE event_id IS NOT NULL
+           GROUP BY event_id
+           HAVING count(DISTINCT link_group) > 1 OR count(link_group) < count(*)""",
+    ),
+    (
         "events",
         "{n} event ids stored more than once",
         "SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1",

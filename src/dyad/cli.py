@@ -140,7 +140,7 @@ def ingest(
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option(min=1, help="Processes parsing on this machine (spaCy n_process).")
+        int, typer.Option(min=1, help="Processes running the pipeline on this machine.")
     ] = 1,
     dask: Annotated[
         str | None,

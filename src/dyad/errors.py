@@ -38,6 +38,14 @@ class InputError(DyadError):
         self.line = line
         self.reason = reason
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable, so a worker process or a Dask worker can send it back
+        return (_input_error, (self.path, self.reason, self.line))
+
+
+def _input_error(path: str, reason: str, line: int | None) -> InputError:
+    return InputError(path, reason, line=line)
+
 
 class CodebookError(DyadError):
     code = "D200"

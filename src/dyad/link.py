@@ -9,6 +9,12 @@ clusters veto each other. Everything is ordered by content, never by input order
 same set of inputs always gives the same events, and linking a block incrementally gives
 the same result as linking it in one batch. Rules and thresholds: docs/linking.md.
 
+Clustering only ever looks along *edges*, so a block splits into **link groups** (the
+connected parts of its edge graph) that are clustered independently. The store keeps
+each mention's group and, for a new batch, re-links only the groups its mentions can
+reach (``link_window`` and ``may_pair`` say which): the cost of a batch stays flat as
+the database grows, and the result is still that of linking everything at once.
+
 Near-duplicate articles (copies of one story) are found with MinHash LSH over word
 shingles (``NearDuplicates``); a copy's mentions count once in ``Event.num_articles``.
 """
@@ -37,12 +43,16 @@ from dyad.records import ActorMention, Event, EventMention, Location, normalise_
 __all__ = [
     "LinkInput",
     "LinkSettings",
+    "Linking",
     "NearDuplicates",
     "block_key",
     "build_events",
     "event_id_for",
     "find_copies",
     "link",
+    "link_groups",
+    "link_window",
+    "may_pair",
     "minhash_signature",
 ]
 
@@ -321,22 +331,49 @@ class _Item:
     persons: Mapping[str, str]  # country → the named person acting for it
 
 
+def link_window(inp: LinkInput) -> tuple[int, int] | None:
+    """Where the mention's event can lie, as day ordinals: its stated dates, narrowed by
+    its status (what occurred lies before the report, what is planned after it). None
+    for an undated mention."""
+    envelope = _interval(inp.mention)
+    if envelope is None or inp.published is None:
+        return envelope
+    pub = inp.published.toordinal()
+    lo, hi = envelope
+    status = inp.mention.status
+    narrowed = (lo, min(hi, pub)) if status == "occurred" else envelope
+    if status == "planned":
+        narrowed = (max(lo, pub), hi)
+    # A tense that contradicts the stated dates (misdated page) leaves the dates alone.
+    return narrowed if narrowed[0] <= narrowed[1] else envelope
+
+
+def may_pair(
+    a: tuple[tuple[int, int] | None, int | None, str],
+    b: tuple[tuple[int, int] | None, int | None, str],
+    settings: LinkSettings = LinkSettings(),
+) -> bool:
+    """Whether two mentions of one block can be a candidate pair at all, from their
+    (``link_window``, publication day ordinal, copy group): windows within the date
+    slack, or one undated and published within the undated window, or one story's
+    copies. A superset of the pairs clustering compares; the store's query for the
+    groups a batch reaches is this rule in SQL."""
+    (wa, pa, ga), (wb, pb, gb) = a, b
+    if ga == gb:
+        return True
+    if wa is not None and wb is not None:
+        return _gap(wa, wb) <= settings.date_slack_days
+    return pa is not None and pb is not None and abs(pa - pb) <= settings.undated_window_days
+
+
 def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
     m = inp.mention
     pub = inp.published.toordinal() if inp.published else None
-    envelope = _interval(m)
+    envelope = link_window(inp)
     core, point = envelope, None
-    if envelope is not None and pub is not None:
-        lo, hi = envelope
-        if m.status == "occurred":
-            narrowed = (lo, min(hi, pub))
-        elif m.status == "planned":
-            narrowed = (max(lo, pub), hi)
-        else:
-            narrowed = envelope
-        # A tense that contradicts the stated dates (misdated page) leaves the dates alone.
-        envelope = narrowed if narrowed[0] <= narrowed[1] else envelope
-        core = envelope
+    stated = _interval(m)
+    if envelope is not None and pub is not None and stated is not None:
+        lo, hi = stated
         if m.status == "ongoing" and lo - s.date_slack_days <= pub <= hi + s.date_slack_days:
             point = pub
             core = (pub, pub)
@@ -524,8 +561,16 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
     return pairs
 
 
-def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
-    """Cluster one block; returns each item's cluster representative (smallest index)."""
+def _find(parent: list[int], x: int) -> int:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> tuple[list[int], list[int]]:
+    """Cluster one block. Returns each item's cluster representative and its link-group
+    representative (both the smallest index of the set)."""
     edges = []
     veto_cache: dict[tuple[int, int], bool] = {}
     for i, j in _candidate_pairs(items, s):
@@ -537,6 +582,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     edges.sort()
     parent = list(range(len(items)))
     members = {i: [i] for i in range(len(items))}
+    group = list(range(len(items)))
 
     def vetoed(x: int, y: int) -> bool:
         k = (min(x, y), max(x, y))
@@ -545,6 +591,8 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         return veto_cache[k]
 
     for _, _, i, j in edges:
+        gi, gj = _find(group, i), _find(group, j)
+        group[max(gi, gj)] = min(gi, gj)
         ri, rj = parent[i], parent[j]
         if ri == rj or any(vetoed(x, y) for x in members[ri] for y in members[rj]):
             continue
@@ -552,7 +600,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         for x in members[gone]:
             parent[x] = keep
         members[keep].extend(members.pop(gone))
-    return parent
+    return parent, [_find(group, i) for i in range(len(items))]
 
 
 def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
@@ -565,6 +613,35 @@ def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
     return sorted(seen.values(), key=_member_key)
 
 
+@dataclass(frozen=True, slots=True)
+class Linking:
+    """Each mention's event id, and its link group: the mentions whose events can change
+    when it is linked (named by the group's earliest mention id)."""
+
+    events: dict[str, str]
+    groups: dict[str, str]
+
+
+def link_groups(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> Linking:
+    """Link mentions and report the link groups too (what the store keeps to re-link
+    only what a new batch reaches)."""
+    ordered = _unique(inputs)
+    copies = _article_groups(ordered)
+    blocks: dict[str, list[_Item]] = defaultdict(list)
+    for inp in ordered:
+        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], settings))
+    events: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for key in sorted(blocks):
+        items = blocks[key]
+        reps, group_reps = _cluster_block(items, settings)
+        for it, rep, group in zip(items, reps, group_reps, strict=True):
+            mid = it.inp.mention.mention_id
+            events[mid] = event_id_for(items[rep].inp.mention.mention_id)
+            groups[mid] = items[group].inp.mention.mention_id
+    return Linking(events=events, groups=groups)
+
+
 def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> dict[str, str]:
     """Assign every mention to an event: ``{mention_id: event_id}``.
 
@@ -572,18 +649,7 @@ def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -
     cluster's earliest member (publication date, article id, sentence index, mention id),
     so adding mentions of other events never renames an event.
     """
-    ordered = _unique(inputs)
-    groups = _article_groups(ordered)
-    blocks: dict[str, list[_Item]] = defaultdict(list)
-    for inp in ordered:
-        blocks[block_key(inp.mention)].append(_item(inp, groups[inp.article_id], settings))
-    assignment: dict[str, str] = {}
-    for key in sorted(blocks):
-        items = blocks[key]
-        reps = _cluster_block(items, settings)
-        for it, rep in zip(items, reps, strict=True):
-            assignment[it.inp.mention.mention_id] = event_id_for(items[rep].inp.mention.mention_id)
-    return assignment
+    return link_groups(inputs, settings).events
 
 
 # ---------------------------------------------------------------------------------------

@@ -27,16 +27,12 @@ def load_model(name: str = DEFAULT_MODEL, *, disable: Iterable[str] = ()) -> Lan
     return spacy.load(name, disable=list(disable))
 
 
-def parse(
-    nlp: Language,
-    articles: Iterable[Article],
-    *,
-    batch_size: int = 32,
-    n_process: int = 1,
-) -> Iterator[Doc]:
-    """Parse articles in batches; each Doc carries its Article in ``doc._.article``."""
+def parse(nlp: Language, articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[Doc]:
+    """Parse articles in batches; each Doc carries its Article in ``doc._.article``.
+
+    One process: running the stages in several is `dyad.pipeline.WorkerPool`'s job."""
     pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         doc._.article = article
         yield doc
 

@@ -4,19 +4,29 @@ A `Pipeline` loads the spaCy model, the codebooks and the gazetteer once and the
 articles into `ArticleResult` records. It touches no database: the store and the
 scale-out layer consume its output, so the same object runs in a test, a process, or on
 a Dask worker.
+
+`WorkerPool` runs the same pipeline in N processes on this machine: each builds its own
+`Pipeline` once and takes shards of articles; only articles go out and only the small
+result records come back (never parsed Docs), so the stages after the parse run in the
+workers too and the calling process is left with reading and storing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyad.actors import ActorCodebook, ActorCoder
-from dyad.errors import InputError
+from dyad.errors import InputError, UsageError
 from dyad.events import EventCodebook, EventExtractor
 from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
 from dyad.place import Gazetteer, carry_places, locate
@@ -31,7 +41,7 @@ class PipelineSettings:
     model: str = DEFAULT_MODEL
     codebooks: tuple[str, ...] = field(default=())
     batch_size: int = 32
-    n_process: int = 1
+    n_process: int = 1  # processes running the stages on this machine (`WorkerPool`)
 
 
 class Pipeline:
@@ -67,12 +77,7 @@ class Pipeline:
                 else:
                     yield article
 
-        docs = parse(
-            self.nlp,
-            parsable(),
-            batch_size=self.settings.batch_size,
-            n_process=self.settings.n_process,
-        )
+        docs = parse(self.nlp, parsable(), batch_size=self.settings.batch_size)
         for doc in docs:
             yield from too_long
             too_long.clear()
@@ -104,8 +109,103 @@ class Pipeline:
         return result
 
 
-def process_all(
-    settings: PipelineSettings, articles: Sequence[Article]
-) -> list[ArticleResult | InputError]:
-    """Build a pipeline and run it over one shard (the unit of work on a Dask worker)."""
-    return list(Pipeline(replace(settings, n_process=1)).process(articles))
+class Processor(Protocol):
+    """What ingest needs of a pipeline: results in input order, errors as values."""
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]: ...
+
+
+class _Result(Protocol):
+    def result(self) -> list[ArticleResult | InputError]: ...
+    def cancel(self) -> bool: ...
+
+
+def in_order(
+    submit: Callable[[list[Article]], _Result],
+    articles: Iterable[Article],
+    *,
+    shard_size: int,
+    in_flight: int,
+) -> Iterator[ArticleResult | InputError]:
+    """Cut ``articles`` into shards, ``submit`` each, and yield the results in input
+    order with at most ``in_flight`` shards submitted and not yet consumed (so memory
+    stays flat and the workers stay busy while the caller writes)."""
+    if shard_size < 1:
+        raise UsageError(f"shard size {shard_size}: expected 1 or more")
+    pending: deque[_Result] = deque()
+    try:
+        stream = iter(articles)
+        while shard := list(islice(stream, shard_size)):
+            pending.append(submit(shard))
+            while len(pending) >= max(1, in_flight):
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+# One pipeline per worker process of a `WorkerPool`, built by its initializer: the only
+# way a process pool lets each worker keep what it loaded for later tasks.
+_worker_pipeline: Pipeline | None = None
+
+
+def _start_worker(settings: PipelineSettings) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(settings)
+
+
+def _process_shard(articles: list[Article]) -> list[ArticleResult | InputError]:
+    assert _worker_pipeline is not None, "worker started without its pipeline"
+    return list(_worker_pipeline.process(articles))
+
+
+def _ready() -> bool:
+    return _worker_pipeline is not None
+
+
+class WorkerPool:
+    """The pipeline in ``settings.n_process`` worker processes on this machine.
+
+    Workers are started fresh (``spawn``: nothing of the caller's threads or open
+    database is inherited) and each loads the model once, when the pool opens. Use as a
+    context manager; ``process`` streams like `Pipeline.process`.
+    """
+
+    def __init__(self, settings: PipelineSettings) -> None:
+        if settings.n_process < 1:
+            raise UsageError(f"workers {settings.n_process}: expected 1 or more")
+        self.settings = settings
+        worker = replace(settings, n_process=1)
+        self._executor = ProcessPoolExecutor(
+            max_workers=settings.n_process,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(worker,),
+        )
+        try:  # start every worker now, so a broken model or codebook fails here
+            for ready in [self._executor.submit(_ready) for _ in range(settings.n_process)]:
+                ready.result()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
+        """Results in input order, shards of ``batch_size`` articles, two per worker in
+        flight."""
+        return in_order(
+            lambda shard: self._executor.submit(_process_shard, shard),
+            articles,
+            shard_size=self.settings.batch_size,
+            in_flight=2 * self.settings.n_process,
+        )

@@ -19,19 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from itertools import islice
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dyad.errors import InputError, UsageError
-from dyad.pipeline import Pipeline, PipelineSettings
+from dyad.pipeline import Pipeline, PipelineSettings, in_order
 from dyad.records import Article, ArticleResult
 
 if TYPE_CHECKING:
-    from distributed import Client, Future, Worker
+    from distributed import Client, Worker
 
 __all__ = [
     "DEFAULT_SHARD_SIZE",
@@ -80,28 +78,12 @@ class PipelinePlugin(WorkerPlugin):  # type: ignore[misc]
             return self._pipeline
 
 
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    """An InputError on its way back from a worker (``InputError`` itself does not
-    unpickle: its constructor takes more than the message)."""
-
-    path: str
-    reason: str
-    line: int | None
-
-    def error(self) -> InputError:
-        return InputError(self.path, self.reason, line=self.line)
-
-
-def process_shard(articles: list[Article], plugin_name: str) -> list[ArticleResult | _Failed]:
+def process_shard(articles: list[Article], plugin_name: str) -> list[ArticleResult | InputError]:
     """One task: run the worker's cached pipeline over a shard of articles."""
     from distributed import get_worker
 
     plugin: PipelinePlugin = get_worker().plugins[plugin_name]  # type: ignore[assignment]
-    return [
-        _Failed(r.path, r.reason, r.line) if isinstance(r, InputError) else r
-        for r in plugin.pipeline.process(articles)
-    ]
+    return list(plugin.pipeline.process(articles))
 
 
 def _has_plugin(name: str, dask_worker: Worker) -> bool:
@@ -136,31 +118,18 @@ def process_on_dask(
     ``in_flight`` bounds the shards submitted but not yet consumed (default: two per
     worker, at least four), which keeps every worker busy while the caller writes.
     """
-    if shard_size < 1:
-        raise UsageError(f"shard size {shard_size}: expected 1 or more")
     _check_codebooks(settings)
     plugin = PipelinePlugin(settings)
     have = client.run(_has_plugin, plugin.name)
     if not have or not all(have.values()):
         client.register_plugin(plugin, name=plugin.name)
     window = in_flight or max(4, 2 * len(client.scheduler_info().get("workers", {})))
-    pending: deque[Future] = deque()
-    try:
-        stream = iter(articles)
-        while shard := list(islice(stream, shard_size)):
-            pending.append(client.submit(process_shard, shard, plugin.name, pure=False))
-            while len(pending) >= window:
-                yield from _unwrap(pending.popleft().result())
-        while pending:
-            yield from _unwrap(pending.popleft().result())
-    finally:
-        if pending:
-            client.cancel(list(pending))
-
-
-def _unwrap(results: list[ArticleResult | _Failed]) -> Iterator[ArticleResult | InputError]:
-    for r in results:
-        yield r.error() if isinstance(r, _Failed) else r
+    return in_order(
+        lambda shard: client.submit(process_shard, shard, plugin.name, pure=False),
+        articles,
+        shard_size=shard_size,
+        in_flight=window,
+    )
 
 
 def _local_workers(address: str) -> int:

@@ -23,7 +23,15 @@ import pyarrow as pa
 
 from dyad.errors import ConfigError, StoreError, StoreLockedError
 from dyad.export import flatten_mention
-from dyad.link import LinkInput, LinkSettings, NearDuplicates, block_key, build_events, link
+from dyad.link import (
+    LinkInput,
+    LinkSettings,
+    NearDuplicates,
+    block_key,
+    build_events,
+    link_groups,
+    link_window,
+)
 from dyad.records import (
     ActorMention,
     ArticleResult,
@@ -32,7 +40,7 @@ from dyad.records import (
     Location,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _ACTOR_COLUMNS = """
     {p} VARCHAR, {p}_name VARCHAR, {p}_country VARCHAR, {p}_sector VARCHAR, {p}_text VARCHAR,
@@ -110,6 +118,16 @@ MIGRATIONS: tuple[str, ...] = (
         polled_at TIMESTAMP, changed_at TIMESTAMP, items INTEGER, error VARCHAR,
         failures INTEGER NOT NULL DEFAULT 0, retry_at TIMESTAMP
     );
+    """,
+    # 3: what incremental linking needs per mention (dyad.link.may_pair): the days its
+    # event can lie in, its publication day, its story's copy group, and its link group.
+    # Filled for stored mentions by `Store._migrate` (a full re-link).
+    """
+    ALTER TABLE event_mentions ADD COLUMN link_lo INTEGER;
+    ALTER TABLE event_mentions ADD COLUMN link_hi INTEGER;
+    ALTER TABLE event_mentions ADD COLUMN link_pub INTEGER;
+    ALTER TABLE event_mentions ADD COLUMN link_copy VARCHAR;
+    ALTER TABLE event_mentions ADD COLUMN link_group VARCHAR;
     """,
 )
 
@@ -262,6 +280,8 @@ class Store:
             )
             for step in MIGRATIONS[version:]:
                 self.con.execute(step)
+            if 0 < version < 3:
+                self._relink_everything(LinkSettings())
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -318,9 +338,8 @@ class Store:
         try:
             duplicates = self._near_duplicates(fresh, settings, signatures or SignatureCache())
             self._insert_articles(fresh, duplicates)
-            mentions = [m for r in fresh for m in r.events]
-            blocks = {block_key(m) for m in mentions}
-            touched = self._relink(blocks, settings) if blocks else 0
+            mentions = [m.mention_id for r in fresh for m in r.events]
+            touched = self._relink(mentions, settings) if mentions else 0
             self.mark_inputs_complete(completed_inputs)
             self.con.execute("COMMIT")
         except BaseException:
@@ -410,9 +429,11 @@ class Store:
         )
         mention_rows = []
         for r in fresh:
+            aid = r.article.article_id
             for m in r.events:
                 row = flatten_mention(m)
-                row["block_key"] = block_key(m)
+                inp = LinkInput(m, r.article.published, r.article.source, aid, duplicates.get(aid))
+                row.update(_link_columns(inp))
                 mention_rows.append(row)
         self._insert("event_mentions", mention_rows, or_ignore=True)
 
@@ -429,57 +450,132 @@ class Store:
 
     # -- linking ----------------------------------------------------------------
 
-    def _relink(self, blocks: set[str], settings: LinkSettings) -> int:
-        """Re-cluster every mention in the given blocks and rewrite their events."""
-        block_list = sorted(blocks)
-        inputs = self._link_inputs(block_list)
-        assignment = link(inputs, settings)
-        events = build_events(inputs, assignment)
-        if assignment:
-            pairs = [{"mention_id": k, "event_id": v} for k, v in assignment.items()]
+    def _relink(self, new_mentions: Sequence[str], settings: LinkSettings) -> int:
+        """Link freshly inserted mentions: re-cluster them together with the stored link
+        groups they may pair with (``dyad.link.may_pair``, here in SQL), and rewrite the
+        events of those groups. Nothing else is read, so a batch costs the same however
+        large the database; the result is that of linking everything at once."""
+        reached = [
+            r[0]
+            for r in self.con.execute(
+                """
+                SELECT DISTINCT o.link_group
+                FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
+                WHERE n.mention_id IN (SELECT unnest($new)) AND o.link_group IS NOT NULL
+                  AND (o.link_copy = n.link_copy
+                       OR (o.link_lo IS NOT NULL AND n.link_lo IS NOT NULL
+                           AND o.link_lo <= n.link_hi + $slack
+                           AND n.link_lo <= o.link_hi + $slack)
+                       OR ((o.link_lo IS NULL OR n.link_lo IS NULL)
+                           AND abs(o.link_pub - n.link_pub) <= $window))
+                """,
+                {
+                    "new": list(new_mentions),
+                    "slack": settings.date_slack_days,
+                    "window": settings.undated_window_days,
+                },
+            ).fetchall()
+        ]
+        return self._relink_where(
+            "m.link_group IN (SELECT unnest($groups)) OR m.mention_id IN (SELECT unnest($new))",
+            {"groups": reached, "new": list(new_mentions)},
+            settings,
+        )
+
+    def _relink_where(self, where: str, params: dict[str, Any], settings: LinkSettings) -> int:
+        """Re-cluster the mentions ``where`` selects (whole link groups) and replace their
+        events."""
+        rows = self.con.sql(
+            f"""
+            SELECT m.*, a.published AS article_published, a.source AS article_source,
+                   a.duplicate_of AS article_duplicate_of
+            FROM event_mentions m JOIN articles a USING (article_id)
+            WHERE {where}
+            """,
+            params=params,
+        ).to_arrow_table()
+        inputs = []
+        old_events = set()
+        for row in rows.to_pylist():
+            inputs.append(
+                LinkInput(
+                    mention=mention_from_row(row),
+                    published=row["article_published"],
+                    source_outlet=row["article_source"],
+                    article_id=row["article_id"],
+                    duplicate_of=row["article_duplicate_of"],
+                )
+            )
+            old_events.add(row["event_id"])
+        linking = link_groups(inputs, settings)
+        events = build_events(inputs, linking.events, settings)
+        pairs = [
+            {"mention_id": mid, "event_id": eid, "link_group": linking.groups[mid]}
+            for mid, eid in linking.events.items()
+        ]
+        if pairs:
             self.con.register("_pairs", pa.Table.from_pylist(pairs))
             try:
                 self.con.execute(
-                    "UPDATE event_mentions SET event_id = _pairs.event_id FROM _pairs "
+                    "UPDATE event_mentions SET event_id = _pairs.event_id, "
+                    "link_group = _pairs.link_group FROM _pairs "
                     "WHERE event_mentions.mention_id = _pairs.mention_id"
                 )
             finally:
                 self.con.unregister("_pairs")
-        self.con.execute("DELETE FROM events WHERE block_key IN (SELECT unnest(?))", [block_list])
+        old_events.discard(None)
+        if old_events:
+            self.con.execute(
+                "DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [sorted(old_events)]
+            )
         block_of = {i.mention.mention_id: block_key(i.mention) for i in inputs}
         self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
         return len(events)
 
-    def _link_inputs(self, blocks: list[str]) -> list[LinkInput]:
+    def _relink_everything(self, settings: LinkSettings) -> int:
+        """Recompute every mention's link columns and re-cluster the whole database."""
         rows = self.con.sql(
             """
             SELECT m.*, a.published AS article_published, a.source AS article_source,
                    a.duplicate_of AS article_duplicate_of
             FROM event_mentions m JOIN articles a USING (article_id)
-            WHERE m.block_key IN (SELECT unnest(?))
-            """,
-            params=[blocks],
+            """
         ).to_arrow_table()
-        return [
-            LinkInput(
-                mention=mention_from_row(row),
-                published=row["article_published"],
-                source_outlet=row["article_source"],
-                article_id=row["article_id"],
-                duplicate_of=row["article_duplicate_of"],
-            )
+        columns = [
+            {
+                "mention_id": row["mention_id"],
+                **_link_columns(
+                    LinkInput(
+                        mention=mention_from_row(row),
+                        published=row["article_published"],
+                        source_outlet=row["article_source"],
+                        article_id=row["article_id"],
+                        duplicate_of=row["article_duplicate_of"],
+                    )
+                ),
+            }
             for row in rows.to_pylist()
         ]
+        if not columns:
+            return 0
+        self.con.register("_link", pa.Table.from_pylist(columns))
+        try:
+            self.con.execute(
+                "UPDATE event_mentions SET block_key = _link.block_key, link_lo = _link.link_lo,"
+                " link_hi = _link.link_hi, link_pub = _link.link_pub,"
+                " link_copy = _link.link_copy FROM _link"
+                " WHERE event_mentions.mention_id = _link.mention_id"
+            )
+        finally:
+            self.con.unregister("_link")
+        self.con.execute("DELETE FROM events")
+        return self._relink_where("true", {}, settings)
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
         """Re-cluster the whole database (after changing link settings)."""
-        blocks = {
-            r[0]
-            for r in self.con.execute("SELECT DISTINCT block_key FROM event_mentions").fetchall()
-        }
         self.con.execute("BEGIN")
         try:
-            touched = self._relink(blocks, settings or LinkSettings()) if blocks else 0
+            touched = self._relink_everything(settings or LinkSettings())
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -509,6 +605,18 @@ def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, An
         "name": actor.name,
         "role": actor.role,
         "resolved_by": actor.resolved_by,
+    }
+
+
+def _link_columns(inp: LinkInput) -> dict[str, Any]:
+    """The columns incremental linking selects on (see ``Store._relink``)."""
+    window = link_window(inp)
+    return {
+        "block_key": block_key(inp.mention),
+        "link_lo": window[0] if window else None,
+        "link_hi": window[1] if window else None,
+        "link_pub": inp.published.toordinal() if inp.published else None,
+        "link_copy": inp.duplicate_of or inp.article_id,
     }
 
 
