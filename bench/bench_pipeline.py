@@ -63,6 +63,21 @@ def _usage() -> dict[str, float]:
     }
 
 
+def _live_children_cpu() -> dict[int, float]:
+    """CPU seconds so far of each running child process (a worker pool's workers, which
+    ``getrusage`` only counts once they have exited)."""
+    import psutil  # comes with dask's distributed
+
+    out = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        out[child.pid] = times.user + times.system
+    return out
+
+
 def _articles(corpus: Path) -> Iterator[Any]:
     from dyad.errors import InputError
     from dyad.read import iter_articles
@@ -82,17 +97,19 @@ def child_ingest(corpus: Path, db: Path, workers: int, batch_size: int, model: s
     settings = PipelineSettings(model=model, batch_size=batch_size, n_process=workers)
     # model loading is not part of the throughput: the pool's workers load on opening
     pipeline = WorkerPool(settings) if workers > 1 else Pipeline(settings)
+    live_before = _live_children_cpu()
     start_usage = _usage()
     start = time.perf_counter()
     report = ingest([corpus], db=db, pipeline=pipeline)
     wall = time.perf_counter() - start
     end = _usage()
+    live = sum(t - live_before.get(pid, 0.0) for pid, t in _live_children_cpu().items())
     if isinstance(pipeline, WorkerPool):
-        pipeline.close()
+        pipeline.close()  # its workers exit, so their peak memory is counted below
     return {
         "wall_s": wall,
-        "cpu_s": end["cpu_s"] - start_usage["cpu_s"],
-        "maxrss_mb": end["maxrss_mb"],
+        "cpu_s": end["cpu_s"] - start_usage["cpu_s"] + live,
+        "maxrss_mb": _usage()["maxrss_mb"],
         "articles": report.articles_added,
         "mentions": report.mentions_added,
         "errors": len(report.errors),

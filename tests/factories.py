@@ -38,7 +38,7 @@ def article_result(
     """An ArticleResult whose one sentence per line carries the given events.
 
     Each event dict: line (sentence index), source, target, plover, status, date,
-    date_end, precision, place (name, country).
+    date_end, precision, place (name, country), additional.
     """
     article_id = hashlib.sha256(text.encode()).hexdigest()[:16]
     article = Article(
@@ -82,6 +82,7 @@ def article_result(
             date_precision=spec.get("precision", "day" if spec.get("date") else None),
             location=Location(name=place[0], country=place[1], lat=1.0, lon=2.0) if place else None,
             confidence=0.8,
+            additional=spec.get("additional", False),
         )
         mentions.append(mention)
     return ArticleResult(article=article, sentences=tuple(sentences), events=tuple(mentions))

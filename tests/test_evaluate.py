@@ -185,6 +185,27 @@ def test_one_to_one_assignment_prefers_agreeing_fields() -> None:
     assert {(m.event_key, m.mention_id) for m in report.matches} == {("k1", "m2"), ("k2", "m1")}
 
 
+def test_a_gold_line_pairs_with_the_mention_of_the_sentence_it_quotes() -> None:
+    """Two mentions fit both lines equally; each line takes the one its evidence is in,
+    even where the other sentence agrees on one more field."""
+    golds = [
+        gold(event_key="meeting", evidence="the envoy met the minister at the ministry"),
+        gold(event_key="topic", evidence="they also touched upon water rights", date=None),
+    ]
+    preds = [
+        pred(mention_id="m1", event_id="e1", sentence="Later they also touched upon water rights."),
+        pred(
+            mention_id="m2", event_id="e2", sentence="The envoy met the minister at the ministry."
+        ),
+    ]
+    report = score(golds, preds)
+    assert {(m.event_key, m.mention_id) for m in report.matches} == {
+        ("meeting", "m2"),
+        ("topic", "m1"),
+    }
+    assert report.linking.predicted == 0
+
+
 def test_prediction_fitting_required_and_optional_line_counts_for_recall() -> None:
     golds = [
         gold(required=False, event_key="opt", date="2023-02-13"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from spacy.tokens import Doc
 
 from dyad.errors import CodebookError
 from dyad.events import EventCodebook, EventExtractor
@@ -597,3 +598,84 @@ def test_bare_country_takes_the_sector_of_its_role(nlp, extractor, actor_coder, 
     doc._.article = Article(article_id="s", text=text, published=date(2025, 3, 3))
     events = extractor(doc, actor_coder(doc))
     assert [(e.source.code, e.target.code) for e in events] == [expected]
+
+
+# ---------------------------------------------------------------------- story-level rules
+def _coded(nlp, extractor, actor_coder, text: str) -> tuple[EventMention, ...]:
+    if actor_coder is None:
+        pytest.skip("the actors stage cannot run yet")
+    doc = nlp(text)
+    doc._.article = Article(article_id="t", text=text, published=date(2025, 3, 10))
+    return extractor(doc, actor_coder(doc))
+
+
+def test_a_speaker_in_the_first_person_is_a_party_to_the_talks(nlp, extractor, actor_coder):
+    text = (
+        "Norway and Chile have been preparing a fisheries accord for months.\n\n"
+        '"I believe the talks will be here in Oslo in the first week of April," '
+        "Norwegian Foreign Minister Ingrid Halvorsen said."
+    )
+    (talks,) = _coded(nlp, extractor, actor_coder, text)
+    assert (talks.source_code, talks.target_code, talks.plover) == ("NOR GOV", "CHL GOV", "CONSULT")
+    assert talks.status == "planned"
+    assert talks.source is not None and talks.source.name == "Norway"  # the side, not her
+    third_person = text.replace("I believe the", "The").replace(
+        "Norwegian Foreign Minister Ingrid Halvorsen", "a spokesperson of the European Commission"
+    )
+    assert _coded(nlp, extractor, actor_coder, third_person) == ()
+
+
+def test_also_keeps_a_second_event_of_one_sentence_apart(nlp, extractor, actor_coder):
+    text = (
+        "Norway and Chile have been preparing a fisheries accord for months.\n\n"
+        '"I believe the talks will be here in Oslo in April, and we will also hold a research '
+        'dialogue in May," Norwegian Foreign Minister Ingrid Halvorsen said.'
+    )
+    talks, dialogue = _coded(nlp, extractor, actor_coder, text)
+    assert (talks.trigger, talks.additional) == ("talks", False)
+    assert (dialogue.trigger, dialogue.additional) == ("hold", True)
+    plain = "Kenyan President Joseph Mwangi met Ugandan President Grace Atim and held talks."
+    assert len(_coded(nlp, extractor, actor_coder, plain)) == 1  # one event, told twice
+
+
+def test_names_the_parser_strands_before_their_verb_are_its_subject(nlp, extractor):
+    """The small model reads "..., Halvorsen and Rojas also touched upon quotas" as if the
+    names belonged to the clause before; the verb has no subject, the names are right
+    before it."""
+    parse = [  # word, head, dependency, part of speech, tag, lemma
+        ("In", 10, "prep", "ADP", "IN", "in"),
+        ("addition", 0, "pobj", "NOUN", "NN", "addition"),
+        ("to", 1, "prep", "ADP", "IN", "to"),
+        ("discussing", 2, "pcomp", "VERB", "VBG", "discuss"),
+        ("trade", 3, "dobj", "NOUN", "NN", "trade"),
+        (",", 4, "punct", "PUNCT", ",", ","),
+        ("Halvorsen", 4, "conj", "PROPN", "NNP", "Halvorsen"),
+        ("and", 6, "cc", "CCONJ", "CC", "and"),
+        ("Rojas", 6, "conj", "PROPN", "NNP", "Rojas"),
+        ("also", 10, "advmod", "ADV", "RB", "also"),
+        ("touched", 10, "ROOT", "VERB", "VBD", "touch"),
+        ("upon", 10, "prep", "SCONJ", "IN", "upon"),
+        ("quotas", 11, "pobj", "NOUN", "NNS", "quota"),
+        (".", 10, "punct", "PUNCT", ".", "."),
+    ]
+    words, heads, deps, pos, tags, lemmas = (list(column) for column in zip(*parse, strict=True))
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+    doc._.article = Article(article_id="t", text=doc.text, published=date(2025, 3, 10))
+
+    def minister(i: int, country: str) -> ActorMention:
+        token = doc[i]
+        return ActorMention(
+            start=token.idx,
+            end=token.idx + len(token),
+            sentence_index=0,
+            text=token.text,
+            country=country,
+            sector="GOV",
+            name=token.text,
+            token_start=i,
+            token_end=i + 1,
+        )
+
+    (event,) = extractor(doc, (minister(6, "NOR"), minister(8, "CHL")))
+    assert (event.trigger, event.plover, event.additional) == ("touched", "CONSULT", True)
+    assert {event.source_code, event.target_code} == {"NOR GOV", "CHL GOV"}

@@ -81,6 +81,7 @@ def mention(
     confidence: float = 0.5,
     outlet: str | None = None,
     duplicate_of: str | None = None,
+    additional: bool = False,
 ) -> LinkInput:
     if precision is None and day is not None:
         precision = {4: "year", 7: "month"}.get(len(day), "day")
@@ -107,6 +108,7 @@ def mention(
         date_text=date_text,
         location=location,
         confidence=confidence,
+        additional=additional,
     )
     return LinkInput(
         mention=m,
@@ -1003,3 +1005,17 @@ def test_talks_announced_in_two_words_are_one_plan() -> None:
     held = mention("c", "x", cameo="046", day="2023-02-03")
     met = mention("d", "x", cameo="040", day="2023-02-03", sentence_index=4)
     assert not same_event(link([held, met]), "c", "d")
+
+
+def test_an_event_the_article_adds_with_also_stays_apart_from_those_before() -> None:
+    """ "X met Y today." ... "They also discussed Z." is a second event; a later sentence
+    that retells without "also" may join either."""
+    common = {"cameo": "040", "day": "2025-03-07", "location": city("Kampala", "UGA")}
+    met = mention("met", "a", sentence_index=0, **common)
+    also = mention("also", "a", sentence_index=2, additional=True, **common)
+    later = mention("later", "a", sentence_index=5, **common)
+    elsewhere = mention("other", "b", sentence_index=0, additional=True, **common)
+    linked = link([met, also, later, elsewhere])
+    assert not same_event(linked, "met", "also")
+    assert same_event(linked, "met", "later") or same_event(linked, "also", "later")
+    assert same_event(linked, "met", "other")  # "also" is about its own article only

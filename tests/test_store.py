@@ -134,7 +134,7 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
         before = store.con.execute("SELECT mention_id, event_id FROM event_mentions").fetchall()
     con = duckdb.connect(str(db))
     con.execute("DROP INDEX event_mentions_article; DROP INDEX event_mentions_block")
-    for column in ("link_lo", "link_hi", "link_pub", "link_copy", "link_group"):
+    for column in ("additional", "link_lo", "link_hi", "link_pub", "link_copy", "link_group"):
         con.execute(f"ALTER TABLE event_mentions DROP COLUMN {column}")
     con.execute("CREATE INDEX event_mentions_article ON event_mentions (article_id)")
     con.execute("CREATE INDEX event_mentions_block ON event_mentions (block_key)")
@@ -149,3 +149,24 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
         assert all(group and lo for _, _, group, lo in rows)
         store.write_batch([later])
         assert store.con.execute("SELECT num_mentions FROM events").fetchall() == [(2,)]
+
+
+def test_an_event_told_with_also_stays_apart_after_a_reload(tmp_path):
+    """The flag that keeps "they also met" apart is stored, so a later batch that re-links
+    the group from the database keeps it apart too."""
+    spec = {"source": "KEN GOV", "target": "ETH GOV", "plover": "CONSULT", "date": "2024-03-03"}
+    story = article_result(
+        "Kenya and Ethiopia held talks.\nThey also met again.",
+        [{**spec, "line": 0}, {**spec, "line": 1, "additional": True}],
+    )
+    later = _talks("Kenyan and Ethiopian ministers held talks on Sunday.\nNothing else.")
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write_batch([story])
+        store.write_batch([later])  # re-links the stored group
+        rows = store.con.execute(
+            "SELECT sentence_index, additional, event_id FROM event_mentions "
+            "WHERE article_id = ? ORDER BY sentence_index",
+            [story.article.article_id],
+        ).fetchall()
+    assert [r[:2] for r in rows] == [(0, False), (1, True)]
+    assert rows[0][2] != rows[1][2]

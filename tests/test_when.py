@@ -739,3 +739,21 @@ def test_a_present_tense_reported_in_the_past_carries_the_story_s_date() -> None
                  (2, "maintains", "occurred", "USA", "OMN", "SUPPORT", "present"),
                  actors=[(0, "OMN")])  # fmt: skip
     assert [m.date for m in got] == ["2024-05-03", None]
+
+
+def test_a_line_without_a_verb_takes_only_the_date_of_the_event_told_before() -> None:
+    s = ["The envoy met the foreign minister today at the ministry.",
+         "Highlights of the meeting",
+         "Both sides want more trade."]  # fmt: skip
+    got = _story(s, D("2024-05-06"), (0, "met", "occurred", "OMN", "YEM"),
+                 (1, "meeting", "occurred", "YEM", "OMN", "CONSULT", None))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-06", "2024-05-06"]
+    # nothing of the kind before it: the heading does not take the story's date
+    s = ["The foreign minister told reporters on Friday that trade would grow.",
+         "Highlights of the meeting"]  # fmt: skip
+    got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "YEM", "OMN", "CONSULT", None),
+                 actors=[(0, "OMN")])  # fmt: skip
+    assert got[0].date is None
+    # while a simple past report in the same place would
+    got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "YEM", "OMN"), actors=[(0, "OMN")])
+    assert got[0].date == "2024-05-03"

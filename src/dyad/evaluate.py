@@ -528,6 +528,17 @@ def _judge(
     }
 
 
+_EVIDENCE_WORD = re.compile(r"[^\W_]+")
+
+
+def _holds_evidence(gold: GoldMention, pred: Prediction) -> bool:
+    """The predicted mention's sentence quotes the gold line's evidence (four in five of
+    its words), so the pair is the analyst's sentence and not another one that fits."""
+    words = _EVIDENCE_WORD.findall((gold.evidence or "").lower())
+    sentence = set(_EVIDENCE_WORD.findall(str(pred.get("sentence") or "").lower()))
+    return bool(words) and sum(w in sentence for w in words) >= 0.8 * len(words)
+
+
 def _assign(weights: np.ndarray) -> list[tuple[int, int]]:
     """Maximum-weight one-to-one assignment; zero weight means "cannot match"."""
     if weights.size == 0:
@@ -624,7 +635,8 @@ def _score_article(
     article: str, golds: list[GoldMention], preds: list[Prediction], countries: _Countries
 ) -> _ArticleScore:
     """One-to-one matching inside one article: most matches first, then most required
-    lines, then most agreeing fields."""
+    lines, then gold lines paired with the mention of the sentence their evidence
+    quotes, then most agreeing fields."""
     judged: dict[tuple[int, int], tuple[bool, dict[str, bool | None]]] = {}
     weights = np.zeros((len(golds), len(preds)))
     for i, g in enumerate(golds):
@@ -635,7 +647,7 @@ def _score_article(
             verdicts = _judge(g, p, swapped, countries)
             judged[i, j] = (swapped, verdicts)
             agreement = sum(v is True for v in verdicts.values()) + (not swapped)
-            weights[i, j] = 1000 + 100 * g.required + agreement
+            weights[i, j] = 1000 + 100 * g.required + 10 * _holds_evidence(g, p) + agreement
     pairs = _assign(weights)
     used_gold, used_pred = {i for i, _ in pairs}, {j for _, j in pairs}
     fitting = {j for _, j in judged}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
+import pycountry
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -473,7 +474,7 @@ class _Run:
                 elif child.dep_ in _PASSIVE_SUBJ and child not in cand.objects:
                     targets += [_Arg(a, _DIRECT, "passive subject") for a in self.np_actors(child)]
         else:
-            sources = self.subject_actors(token)
+            sources = self.subject_actors(token) or self._stranded_subject(token)
             if token.dep_ == "acl" and token.tag_ == "VBN":  # "the delegation led by X"
                 sources = [
                     _Arg(a, _DIRECT, "agent")
@@ -506,6 +507,31 @@ class _Run:
             else:
                 sources = pair
         return sources, targets
+
+    def _stranded_subject(self, token: Token) -> list[_Arg]:
+        """Actors written right before a main verb the parser left without a subject: in
+        "In addition to discussing X, Rubio and Dar also touched upon Y" it hangs the
+        names on the clause before. Only for a finite main verb; words between may be
+        adverbs and auxiliaries ("also", "have")."""
+        if token.dep_ != "ROOT" or token.tag_ not in {"VBD", "VBZ", "VBP"}:
+            return []
+        if any(c.dep_ in _SUBJ | _PASSIVE_SUBJ | {"expl"} for c in token.children):
+            return []
+        start = token.sent.start
+        i = token.i - 1
+        while i >= start and self.doc[i].pos_ in {"ADV", "AUX", "PART"}:
+            i -= 1
+        found: list[ActorMention] = []
+        while i >= start:
+            actors = self.by_token.get(i)
+            if actors:
+                found = [a for a in actors if a not in found] + found
+                i = min(self.tokens_of[id(a)][0] for a in actors) - 1
+            elif self.doc[i].lower_ in {"and", ","} and found:
+                i -= 1
+            else:
+                break
+        return [_Arg(a, _GOVERNOR, "stranded subject") for a in found]
 
     def _embedded_targets(self, token: Token) -> list[_Arg]:
         """Targets inside the clause an embedding verb governs ("demanded that Japan apologise",
@@ -604,8 +630,12 @@ class _Run:
         index = self.sent_index(token)
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
-            if entry.anaphoric_only or (symmetric and definite):
-                self._anaphora(cand, index, symmetric)
+            if (
+                (entry.anaphoric_only or (symmetric and definite))
+                and not self._anaphora(cand, index, symmetric)
+                and is_noun
+            ):
+                self._speakers_own(cand, index, symmetric)
             return
         if self._background(cand):
             return
@@ -666,6 +696,26 @@ class _Run:
             for c in v.children
         )
 
+    def _additional(self, cand: _Candidate) -> bool:
+        """The clause reports one more event ("also met", "discussed trade as well", "in
+        addition to ..., they touched upon"), not a retelling of one reported before."""
+        verb = cand.token if cand.entry.pos != "NOUN" else _governor(cand.token)
+        if verb is None:
+            return False
+        words = set(self.ex._cues.additive_modifiers)
+        for c in verb.children:
+            if (
+                c.dep_ == "advmod"
+                and c.lower_ in words
+                and (c.lower_ != "well" or any(g.lower_ == "as" for g in c.children))
+            ):
+                return True
+            if c.dep_ == "prep" and (
+                c.lower_ in words or any(o.dep_ == "pobj" and o.lower_ in words for o in c.children)
+            ):
+                return True
+        return False
+
     def _military(self, token: Token) -> bool:
         """The trigger is modified by a military word ("Defence Dialogue", "military talks")."""
         words = self.ex.codebook.ontology.military_words
@@ -673,7 +723,7 @@ class _Run:
             c.dep_ in {"compound", "amod"} and c.lemma_.lower() in words for c in token.children
         )
 
-    def _anaphora(self, cand: _Candidate, index: int, symmetric: bool) -> None:
+    def _anaphora(self, cand: _Candidate, index: int, symmetric: bool) -> bool:
         """ "The first round was held ...": reuse the actors of the latest same-type event."""
         for prev in reversed(self.found):
             if prev.sent_index < index - 2:
@@ -682,7 +732,37 @@ class _Run:
                 src = _Arg(prev.source.actor, _ANAPHORA, "anaphora")
                 tgt = _Arg(prev.target.actor, _ANAPHORA, "anaphora")
                 self.found.append(_Found(cand, index, src, tgt, symmetric))
-                return
+                return True
+        return False
+
+    def _speakers_own(self, cand: _Candidate, index: int, symmetric: bool) -> None:
+        """ "I believe the talks will be here in Washington," he said: a speaker talking in
+        the first person about a two-party event names no party, but is one; the other is
+        the other country of the last sentences."""
+        if not symmetric:
+            return
+        clause = _governor(cand.token)
+        first_person = False
+        while clause is not None:
+            if any(c.dep_ in _SUBJ and c.lower_ in _FIRST_PERSON for c in clause.children):
+                first_person = True
+                break
+            clause = clause.head if clause.head != clause else None
+        speakers = self.speaker(cand.token) if first_person else []
+        if not speakers or not speakers[0].actor.country:
+            return
+        speaker = speakers[0].actor
+        # the party is the speaker's side, not the speaker in person
+        side = replace(
+            speaker, name=_country_name(speaker.country), role=None, resolved_by="context"
+        )
+        other = self._lookback(index, speaker)
+        if other is None:
+            return
+        kind = self.ex.codebook.ontology.plover[cand.entry.plover]
+        own = _Arg(side, _LOOKBACK, "speaker")
+        other = self._state_part(other, kind.bare_target) or other
+        self.found.append(_Found(cand, index, own, other, symmetric))
 
     def _lookback(self, index: int, known: ActorMention) -> _Arg | None:
         """The other side of a two-party event named in one of the two previous sentences."""
@@ -706,7 +786,8 @@ class _Run:
         return None
 
     def _dedupe(self, found: list[_Found]) -> list[_Found]:
-        """One event per sentence, type and pair of countries (the most confident)."""
+        """One event per sentence, type and pair of countries (the most confident), but an
+        event the sentence adds with "also" stays beside the one before it."""
         best: dict[tuple[Any, ...], _Found] = {}
         for f in found:
             a = (f.source.actor.country, f.source.actor.sector) if f.source else None
@@ -714,7 +795,13 @@ class _Run:
             countries: Any = (
                 frozenset({a and a[0], b and b[0]}) if f.symmetric else (a and a[0], b and b[0])
             )
-            key = (f.sent_index, f.cand.entry.plover, countries, self.status(f.cand))
+            key = (
+                f.sent_index,
+                f.cand.entry.plover,
+                countries,
+                self.status(f.cand),
+                self._additional(f.cand),
+            )
             old = best.get(key)
             if old is None or _score(f) > _score(old):
                 best[key] = f
@@ -766,6 +853,7 @@ class _Run:
                 context=self.context(sent),
                 tense=tense,
                 confidence=round(conf, 3),
+                additional=self._additional(cand),
             )
 
     def context(self, sent: Span) -> tuple[str, ...]:
@@ -881,6 +969,13 @@ class _Run:
 
 
 # ---------------------------------------------------------------------- small functions
+def _country_name(code: str | None) -> str:
+    country = pycountry.countries.get(alpha_3=code or "")
+    if country is None:
+        return code or ""
+    return str(getattr(country, "common_name", None) or country.name)
+
+
 def _governor(token: Token) -> Token | None:
     """The verb (or predicate adjective) whose clause holds a noun trigger."""
     tok = token

@@ -113,6 +113,7 @@ def flatten_mention(mention: EventMention) -> dict[str, Any]:
         "location_text": loc.text if loc else None,
         "location_how": loc.how if loc else None,
         "confidence": mention.confidence,
+        "additional": mention.additional,
     }
     return row
 

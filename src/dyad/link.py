@@ -471,6 +471,15 @@ def _one_occasion(a: EventMention, b: EventMention) -> bool:
     return codes <= _TALK_CODES and a.status == b.status == "planned"
 
 
+def _one_more(ma: EventMention, mb: EventMention) -> bool:
+    """One article reports the later mention as one more beside the earlier ("they also
+    discussed", "as well"), not as the same event told again."""
+    if ma.article_id != mb.article_id or ma.sentence_index == mb.sentence_index:
+        return False
+    later = ma if ma.sentence_index > mb.sentence_index else mb
+    return later.additional
+
+
 def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
     """True when two mentions cannot be the same event, whatever else agrees."""
     ma, mb = a.inp.mention, b.inp.mention
@@ -479,6 +488,8 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
     if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
     if a.group == b.group and ma.cameo != mb.cameo and not _one_occasion(ma, mb):
+        return True
+    if _one_more(ma, mb):
         return True
     if not (a.symmetric and b.symmetric):
         if (a.src, a.tgt) != (b.src, b.tgt):

@@ -1,11 +1,14 @@
 """The nlp stage: spaCy parse of cleaned articles, batched with ``nlp.pipe``.
 
 Per-document data lives in ``Doc._`` extensions registered here (``article``,
-``actors``), never in side dictionaries.
+``actors``), never in side dictionaries. One component of ours runs before the parser:
+``dyad_paragraphs`` starts a sentence at every paragraph and list item, which the parser
+then respects (a headline, a bullet and the next paragraph are never one sentence).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -22,9 +25,37 @@ if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=())
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_BULLETS = frozenset("•·▪◦*–-")
+
+
+@Language.component("dyad_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after each blank line, at each list bullet on a new line (the
+    bullet stays with its item) and on the line after a list item."""
+    in_item = len(doc) > 0 and doc[0].text in _BULLETS
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if token.is_space or not before.is_space:
+            continue
+        new_line = "\n" in before.text
+        bullet = new_line and token.text in _BULLETS
+        if bullet or (new_line and in_item) or _BLANK_LINE.search(before.text):
+            token.is_sent_start = True
+            if bullet and token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = False
+        if new_line:
+            in_item = bullet
+    return doc
+
+
 def load_model(name: str = DEFAULT_MODEL, *, disable: Iterable[str] = ()) -> Language:
-    """Load the spaCy pipeline once; callers keep and reuse it."""
-    return spacy.load(name, disable=list(disable))
+    """Load the spaCy pipeline once (with ``dyad_paragraphs`` before its parser); callers
+    keep and reuse it."""
+    nlp = spacy.load(name, disable=list(disable))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("dyad_paragraphs", before="parser")
+    return nlp
 
 
 def parse(nlp: Language, articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[Doc]:

@@ -255,6 +255,7 @@ class StatusCues(_Model):
     habitual_modifiers: tuple[str, ...] = ()
     condition_marks: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
+    additive_modifiers: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 

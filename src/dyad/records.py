@@ -186,6 +186,8 @@ class EventMention:
     location: Location | None = None
     confidence: float = 0.5
     event_id: str | None = None
+    # the sentence reports it as one more beside what the article said before ("also")
+    additional: bool = False
 
     @property
     def source_code(self) -> str | None:

@@ -120,9 +120,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 3: what incremental linking needs per mention (dyad.link.may_pair): the days its
-    # event can lie in, its publication day, its story's copy group, and its link group.
-    # Filled for stored mentions by `Store._migrate` (a full re-link).
+    # event can lie in, its publication day, its story's copy group, and its link group;
+    # and whether the sentence reports it as one more event ("also"). Filled for stored
+    # mentions by `Store._migrate` (a full re-link).
     """
+    ALTER TABLE event_mentions ADD COLUMN additional BOOLEAN;
     ALTER TABLE event_mentions ADD COLUMN link_lo INTEGER;
     ALTER TABLE event_mentions ADD COLUMN link_hi INTEGER;
     ALTER TABLE event_mentions ADD COLUMN link_pub INTEGER;
@@ -337,8 +339,7 @@ class Store:
         self.con.execute("BEGIN")
         try:
             duplicates = self._near_duplicates(fresh, settings, signatures or SignatureCache())
-            self._insert_articles(fresh, duplicates)
-            mentions = [m.mention_id for r in fresh for m in r.events]
+            mentions = self._insert_articles(fresh, duplicates)
             touched = self._relink(mentions, settings) if mentions else 0
             self.mark_inputs_complete(completed_inputs)
             self.con.execute("COMMIT")
@@ -377,9 +378,12 @@ class Store:
         self._signatures = index
         return copies
 
-    def _insert_articles(self, fresh: Sequence[ArticleResult], duplicates: dict[str, str]) -> None:
+    def _insert_articles(
+        self, fresh: Sequence[ArticleResult], duplicates: dict[str, str]
+    ) -> list[LinkInput]:
+        """Insert the articles with all they hold; returns their mentions as link inputs."""
         if not fresh:
-            return
+            return []
         now = datetime.now(UTC).replace(tzinfo=None)
         article_rows = []
         for r in fresh:
@@ -428,14 +432,15 @@ class Store:
             ],
         )
         mention_rows = []
+        inputs = []
         for r in fresh:
             aid = r.article.article_id
             for m in r.events:
-                row = flatten_mention(m)
                 inp = LinkInput(m, r.article.published, r.article.source, aid, duplicates.get(aid))
-                row.update(_link_columns(inp))
-                mention_rows.append(row)
+                mention_rows.append({**flatten_mention(m), **_link_columns(inp)})
+                inputs.append(inp)
         self._insert("event_mentions", mention_rows, or_ignore=True)
+        return inputs
 
     def _insert(self, table: str, rows: list[dict[str, Any]], *, or_ignore: bool = False) -> None:
         if not rows:
@@ -450,7 +455,7 @@ class Store:
 
     # -- linking ----------------------------------------------------------------
 
-    def _relink(self, new_mentions: Sequence[str], settings: LinkSettings) -> int:
+    def _relink(self, new: Sequence[LinkInput], settings: LinkSettings) -> int:
         """Link freshly inserted mentions: re-cluster them together with the stored link
         groups they may pair with (``dyad.link.may_pair``, here in SQL), and rewrite the
         events of those groups. Nothing else is read, so a batch costs the same however
@@ -470,21 +475,21 @@ class Store:
                            AND abs(o.link_pub - n.link_pub) <= $window))
                 """,
                 {
-                    "new": list(new_mentions),
+                    "new": [i.mention.mention_id for i in new],
                     "slack": settings.date_slack_days,
                     "window": settings.undated_window_days,
                 },
             ).fetchall()
         ]
-        return self._relink_where(
-            "m.link_group IN (SELECT unnest($groups)) OR m.mention_id IN (SELECT unnest($new))",
-            {"groups": reached, "new": list(new_mentions)},
-            settings,
+        stored, old_events = self._stored_inputs(
+            "m.link_group IN (SELECT unnest($groups))", {"groups": reached}
         )
+        return self._replace_events([*stored, *new], old_events, settings)
 
-    def _relink_where(self, where: str, params: dict[str, Any], settings: LinkSettings) -> int:
-        """Re-cluster the mentions ``where`` selects (whole link groups) and replace their
-        events."""
+    def _stored_inputs(
+        self, where: str, params: dict[str, Any]
+    ) -> tuple[list[LinkInput], set[str]]:
+        """The stored mentions ``where`` selects, as link inputs, and their event ids."""
         rows = self.con.sql(
             f"""
             SELECT m.*, a.published AS article_published, a.source AS article_source,
@@ -495,7 +500,7 @@ class Store:
             params=params,
         ).to_arrow_table()
         inputs = []
-        old_events = set()
+        events = set()
         for row in rows.to_pylist():
             inputs.append(
                 LinkInput(
@@ -506,7 +511,15 @@ class Store:
                     duplicate_of=row["article_duplicate_of"],
                 )
             )
-            old_events.add(row["event_id"])
+            if row["event_id"] is not None:
+                events.add(row["event_id"])
+        return inputs, events
+
+    def _replace_events(
+        self, inputs: list[LinkInput], old_events: set[str], settings: LinkSettings
+    ) -> int:
+        """Cluster ``inputs`` (whole link groups), store each mention's event and group,
+        and replace the events ``old_events`` with the new ones."""
         linking = link_groups(inputs, settings)
         events = build_events(inputs, linking.events, settings)
         pairs = [
@@ -523,7 +536,6 @@ class Store:
                 )
             finally:
                 self.con.unregister("_pairs")
-        old_events.discard(None)
         if old_events:
             self.con.execute(
                 "DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [sorted(old_events)]
@@ -534,30 +546,10 @@ class Store:
 
     def _relink_everything(self, settings: LinkSettings) -> int:
         """Recompute every mention's link columns and re-cluster the whole database."""
-        rows = self.con.sql(
-            """
-            SELECT m.*, a.published AS article_published, a.source AS article_source,
-                   a.duplicate_of AS article_duplicate_of
-            FROM event_mentions m JOIN articles a USING (article_id)
-            """
-        ).to_arrow_table()
-        columns = [
-            {
-                "mention_id": row["mention_id"],
-                **_link_columns(
-                    LinkInput(
-                        mention=mention_from_row(row),
-                        published=row["article_published"],
-                        source_outlet=row["article_source"],
-                        article_id=row["article_id"],
-                        duplicate_of=row["article_duplicate_of"],
-                    )
-                ),
-            }
-            for row in rows.to_pylist()
-        ]
-        if not columns:
+        inputs, _ = self._stored_inputs("true", {})
+        if not inputs:
             return 0
+        columns = [{"mention_id": i.mention.mention_id, **_link_columns(i)} for i in inputs]
         self.con.register("_link", pa.Table.from_pylist(columns))
         try:
             self.con.execute(
@@ -569,7 +561,7 @@ class Store:
         finally:
             self.con.unregister("_link")
         self.con.execute("DELETE FROM events")
-        return self._relink_where("true", {}, settings)
+        return self._replace_events(inputs, set(), settings)
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
         """Re-cluster the whole database (after changing link settings)."""
@@ -712,6 +704,7 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
         location=location,
         confidence=row["confidence"],
         event_id=row.get("event_id"),
+        additional=bool(row.get("additional")),
     )
 
 

@@ -1327,7 +1327,8 @@ def carry_dates(
     the story's date: the first date of the nearest earlier sentence with one (at most
     ``CARRY_SENTENCES`` back), when that sentence names one of the mention's countries
     ("... told reporters on Friday. During his stay, the minister met ..."). Only simple
-    past reports and plans carry (see ``_carries``). ``date_text`` keeps the words that
+    past reports and plans carry (see ``_carries``); a mention in a line without a verb
+    takes only the date of the same event told before. ``date_text`` keeps the words that
     gave the date, which are then not in the mention's own sentence. Order is kept."""
     by_index = {s.index: s for s in sentences}
     actors_in: dict[int, set[str]] = {}
@@ -1340,10 +1341,15 @@ def carry_dates(
     out = list(mentions)
     for pos, i in enumerate(order):
         mention = out[i]
-        if not _carries(mention):
+        # a line without a verb ("Key takeaways from the meeting") only names an event
+        # told before: it may take that event's date, never the story's
+        untensed = mention.date is None and mention.tense is None and mention.status == "occurred"
+        if not (untensed or _carries(mention)):
             continue
         earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
         same = _same_event_before(mention, earlier)
+        if same is None and untensed:
+            continue
         if same is not None:
             out[i] = replace(
                 mention,
