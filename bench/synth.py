@@ -301,11 +301,17 @@ class Generator:
             yield self.article(i)
 
 
-def write_jsonl(path: Path, n: int, seed: int = 1) -> Path:
+def _span(n: int, per_day: float | None) -> int:
+    """Days the corpus covers: a year, or as many days as ``per_day`` articles a day need
+    (a corpus that grows in time, as an archive does, keeps its density)."""
+    return 365 if per_day is None else max(1, round(n / per_day))
+
+
+def write_jsonl(path: Path, n: int, seed: int = 1, per_day: float | None = None) -> Path:
     """Write ``n`` articles as one JSON Lines file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        for art in Generator(seed).articles(n):
+        for art in Generator(seed, days=_span(n, per_day)).articles(n):
             record = {
                 "title": art.title,
                 "url": art.url,
@@ -317,10 +323,10 @@ def write_jsonl(path: Path, n: int, seed: int = 1) -> Path:
     return path
 
 
-def write_files(folder: Path, n: int, seed: int = 1) -> Path:
+def write_files(folder: Path, n: int, seed: int = 1, per_day: float | None = None) -> Path:
     """Write ``n`` articles as .txt files (first line ``date YYYY-MM-DD``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for i, art in enumerate(Generator(seed).articles(n)):
+    for i, art in enumerate(Generator(seed, days=_span(n, per_day)).articles(n)):
         body = f"date {art.published.isoformat()}\n{art.title}\n\n{art.text}\n"
         (folder / f"{i:07d}.txt").write_text(body, encoding="utf-8")
     return folder
@@ -332,11 +338,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--files", action="store_true", help="one .txt file per article")
+    parser.add_argument(
+        "--per-day", type=float, help="articles a day (the corpus spans as many days as that needs)"
+    )
     args = parser.parse_args()
     if args.files:
-        write_files(args.out, args.articles, args.seed)
+        write_files(args.out, args.articles, args.seed, args.per_day)
     else:
-        write_jsonl(args.out, args.articles, args.seed)
+        write_jsonl(args.out, args.articles, args.seed, args.per_day)
 
 
 if __name__ == "__main__":

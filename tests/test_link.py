@@ -341,6 +341,19 @@ def test_day_dates_must_be_within_slack() -> None:
     assert not same_event(strict, "a", "b")
 
 
+def test_days_apart_need_words_in_common_and_the_same_day_does_not() -> None:
+    """Two meetings of one dyad two days apart in other words are two meetings; reports of
+    one day, or in common words, may be one."""
+    monday = mention("a", "x", day="2023-02-13", sentence="Envoys met to discuss grain exports.")
+    other = "Defence chiefs talked about naval drills."
+    wednesday = mention("b", "y", day="2023-02-15", sentence=other)
+    same_day = mention("c", "z", day="2023-02-13", sentence=other)
+    worded = mention("d", "w", day="2023-02-15", sentence="Grain exports were on the agenda.")
+    assert not same_event(link([monday, wednesday]), "a", "b")
+    assert same_event(link([monday, same_day]), "a", "c")
+    assert same_event(link([monday, worded]), "a", "d")
+
+
 def test_month_interval_matches_a_day_inside_it_when_wording_agrees() -> None:
     plan = mention(
         "plan",

@@ -11,6 +11,7 @@ import pytest
 from dyad.api import IngestReport, ingest
 from dyad.errors import InputError, UsageError
 from dyad.link import LinkSettings
+from dyad.partitions import PARTITION_TABLES
 from dyad.pipeline import PipelineSettings, WorkerPool
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.scale import PipelinePlugin, _local_workers, dask_client
@@ -84,16 +85,29 @@ def test_dask_local_cluster_stores_what_one_process_stores(tmp_path, sample_dir,
     ):
         # small shards: many tasks over both workers, finishing out of order
         many = ingest([sample_dir], db=spread, dask=client, shard_size=5, batch_size=16)
+        # the same again with the workers writing Parquet partitions the client reads
+        parts = tmp_path / "parts"
+        parted = tmp_path / "parted.duckdb"
+        ingest([sample_dir], db=parted, dask=client, shard_size=7, batch_size=16, partitions=parts)
         loads = client.run(_pipelines_built)
     assert one.ok and many.ok
     assert many.articles_added == one.articles_added > 30
     assert many.mentions_added == one.mentions_added > 0
-    expected, got = _tables(single), _tables(spread)
+    expected = _tables(single)
     assert len(expected["events"]) > 10
-    for table in expected:
-        assert got[table] == expected[table], table
+    for db in (spread, parted):
+        got = _tables(db)
+        for table in expected:
+            assert got[table] == expected[table], (db.name, table)
     # the model loaded once per worker, however many shards each ran
     assert sorted(loads.values()) == [1, 1]
+    # the partitions stay, readable in place: one file per table and shard
+    files = sorted(p.relative_to(parts).parts[0] for p in parts.rglob("*.parquet"))
+    shards = -(-one.articles_added // 7)
+    assert files == sorted([*PARTITION_TABLES] * shards)
+    con = duckdb.connect()
+    in_place = con.execute(f"SELECT count(*) FROM '{parts}/event_mentions/*.parquet'").fetchone()
+    assert in_place == (one.mentions_added,)
 
 
 def _pipelines_built(dask_worker) -> int:

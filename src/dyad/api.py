@@ -185,6 +185,7 @@ def ingest(
     lock_timeout: float | None = None,
     dask: str | Client | None = None,
     shard_size: int = 64,
+    partitions: str | Path | None = None,
 ) -> IngestReport:
     """Read, process and store articles. Idempotent: stored articles are skipped.
 
@@ -199,8 +200,12 @@ def ingest(
     (``local:N``, a scheduler address, or a ``distributed.Client``) the stages run on a
     Dask cluster in shards of ``shard_size`` articles, each worker building its pipeline
     from ``settings`` (``pipeline`` is then not used); the store and the results are the
-    same as a single-process run's (docs/scale.md).
+    same as a single-process run's (docs/scale.md). ``partitions`` (with ``dask``) is a
+    directory the workers write their results to as Parquet (`dyad.partitions`), read in
+    place or merged here.
     """
+    if partitions is not None and dask is None:
+        raise UsageError("--partitions needs --dask: the workers of a cluster write them")
     if batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
@@ -216,7 +221,11 @@ def ingest(
 
             client = stack.enter_context(dask_client(dask))
             results = process_on_dask(
-                client, settings or PipelineSettings(), articles, shard_size=shard_size
+                client,
+                settings or PipelineSettings(),
+                articles,
+                shard_size=shard_size,
+                partitions=partitions,
             )
         elif pipeline is not None:
             results = pipeline.process(articles)

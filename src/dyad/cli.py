@@ -153,6 +153,14 @@ def ingest(
     shard_size: Annotated[
         int, typer.Option(min=1, help="Articles per Dask task (with --dask).")
     ] = 64,
+    partitions: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --dask: workers write their results here as Parquet (one file per "
+            "table and shard), read in place or merged into the database.",
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, extract events and store them (idempotent)."""
@@ -175,6 +183,7 @@ def ingest(
             max_bytes=max_bytes,
             dask=dask,
             shard_size=shard_size,
+            partitions=partitions,
         )
     finally:
         if progress:

@@ -52,6 +52,7 @@ __all__ = [
     "link",
     "link_groups",
     "link_window",
+    "linked_to",
     "may_pair",
     "minhash_signature",
 ]
@@ -534,8 +535,10 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
         return 3, 1.0
     sim = _wording(a.tokens, b.tokens, s.token_match_ratio)
     if a.core is not None and b.core is not None:
-        if a.precise and b.precise and _gap(a.core, b.core) <= s.date_slack_days:
-            return 2, sim
+        gap = _gap(a.core, b.core)
+        if a.precise and b.precise and gap <= s.date_slack_days:
+            # days that overlap are enough; days apart need some wording in common
+            return (2, sim) if gap == 0 or sim >= s.min_text_similarity else None
         return (1, sim) if sim >= s.min_text_similarity else None
     if (
         a.pub is not None
@@ -651,6 +654,30 @@ def link_groups(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettin
             events[mid] = event_id_for(items[rep].inp.mention.mention_id)
             groups[mid] = items[group].inp.mention.mention_id
     return Linking(events=events, groups=groups)
+
+
+def linked_to(
+    new: Sequence[LinkInput], stored: Sequence[LinkInput], settings: LinkSettings = LinkSettings()
+) -> set[str]:
+    """The ``stored`` mentions with an edge to one of the ``new`` ones: only their link
+    groups can change when ``new`` is linked (``may_pair`` says which to fetch)."""
+    fresh = {inp.mention.mention_id for inp in new}
+    ordered = _unique([*new, *stored])
+    copies = _article_groups(ordered)
+    blocks: dict[str, list[_Item]] = defaultdict(list)
+    for inp in ordered:
+        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], settings))
+    out: set[str] = set()
+    for items in blocks.values():
+        ids = [it.inp.mention.mention_id for it in items]
+        for i, j in _candidate_pairs(items, settings):
+            if (ids[i] in fresh) == (ids[j] in fresh):
+                continue
+            old = ids[j] if ids[i] in fresh else ids[i]
+            a, b = items[i], items[j]
+            if old not in out and not _vetoed(a, b, settings) and _evidence(a, b, settings):
+                out.add(old)
+    return out
 
 
 def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> dict[str, str]:

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -115,24 +115,27 @@ class Processor(Protocol):
     def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]: ...
 
 
-class _Result(Protocol):
-    def result(self) -> list[ArticleResult | InputError]: ...
+R = TypeVar("R")
+
+
+class _Result(Protocol[R]):
+    def result(self) -> list[R]: ...
     def cancel(self) -> bool: ...
 
 
 def in_order(
-    submit: Callable[[list[Article]], _Result],
+    submit: Callable[[list[Article]], _Result[R]],
     articles: Iterable[Article],
     *,
     shard_size: int,
     in_flight: int,
-) -> Iterator[ArticleResult | InputError]:
+) -> Iterator[R]:
     """Cut ``articles`` into shards, ``submit`` each, and yield the results in input
     order with at most ``in_flight`` shards submitted and not yet consumed (so memory
     stays flat and the workers stay busy while the caller writes)."""
     if shard_size < 1:
         raise UsageError(f"shard size {shard_size}: expected 1 or more")
-    pending: deque[_Result] = deque()
+    pending: deque[_Result[R]] = deque()
     try:
         stream = iter(articles)
         while shard := list(islice(stream, shard_size)):

@@ -21,10 +21,12 @@ import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dyad.errors import InputError, UsageError
+from dyad.partitions import partition_name, read_partition, write_partition
 from dyad.pipeline import Pipeline, PipelineSettings, in_order
 from dyad.records import Article, ArticleResult
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SHARD_SIZE",
     "PipelinePlugin",
+    "Written",
     "dask_client",
     "process_on_dask",
     "process_shard",
@@ -78,12 +81,30 @@ class PipelinePlugin(WorkerPlugin):  # type: ignore[misc]
             return self._pipeline
 
 
-def process_shard(articles: list[Article], plugin_name: str) -> list[ArticleResult | InputError]:
-    """One task: run the worker's cached pipeline over a shard of articles."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A shard a worker wrote as a partition (``dyad.partitions``) instead of sending it."""
+
+    directory: str
+    name: str
+
+
+def process_shard(
+    articles: list[Article], plugin_name: str, partitions: str | None = None
+) -> list[ArticleResult | InputError | Written]:
+    """One task: run the worker's cached pipeline over a shard of articles. With
+    ``partitions`` the results go to Parquet files there and only their name comes back
+    (with the errors)."""
     from distributed import get_worker
 
     plugin: PipelinePlugin = get_worker().plugins[plugin_name]  # type: ignore[assignment]
-    return list(plugin.pipeline.process(articles))
+    results = list(plugin.pipeline.process(articles))
+    if partitions is None:
+        return list(results)
+    done = [r for r in results if isinstance(r, ArticleResult)]
+    name = partition_name([r.article for r in done])
+    write_partition(done, partitions, name)
+    return [*(r for r in results if isinstance(r, InputError)), Written(partitions, name)]
 
 
 def _has_plugin(name: str, dask_worker: Worker) -> bool:
@@ -93,8 +114,6 @@ def _has_plugin(name: str, dask_worker: Worker) -> bool:
 def _check_codebooks(settings: PipelineSettings) -> None:
     """Load the codebooks on the client, so a bad one fails here with file and line
     rather than on every worker."""
-    from pathlib import Path
-
     from dyad.actors import ActorCodebook
     from dyad.events import EventCodebook
     from dyad.place import Gazetteer
@@ -112,11 +131,14 @@ def process_on_dask(
     *,
     shard_size: int = DEFAULT_SHARD_SIZE,
     in_flight: int | None = None,
+    partitions: str | Path | None = None,
 ) -> Iterator[ArticleResult | InputError]:
     """Like `Pipeline.process`, on the cluster: results in input order, shard by shard.
 
     ``in_flight`` bounds the shards submitted but not yet consumed (default: two per
-    worker, at least four), which keeps every worker busy while the caller writes.
+    worker, at least four), which keeps every worker busy while the caller writes. With
+    ``partitions`` (a directory every worker and the client can reach) the workers write
+    their results there as Parquet (`dyad.partitions`) and the client reads them back.
     """
     _check_codebooks(settings)
     plugin = PipelinePlugin(settings)
@@ -124,12 +146,17 @@ def process_on_dask(
     if not have or not all(have.values()):
         client.register_plugin(plugin, name=plugin.name)
     window = in_flight or max(4, 2 * len(client.scheduler_info().get("workers", {})))
-    return in_order(
-        lambda shard: client.submit(process_shard, shard, plugin.name, pure=False),
+    where = None if partitions is None else str(Path(partitions).resolve())
+    for item in in_order(
+        lambda shard: client.submit(process_shard, shard, plugin.name, where, pure=False),
         articles,
         shard_size=shard_size,
         in_flight=window,
-    )
+    ):
+        if isinstance(item, Written):
+            yield from read_partition(item.directory, item.name)
+        else:
+            yield item
 
 
 def _local_workers(address: str) -> int:

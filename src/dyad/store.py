@@ -12,7 +12,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,13 +31,16 @@ from dyad.link import (
     build_events,
     link_groups,
     link_window,
+    linked_to,
 )
 from dyad.records import (
     ActorMention,
+    Article,
     ArticleResult,
     Event,
     EventMention,
     Location,
+    Sentence,
 )
 
 SCHEMA_VERSION = 3
@@ -385,59 +388,29 @@ class Store:
         if not fresh:
             return []
         now = datetime.now(UTC).replace(tzinfo=None)
+        rows = [result_rows(r) for r in fresh]
         article_rows = []
-        for r in fresh:
-            a = r.article
+        for r, row in zip(fresh, rows, strict=True):
+            (article,) = row["articles"]
+            aid = r.article.article_id
             article_rows.append(
                 {
-                    "article_id": a.article_id,
-                    "path": a.path,
-                    "url": a.url,
-                    "title": a.title,
-                    "source": a.source,
-                    "published": a.published,
-                    "published_from": a.published_from,
-                    "language": a.language,
-                    "dateline": a.dateline,
-                    "text": a.text,
-                    "original_text": a.original_text,
-                    "warnings": list(a.warnings),
-                    "metadata": json.dumps(a.metadata, default=str, ensure_ascii=False),
-                    "ingested_at": a.ingested_at or now,
-                    "duplicate_of": duplicates.get(a.article_id),
-                    "minhash": self._signatures.signature(a.article_id),
+                    **article,
+                    "ingested_at": article["ingested_at"] or now,
+                    "duplicate_of": duplicates.get(aid),
+                    "minhash": self._signatures.signature(aid),
                 }
             )
         self._insert("articles", article_rows)
-        self._insert(
-            "sentences",
-            [
-                {
-                    "article_id": r.article.article_id,
-                    "sentence_index": s.index,
-                    "start_char": s.start,
-                    "end_char": s.end,
-                    "text": s.text,
-                }
-                for r in fresh
-                for s in r.sentences
-            ],
-        )
-        self._insert(
-            "actor_mentions",
-            [
-                _actor_row(r.article.article_id, i, actor)
-                for r in fresh
-                for i, actor in enumerate(r.actors)
-            ],
-        )
+        for table in ("sentences", "actor_mentions"):
+            self._insert(table, [x for row in rows for x in row[table]])
         mention_rows = []
         inputs = []
-        for r in fresh:
+        for r, row in zip(fresh, rows, strict=True):
             aid = r.article.article_id
-            for m in r.events:
+            for m, mention_row in zip(r.events, row["event_mentions"], strict=True):
                 inp = LinkInput(m, r.article.published, r.article.source, aid, duplicates.get(aid))
-                mention_rows.append({**flatten_mention(m), **_link_columns(inp)})
+                mention_rows.append({**mention_row, **_link_columns(inp)})
                 inputs.append(inp)
         self._insert("event_mentions", mention_rows, or_ignore=True)
         return inputs
@@ -456,15 +429,15 @@ class Store:
     # -- linking ----------------------------------------------------------------
 
     def _relink(self, new: Sequence[LinkInput], settings: LinkSettings) -> int:
-        """Link freshly inserted mentions: re-cluster them together with the stored link
-        groups they may pair with (``dyad.link.may_pair``, here in SQL), and rewrite the
-        events of those groups. Nothing else is read, so a batch costs the same however
-        large the database; the result is that of linking everything at once."""
-        reached = [
-            r[0]
-            for r in self.con.execute(
-                """
-                SELECT DISTINCT o.link_group
+        """Link freshly inserted mentions. The stored mentions they may pair with
+        (``dyad.link.may_pair``, here in SQL) are fetched; the link groups of those that
+        have an edge to a new mention (``linked_to``) are re-clustered together with the
+        new mentions, and their events rewritten. Nothing else can change, so a batch
+        reads what its dates reach, not the database; the result is that of linking
+        everything at once."""
+        candidates, _, groups = self._stored_inputs(
+            """m.mention_id IN (
+                SELECT o.mention_id
                 FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
                 WHERE n.mention_id IN (SELECT unnest($new)) AND o.link_group IS NOT NULL
                   AND (o.link_copy = n.link_copy
@@ -472,24 +445,24 @@ class Store:
                            AND o.link_lo <= n.link_hi + $slack
                            AND n.link_lo <= o.link_hi + $slack)
                        OR ((o.link_lo IS NULL OR n.link_lo IS NULL)
-                           AND abs(o.link_pub - n.link_pub) <= $window))
-                """,
-                {
-                    "new": [i.mention.mention_id for i in new],
-                    "slack": settings.date_slack_days,
-                    "window": settings.undated_window_days,
-                },
-            ).fetchall()
-        ]
-        stored, old_events = self._stored_inputs(
+                           AND abs(o.link_pub - n.link_pub) <= $window)))""",
+            {
+                "new": [i.mention.mention_id for i in new],
+                "slack": settings.date_slack_days,
+                "window": settings.undated_window_days,
+            },
+        )
+        reached = sorted({groups[mid] for mid in linked_to(new, candidates, settings)})
+        stored, old_events, _ = self._stored_inputs(
             "m.link_group IN (SELECT unnest($groups))", {"groups": reached}
         )
         return self._replace_events([*stored, *new], old_events, settings)
 
     def _stored_inputs(
         self, where: str, params: dict[str, Any]
-    ) -> tuple[list[LinkInput], set[str]]:
-        """The stored mentions ``where`` selects, as link inputs, and their event ids."""
+    ) -> tuple[list[LinkInput], set[str], dict[str, str]]:
+        """The stored mentions ``where`` selects, as link inputs, with their event ids and
+        their link groups (by mention id)."""
         rows = self.con.sql(
             f"""
             SELECT m.*, a.published AS article_published, a.source AS article_source,
@@ -501,6 +474,7 @@ class Store:
         ).to_arrow_table()
         inputs = []
         events = set()
+        groups = {}
         for row in rows.to_pylist():
             inputs.append(
                 LinkInput(
@@ -513,7 +487,8 @@ class Store:
             )
             if row["event_id"] is not None:
                 events.add(row["event_id"])
-        return inputs, events
+            groups[row["mention_id"]] = row["link_group"]
+        return inputs, events, groups
 
     def _replace_events(
         self, inputs: list[LinkInput], old_events: set[str], settings: LinkSettings
@@ -522,20 +497,12 @@ class Store:
         and replace the events ``old_events`` with the new ones."""
         linking = link_groups(inputs, settings)
         events = build_events(inputs, linking.events, settings)
-        pairs = [
-            {"mention_id": mid, "event_id": eid, "link_group": linking.groups[mid]}
-            for mid, eid in linking.events.items()
-        ]
-        if pairs:
-            self.con.register("_pairs", pa.Table.from_pylist(pairs))
-            try:
-                self.con.execute(
-                    "UPDATE event_mentions SET event_id = _pairs.event_id, "
-                    "link_group = _pairs.link_group FROM _pairs "
-                    "WHERE event_mentions.mention_id = _pairs.mention_id"
-                )
-            finally:
-                self.con.unregister("_pairs")
+        self._update_mentions(
+            [
+                {"mention_id": mid, "event_id": eid, "link_group": linking.groups[mid]}
+                for mid, eid in linking.events.items()
+            ]
+        )
         if old_events:
             self.con.execute(
                 "DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [sorted(old_events)]
@@ -544,22 +511,29 @@ class Store:
         self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
         return len(events)
 
-    def _relink_everything(self, settings: LinkSettings) -> int:
-        """Recompute every mention's link columns and re-cluster the whole database."""
-        inputs, _ = self._stored_inputs("true", {})
-        if not inputs:
-            return 0
-        columns = [{"mention_id": i.mention.mention_id, **_link_columns(i)} for i in inputs]
-        self.con.register("_link", pa.Table.from_pylist(columns))
+    def _update_mentions(self, rows: list[dict[str, Any]]) -> None:
+        """Set the given columns of the mentions named by each row's ``mention_id``."""
+        if not rows:
+            return
+        columns = [c for c in rows[0] if c != "mention_id"]
+        self.con.register("_updates", pa.Table.from_pylist(rows))
         try:
             self.con.execute(
-                "UPDATE event_mentions SET block_key = _link.block_key, link_lo = _link.link_lo,"
-                " link_hi = _link.link_hi, link_pub = _link.link_pub,"
-                " link_copy = _link.link_copy FROM _link"
-                " WHERE event_mentions.mention_id = _link.mention_id"
+                "UPDATE event_mentions SET "
+                + ", ".join(f"{c} = _updates.{c}" for c in columns)
+                + " FROM _updates WHERE event_mentions.mention_id = _updates.mention_id"
             )
         finally:
-            self.con.unregister("_link")
+            self.con.unregister("_updates")
+
+    def _relink_everything(self, settings: LinkSettings) -> int:
+        """Recompute every mention's link columns and re-cluster the whole database."""
+        inputs, _, _ = self._stored_inputs("true", {})
+        if not inputs:
+            return 0
+        self._update_mentions(
+            [{"mention_id": i.mention.mention_id, **_link_columns(i)} for i in inputs]
+        )
         self.con.execute("DELETE FROM events")
         return self._replace_events(inputs, set(), settings)
 
@@ -581,6 +555,88 @@ class Store:
         for table in TABLES:
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
+
+
+def result_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
+    """One processed article as the rows of the ``articles``, ``sentences``,
+    ``actor_mentions`` and ``event_mentions`` tables, without what only the database
+    knows (copies, link columns, event ids); the inverse of ``result_from_rows``."""
+    a = result.article
+    return {
+        "articles": [
+            {
+                "article_id": a.article_id,
+                "path": a.path,
+                "url": a.url,
+                "title": a.title,
+                "source": a.source,
+                "published": a.published,
+                "published_from": a.published_from,
+                "language": a.language,
+                "dateline": a.dateline,
+                "text": a.text,
+                "original_text": a.original_text,
+                "warnings": list(a.warnings),
+                "metadata": json.dumps(a.metadata, default=str, ensure_ascii=False),
+                "ingested_at": a.ingested_at,
+            }
+        ],
+        "sentences": [
+            {
+                "article_id": a.article_id,
+                "sentence_index": s.index,
+                "start_char": s.start,
+                "end_char": s.end,
+                "text": s.text,
+            }
+            for s in result.sentences
+        ],
+        "actor_mentions": [_actor_row(a.article_id, i, x) for i, x in enumerate(result.actors)],
+        "event_mentions": [flatten_mention(m) for m in result.events],
+    }
+
+
+def result_from_rows(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> ArticleResult:
+    """Rebuild one article's result from its rows (as ``result_rows`` gives them)."""
+    (a,) = rows["articles"]
+    article = Article(
+        article_id=a["article_id"],
+        text=a["text"],
+        published=a["published"],
+        published_from=a["published_from"],
+        title=a["title"],
+        url=a["url"],
+        source=a["source"],
+        path=a["path"],
+        language=a["language"],
+        dateline=a["dateline"],
+        original_text=a["original_text"],
+        metadata=json.loads(a["metadata"] or "{}"),
+        warnings=tuple(a["warnings"] or ()),
+        ingested_at=a["ingested_at"],
+    )
+    sentences = tuple(
+        Sentence(
+            index=s["sentence_index"], start=s["start_char"], end=s["end_char"], text=s["text"]
+        )
+        for s in sorted(rows["sentences"], key=lambda s: s["sentence_index"])
+    )
+    actors = tuple(
+        ActorMention(
+            start=x["start_char"],
+            end=x["end_char"],
+            sentence_index=x["sentence_index"],
+            text=x["text"],
+            country=x["country"],
+            sector=x["sector"],
+            name=x["name"],
+            role=x["role"],
+            resolved_by=x["resolved_by"],
+        )
+        for x in sorted(rows["actor_mentions"], key=lambda x: x["actor_index"])
+    )
+    events = tuple(mention_from_row(dict(m)) for m in rows["event_mentions"])
+    return ArticleResult(article=article, sentences=sentences, actors=actors, events=events)
 
 
 def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, Any]:
@@ -708,4 +764,11 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
     )
 
 
-__all__ = ["BatchReport", "SignatureCache", "Store", "mention_from_row"]
+__all__ = [
+    "BatchReport",
+    "SignatureCache",
+    "Store",
+    "mention_from_row",
+    "result_from_rows",
+    "result_rows",
+]
