@@ -10,12 +10,10 @@ import pytest
 
 from dyad.api import IngestReport, ingest
 from dyad.errors import InputError, UsageError
-from dyad.link import LinkSettings
 from dyad.partitions import PARTITION_TABLES
 from dyad.pipeline import PipelineSettings, WorkerPool
-from dyad.records import Article, ArticleResult, article_id_for
+from dyad.records import Article, article_id_for
 from dyad.scale import PipelinePlugin, _local_workers, dask_client
-from dyad.store import SignatureCache, Store
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -144,61 +142,3 @@ def test_plugin_name_depends_on_settings_only():
     assert a.name == PipelinePlugin(PipelineSettings(n_process=4)).name  # workers use 1
     assert a.name != PipelinePlugin(PipelineSettings(batch_size=8)).name
     assert pickle.loads(pickle.dumps(a)).name == a.name
-
-
-def _result(name: str, text: str) -> ArticleResult:
-    article = Article(article_id=article_id_for(text), text=text, path=name)
-    return ArticleResult(article=article, sentences=(), actors=(), events=())
-
-
-STORY = (
-    "The two governments agreed on Tuesday to reopen the border crossing that has been "
-    "closed for three years, and officials said trucks would move again by the end of "
-    "the month once customs staff are back at their posts on both sides of the river. "
-)
-
-
-def _duplicates(db: Path) -> dict[str, str | None]:
-    return dict(_rows(db, "SELECT path, duplicate_of FROM articles"))
-
-
-def test_signature_cache_finds_the_same_copies_as_reloading(tmp_path):
-    batches = [
-        [_result("a", STORY + "First wire version."), _result("b", "Rain fell all day. " * 9)],
-        [_result("c", STORY + "Second wire version.")],  # a copy of the first
-        [_result("d", STORY + "Third wire version."), _result("e", "Grain prices rose. " * 9)],
-    ]
-    cached, plain = tmp_path / "cached.duckdb", tmp_path / "plain.duckdb"
-    cache = SignatureCache()
-    for batch in batches:
-        with Store(cached) as store:
-            store.write_batch(batch, signatures=cache)
-        with Store(plain) as store:
-            store.write_batch(batch)
-    assert cache.index is not None and len(cache.index) == 5
-    copies = _duplicates(cached)
-    assert copies == _duplicates(plain)
-    first = article_id_for(STORY + "First wire version.")
-    assert copies == {"a": None, "b": None, "c": first, "d": first, "e": None}
-
-
-def test_signature_cache_reloads_after_another_writer(tmp_path):
-    db = tmp_path / "x.duckdb"
-    cache = SignatureCache()
-    with Store(db) as store:
-        store.write_batch([_result("one", "Fishing boats were seized. " * 9)], signatures=cache)
-    with Store(db) as store:  # another process writes, without this run's cache
-        store.write_batch([_result("other", STORY + "One.")])
-    with Store(db) as store:
-        store.write_batch([_result("two", STORY + "Two.")], signatures=cache)
-    assert cache.index is not None and len(cache.index) == 3
-    assert _duplicates(db)["two"] == article_id_for(STORY + "One.")
-
-
-def test_signature_cache_follows_link_settings(tmp_path):
-    cache = SignatureCache()
-    strict = LinkSettings(minhash_threshold=0.95)
-    with Store(tmp_path / "x.duckdb") as store:
-        store.write_batch([_result("one", STORY + "One.")], signatures=cache)
-        store.write_batch([_result("two", STORY + "Two.")], signatures=cache, link_settings=strict)
-    assert cache.settings == strict

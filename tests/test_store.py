@@ -6,6 +6,8 @@ import duckdb
 import pytest
 
 from dyad.errors import StoreError
+from dyad.link import LinkSettings, find_copies, minhash_signature
+from dyad.records import Article, ArticleResult, article_id_for
 from dyad.store import SCHEMA_VERSION, Store
 from factories import article_result
 
@@ -138,6 +140,7 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
         con.execute(f"ALTER TABLE event_mentions DROP COLUMN {column}")
     con.execute("CREATE INDEX event_mentions_article ON event_mentions (article_id)")
     con.execute("CREATE INDEX event_mentions_block ON event_mentions (block_key)")
+    con.execute("DROP TABLE minhash_bands; DELETE FROM meta WHERE key = 'minhash_banding'")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     with Store(db) as store:
@@ -170,3 +173,65 @@ def test_an_event_told_with_also_stays_apart_after_a_reload(tmp_path):
         ).fetchall()
     assert [r[:2] for r in rows] == [(0, False), (1, True)]
     assert rows[0][2] != rows[1][2]
+
+
+# ------------------------------------------------------------------ near-duplicate copies
+
+STORY = (
+    "The two governments agreed on Tuesday to reopen the border crossing that has been "
+    "closed for three years, and officials said trucks would move again by the end of "
+    "the month once customs staff are back at their posts on both sides of the river. "
+)
+
+
+def _plain(name: str, text: str) -> ArticleResult:
+    return ArticleResult(article=Article(article_id=article_id_for(text), text=text, path=name))
+
+
+def _copies(store: Store) -> dict[str, str | None]:
+    return dict(store.con.execute("SELECT path, duplicate_of FROM articles").fetchall())
+
+
+def test_copies_are_those_the_in_memory_index_finds(tmp_path):
+    """The store proposes candidates from its band table, batch after batch, and finds the
+    copies `find_copies` finds over the same articles in the same order."""
+    batches = [
+        [_plain("a", STORY + "First wire version."), _plain("b", "Rain fell all day. " * 9)],
+        [_plain("c", STORY + "Second wire version.")],
+        [_plain("d", STORY + "Third wire version."), _plain("e", "Grain prices rose. " * 9)],
+        [_plain("f", "Grain prices rose. " * 9 + "Wheat too."), _plain("g", STORY + "Last.")],
+    ]
+    with Store(tmp_path / "x.duckdb") as store:
+        for batch in batches:
+            store.write_batch(batch)
+        stored = _copies(store)
+    with Store(tmp_path / "once.duckdb") as store:  # one batch: copies inside the batch
+        store.write_batch([r for batch in batches for r in batch])
+        assert _copies(store) == stored
+    ordered = [r for batch in batches for r in batch]
+    expected = find_copies(
+        (r.article.article_id, minhash_signature(r.article.text)) for r in ordered
+    )
+    path_of = {r.article.article_id: r.article.path for r in ordered}
+    assert {path_of[c]: path_of[o] for c, o in expected.items()} == {
+        k: path_of[v] for k, v in stored.items() if v
+    }
+    first = article_id_for(STORY + "First wire version.")
+    assert stored["c"] == stored["d"] == stored["g"] == first
+    assert stored["f"] == article_id_for("Grain prices rose. " * 9)
+    assert stored["a"] is None and stored["b"] is None
+
+
+def test_other_link_settings_rebuild_the_bands(tmp_path):
+    strict = LinkSettings(minhash_threshold=0.95)
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write_batch([_plain("one", STORY + "One.")])
+        store.write_batch(
+            [_plain("two", STORY + "Two, with a longer ending.")], link_settings=strict
+        )
+        store.write_batch([_plain("three", STORY + "Three.")])
+        copies = _copies(store)
+        bands = store.scalar("SELECT count(DISTINCT article_id) FROM minhash_bands")
+    one = article_id_for(STORY + "One.")
+    assert copies == {"one": None, "two": None, "three": one}
+    assert bands == 3

@@ -19,7 +19,7 @@ from dyad.link import LinkSettings
 from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool
 from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult, article_id_for
-from dyad.store import SignatureCache, Store
+from dyad.store import Store
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -86,7 +86,6 @@ class _Ingest:
         self.file_of: dict[str, list[str]] = {}  # article_id -> fingerprints of its files
         self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
         self.outstanding: dict[str, int] = {}  # fingerprint -> articles not yet written
-        self.signatures = SignatureCache()  # near-duplicate index, loaded once per run
 
     def fingerprint(self, path: str) -> str | None:
         if path not in self.fingerprints:
@@ -161,7 +160,6 @@ class _Ingest:
                 batch,
                 link_settings=link_settings,
                 completed_inputs=completed,
-                signatures=self.signatures,
             )
         for fp, _ in completed:
             self.open_files.pop(fp, None)

@@ -49,11 +49,14 @@ __all__ = [
     "build_events",
     "event_id_for",
     "find_copies",
+    "is_copy",
     "link",
     "link_groups",
     "link_window",
     "linked_to",
+    "lsh_banding",
     "may_pair",
+    "minhash_bands",
     "minhash_signature",
 ]
 
@@ -915,6 +918,46 @@ def minhash_signature(text: str, settings: LinkSettings = LinkSettings()) -> byt
     return bytes(buf)
 
 
+def _candidate_threshold(settings: LinkSettings) -> float:
+    # LSH only proposes candidates; a lower banding threshold keeps pairs near the
+    # threshold from slipping through the bands, and the Jaccard estimate decides.
+    return max(0.2, settings.minhash_threshold - 0.2)
+
+
+@lru_cache(maxsize=8)
+def lsh_banding(settings: LinkSettings) -> tuple[int, int]:
+    """(bands, rows per band) of the MinHash LSH that proposes copy candidates."""
+    lsh = MinHashLSH(threshold=_candidate_threshold(settings), num_perm=settings.num_perm)
+    return lsh.b, lsh.r
+
+
+def minhash_bands(signature: bytes, settings: LinkSettings = LinkSettings()) -> list[int]:
+    """The LSH band keys of a stored signature (``minhash_signature``), one 64-bit number
+    per band: two articles are copy candidates when they share a key of the same band,
+    exactly when ``NearDuplicates``' LSH would propose them. A database keeps these
+    instead of an index in memory."""
+    values = LeanMinHash.deserialize(signature).hashvalues
+    bands, rows = lsh_banding(settings)
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                band.to_bytes(2, "little") + values[band * rows : (band + 1) * rows].tobytes(),
+                digest_size=8,
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(bands)
+    ]
+
+
+def is_copy(signature: bytes, other: bytes, settings: LinkSettings = LinkSettings()) -> bool:
+    """Whether two stored signatures are near-duplicates (estimated Jaccard similarity at
+    least ``minhash_threshold``)."""
+    a, b = LeanMinHash.deserialize(signature), LeanMinHash.deserialize(other)
+    return bool(a.jaccard(b) >= settings.minhash_threshold)
+
+
 class NearDuplicates:
     """Incremental near-duplicate finder: MinHash LSH over word shingles.
 
@@ -926,10 +969,7 @@ class NearDuplicates:
 
     def __init__(self, settings: LinkSettings = LinkSettings()) -> None:
         self._settings = settings
-        # LSH only proposes candidates; a lower banding threshold keeps pairs near the
-        # threshold from slipping through the bands, and the Jaccard estimate decides.
-        candidates = max(0.2, settings.minhash_threshold - 0.2)
-        self._lsh = MinHashLSH(threshold=candidates, num_perm=settings.num_perm)
+        self._lsh = MinHashLSH(threshold=_candidate_threshold(settings), num_perm=settings.num_perm)
         self._signatures: dict[str, LeanMinHash] = {}
         self._order: dict[str, int] = {}
         self._original: dict[str, str | None] = {}

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,12 +27,15 @@ from dyad.export import flatten_mention
 from dyad.link import (
     LinkInput,
     LinkSettings,
-    NearDuplicates,
     block_key,
     build_events,
+    is_copy,
     link_groups,
     link_window,
     linked_to,
+    lsh_banding,
+    minhash_bands,
+    minhash_signature,
 )
 from dyad.records import (
     ActorMention,
@@ -133,6 +137,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE event_mentions ADD COLUMN link_pub INTEGER;
     ALTER TABLE event_mentions ADD COLUMN link_copy VARCHAR;
     ALTER TABLE event_mentions ADD COLUMN link_group VARCHAR;
+    CREATE TABLE minhash_bands (key BIGINT NOT NULL, article_id VARCHAR NOT NULL);
     """,
 )
 
@@ -151,17 +156,6 @@ class BatchReport:
 
 def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
-
-
-@dataclass
-class SignatureCache:
-    """The near-duplicate index of one database, kept across the batches of a run.
-
-    Without it every batch reloads every stored MinHash signature, which makes an
-    ingest quadratic in the size of the database."""
-
-    index: NearDuplicates | None = None
-    settings: LinkSettings | None = None
 
 
 #: Seconds to wait for another process's lock on the database before giving up.
@@ -322,13 +316,9 @@ class Store:
         *,
         link_settings: LinkSettings | None = None,
         completed_inputs: Iterable[tuple[str, str]] = (),
-        signatures: SignatureCache | None = None,
     ) -> BatchReport:
         """Store a batch of processed articles and re-link the events they touch, in one
-        transaction. Articles already stored are skipped (ingest is idempotent).
-
-        A run writing many batches passes one ``signatures`` cache to all of them, so the
-        near-duplicate index is loaded from the database once, not once per batch."""
+        transaction. Articles already stored are skipped (ingest is idempotent)."""
         settings = link_settings or LinkSettings()
         known = self.known_articles(r.article.article_id for r in results)
         fresh: list[ArticleResult] = []
@@ -341,15 +331,13 @@ class Store:
             fresh.append(result)
         self.con.execute("BEGIN")
         try:
-            duplicates = self._near_duplicates(fresh, settings, signatures or SignatureCache())
-            mentions = self._insert_articles(fresh, duplicates)
+            duplicates, signatures = self._near_duplicates(fresh, settings)
+            mentions = self._insert_articles(fresh, duplicates, signatures)
             touched = self._relink(mentions, settings) if mentions else 0
             self.mark_inputs_complete(completed_inputs)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
-            if signatures is not None:
-                signatures.index = None  # it holds the rolled-back articles
             raise
         return BatchReport(
             articles_added=len(fresh),
@@ -359,30 +347,87 @@ class Store:
         )
 
     def _near_duplicates(
-        self, fresh: Sequence[ArticleResult], settings: LinkSettings, cache: SignatureCache
-    ) -> dict[str, str]:
-        """article_id -> the earlier stored article it copies (MinHash over texts)."""
-        index = cache.index
-        stored = self.scalar("SELECT count(*) FROM articles")
-        # The cached index is current when it holds exactly the stored articles; another
-        # process writing in between (or a new cache) makes it reload them all, in order.
-        if index is None or cache.settings != settings or len(index) != stored:
-            index = NearDuplicates(settings)
-            for aid, blob in self.con.execute(
-                "SELECT article_id, minhash FROM articles ORDER BY ingested_at, article_id"
-            ).fetchall():
-                index.add_signature(aid, bytes(blob) if blob is not None else None)
-            cache.index, cache.settings = index, settings
+        self, fresh: Sequence[ArticleResult], settings: LinkSettings
+    ) -> tuple[dict[str, str], dict[str, bytes | None]]:
+        """Which fresh articles copy an earlier one (``{copy: original}``), and their
+        MinHash signatures. Candidates come from the ``minhash_bands`` table (what
+        ``NearDuplicates``' LSH would propose, without holding an index in memory); the
+        Jaccard estimate decides, the earliest close article is the copy's original, and
+        an article of the batch may copy one before it in the batch."""
+        self._check_banding(settings)
+        signatures = {
+            r.article.article_id: minhash_signature(r.article.text, settings) for r in fresh
+        }
+        keys = {aid: minhash_bands(sig, settings) if sig else [] for aid, sig in signatures.items()}
+        probe = [{"key": k, "fresh": aid} for aid, ks in keys.items() for k in ks]
+        candidates: dict[str, set[str]] = {aid: set() for aid in keys}
+        stored: dict[str, tuple[bytes, str | None]] = {}  # id -> (signature, its original)
+        order: dict[str, tuple[Any, ...]] = {}
+        if probe:
+            self.con.register("_probe", pa.Table.from_pylist(probe))
+            try:
+                rows = self.con.execute(
+                    """SELECT DISTINCT p.fresh, a.article_id, a.minhash, a.duplicate_of,
+                              a.ingested_at
+                       FROM _probe p JOIN minhash_bands b USING (key)
+                       JOIN articles a ON a.article_id = b.article_id"""
+                ).fetchall()
+            finally:
+                self.con.unregister("_probe")
+            for new, aid, blob, original, ingested in rows:
+                candidates[new].add(aid)
+                stored[aid] = (bytes(blob), original)
+                order[aid] = (0, ingested, aid)
         copies: dict[str, str] = {}
-        for result in fresh:
-            original = index.add(result.article.article_id, result.article.text)
-            if original is not None:
-                copies[result.article.article_id] = original
-        self._signatures = index
-        return copies
+        by_key: dict[int, list[str]] = defaultdict(list)  # keys of the batch's earlier articles
+        for position, result in enumerate(fresh):
+            aid = result.article.article_id
+            signature = signatures[aid]
+            if signature is None:
+                continue
+            earlier = {other: signatures[other] for k in keys[aid] for other in by_key[k]}
+            pool = {**{other: stored[other][0] for other in candidates[aid]}, **earlier}
+            close = [
+                other for other, sig in pool.items() if sig and is_copy(signature, sig, settings)
+            ]
+            if close:
+                first = min(close, key=order.__getitem__)
+                original = stored[first][1] if first in stored else copies.get(first)
+                copies[aid] = original or first
+            for k in keys[aid]:
+                by_key[k].append(aid)
+            order[aid] = (1, position, aid)
+        self._insert(
+            "minhash_bands",
+            [{"key": k, "article_id": aid} for aid, ks in keys.items() for k in ks],
+        )
+        return copies, signatures
+
+    def _check_banding(self, settings: LinkSettings) -> None:
+        """Keep ``minhash_bands`` made with the settings' banding; rebuild it from the
+        stored signatures when the settings changed (once, then it matches)."""
+        banding = "{}x{}".format(*lsh_banding(settings))
+        if self.scalar("SELECT value FROM meta WHERE key = 'minhash_banding'") == banding:
+            return
+        self.con.execute("DELETE FROM minhash_bands")
+        rows = self.con.execute(
+            "SELECT article_id, minhash FROM articles WHERE minhash IS NOT NULL"
+        ).fetchall()
+        self._insert(
+            "minhash_bands",
+            [
+                {"key": k, "article_id": aid}
+                for aid, blob in rows
+                for k in minhash_bands(bytes(blob), settings)
+            ],
+        )
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('minhash_banding', ?)", [banding])
 
     def _insert_articles(
-        self, fresh: Sequence[ArticleResult], duplicates: dict[str, str]
+        self,
+        fresh: Sequence[ArticleResult],
+        duplicates: dict[str, str],
+        signatures: dict[str, bytes | None],
     ) -> list[LinkInput]:
         """Insert the articles with all they hold; returns their mentions as link inputs."""
         if not fresh:
@@ -398,7 +443,7 @@ class Store:
                     **article,
                     "ingested_at": article["ingested_at"] or now,
                     "duplicate_of": duplicates.get(aid),
-                    "minhash": self._signatures.signature(aid),
+                    "minhash": signatures[aid],
                 }
             )
         self._insert("articles", article_rows)
@@ -766,7 +811,6 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
 
 __all__ = [
     "BatchReport",
-    "SignatureCache",
     "Store",
     "mention_from_row",
     "result_from_rows",
