@@ -23,7 +23,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from bench_pipeline import _usage  # noqa: E402  (bench/ is not a package)
+from bench_pipeline import _live_children_cpu, _usage  # noqa: E402  (bench/ is not a package)
 from synth import write_jsonl  # noqa: E402
 
 
@@ -38,6 +38,7 @@ def child(corpus: Path, db: Path, how: str, workers: int) -> dict:
         pipeline = WorkerPool(settings)
     elif how == "single":
         pipeline = Pipeline(settings)
+    live_before = _live_children_cpu()
     before = _usage()
     start = time.perf_counter()
     if how == "dask":
@@ -46,11 +47,12 @@ def child(corpus: Path, db: Path, how: str, workers: int) -> dict:
         report = ingest([corpus], db=db, pipeline=pipeline)
     wall = time.perf_counter() - start
     after = _usage()
+    live = sum(t - live_before.get(pid, 0.0) for pid, t in _live_children_cpu().items())
     if isinstance(pipeline, WorkerPool):
         pipeline.close()
     return {
         "wall_s": wall,
-        "cpu_s": after["cpu_s"] - before["cpu_s"],
+        "cpu_s": after["cpu_s"] - before["cpu_s"] + live,
         "articles": report.articles_added,
         "events": _fingerprint(db),
     }

@@ -480,7 +480,7 @@ class Store:
         new mentions, and their events rewritten. Nothing else can change, so a batch
         reads what its dates reach, not the database; the result is that of linking
         everything at once."""
-        candidates, _, groups = self._stored_inputs(
+        candidates, links = self._stored_inputs(
             """m.mention_id IN (
                 SELECT o.mention_id
                 FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
@@ -497,17 +497,18 @@ class Store:
                 "window": settings.undated_window_days,
             },
         )
-        reached = sorted({groups[mid] for mid in linked_to(new, candidates, settings)})
-        stored, old_events, _ = self._stored_inputs(
+        touching = linked_to(new, candidates, settings)
+        reached = sorted({g for mid in touching if (g := links[mid][1]) is not None})
+        stored, before = self._stored_inputs(
             "m.link_group IN (SELECT unnest($groups))", {"groups": reached}
         )
-        return self._replace_events([*stored, *new], old_events, settings)
+        return self._replace_events([*stored, *new], before, settings)
 
     def _stored_inputs(
         self, where: str, params: dict[str, Any]
-    ) -> tuple[list[LinkInput], set[str], dict[str, str]]:
-        """The stored mentions ``where`` selects, as link inputs, with their event ids and
-        their link groups (by mention id)."""
+    ) -> tuple[list[LinkInput], dict[str, tuple[str | None, str | None]]]:
+        """The stored mentions ``where`` selects, as link inputs, and the (event id, link
+        group) each has now."""
         rows = self.con.sql(
             f"""
             SELECT m.*, a.published AS article_published, a.source AS article_source,
@@ -518,8 +519,7 @@ class Store:
             params=params,
         ).to_arrow_table()
         inputs = []
-        events = set()
-        groups = {}
+        links = {}
         for row in rows.to_pylist():
             inputs.append(
                 LinkInput(
@@ -530,29 +530,44 @@ class Store:
                     duplicate_of=row["article_duplicate_of"],
                 )
             )
-            if row["event_id"] is not None:
-                events.add(row["event_id"])
-            groups[row["mention_id"]] = row["link_group"]
-        return inputs, events, groups
+            links[row["mention_id"]] = (row["event_id"], row["link_group"])
+        return inputs, links
 
     def _replace_events(
-        self, inputs: list[LinkInput], old_events: set[str], settings: LinkSettings
+        self,
+        inputs: list[LinkInput],
+        before: Mapping[str, tuple[str | None, str | None]],
+        settings: LinkSettings,
     ) -> int:
-        """Cluster ``inputs`` (whole link groups), store each mention's event and group,
-        and replace the events ``old_events`` with the new ones."""
+        """Cluster ``inputs`` (whole link groups, with the (event, group) each stored one
+        had ``before``), store each mention's event and group, and rewrite the events whose
+        members changed; an event with the same id and members is left as it is."""
         linking = link_groups(inputs, settings)
-        events = build_events(inputs, linking.events, settings)
+        was: dict[str, set[str]] = defaultdict(set)
+        for mid, (eid, _) in before.items():
+            if eid is not None:
+                was[eid].add(mid)
+        now: dict[str, set[str]] = defaultdict(set)
+        for mid, eid in linking.events.items():
+            now[eid].add(mid)
+        kept = {eid for eid, members in now.items() if was.get(eid) == members}
         self._update_mentions(
             [
                 {"mention_id": mid, "event_id": eid, "link_group": linking.groups[mid]}
                 for mid, eid in linking.events.items()
+                if before.get(mid) != (eid, linking.groups[mid])
             ]
         )
-        if old_events:
-            self.con.execute(
-                "DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [sorted(old_events)]
-            )
-        block_of = {i.mention.mention_id: block_key(i.mention) for i in inputs}
+        stale = sorted(set(was) - kept)
+        if stale:
+            self.con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [stale])
+        changed = [i for i in inputs if linking.events[i.mention.mention_id] not in kept]
+        events = build_events(
+            changed,
+            {i.mention.mention_id: linking.events[i.mention.mention_id] for i in changed},
+            settings,
+        )
+        block_of = {i.mention.mention_id: block_key(i.mention) for i in changed}
         self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
         return len(events)
 
@@ -573,14 +588,14 @@ class Store:
 
     def _relink_everything(self, settings: LinkSettings) -> int:
         """Recompute every mention's link columns and re-cluster the whole database."""
-        inputs, _, _ = self._stored_inputs("true", {})
+        inputs, _ = self._stored_inputs("true", {})
         if not inputs:
             return 0
         self._update_mentions(
             [{"mention_id": i.mention.mention_id, **_link_columns(i)} for i in inputs]
         )
         self.con.execute("DELETE FROM events")
-        return self._replace_events(inputs, set(), settings)
+        return self._replace_events(inputs, {}, settings)
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
         """Re-cluster the whole database (after changing link settings)."""
