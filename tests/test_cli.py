@@ -66,6 +66,27 @@ def test_usage_errors_exit_2(tmp_path):
     assert "YYYY-MM-DD" in result.stderr
 
 
+def test_link_settings_stay_with_the_database(tmp_path, sample_dir):
+    db = str(tmp_path / "x.duckdb")
+    source = str(sample_dir / "txt" / "001_kenya_ethiopia_talks_announced.txt")
+    ingested = run("ingest", source, "--db", db, "--link", "date_slack_days=1")
+    assert ingested.returncode == 0, ingested.stderr
+    assert json.loads(run("stats", "--db", db, "--json").stdout)["link_settings"] == (
+        "date_slack_days=1"
+    )
+    relinked = run("relink", "--db", db, "--link", "min_text_similarity=0.5")
+    assert relinked.returncode == 0, relinked.stderr
+    assert "link settings: date_slack_days=1 min_text_similarity=0.5" in relinked.stderr
+    bad = run("relink", "--db", db, "--link", "slack=1")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0
+    assert "--link 'slack=1'" in bad.stderr
+    missing = run("relink", "--db", str(tmp_path / "nope.duckdb"))
+    assert missing.returncode == 1
+    assert "no such database" in missing.stderr
+    assert not (tmp_path / "nope.duckdb").exists()
+
+
 def test_missing_database_is_a_clear_error(tmp_path):
     result = run("stats", "--db", str(tmp_path / "nope.duckdb"))
     assert result.returncode == 1

@@ -780,6 +780,40 @@ def test_settings_are_validated() -> None:
         LinkSettings(minhash_threshold=1.5)
 
 
+def test_settings_take_options_and_round_trip() -> None:
+    tuned = LinkSettings().with_options(
+        ["date_slack_days=5", " min_text_similarity = 0.3", "symmetric_types=CONSULT,COOPERATE"]
+    )
+    assert tuned == LinkSettings(date_slack_days=5, min_text_similarity=0.3)
+    assert tuned.options() == ["date_slack_days=5", "min_text_similarity=0.3"]
+    assert LinkSettings().options() == []
+    assert LinkSettings().with_options(tuned.options()) == tuned
+    assert LinkSettings.from_json(tuned.to_json()) == tuned
+    only = LinkSettings().with_options(["symmetric_types=CONSULT"])
+    assert only.symmetric_types == frozenset({"CONSULT"})
+    assert LinkSettings.from_json(only.to_json()) == only
+    assert only.options() == ["symmetric_types=CONSULT"]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("slack=5", "NAME one of date_slack_days"),
+        ("date_slack_days", "expected NAME=VALUE"),
+        ("date_slack_days=soon", "date_slack_days=soon: expected an integer"),
+        ("min_text_similarity=high", "expected a number"),
+    ],
+)
+def test_bad_link_options_are_usage_errors(option: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        LinkSettings().with_options([option])
+
+
+def test_an_option_out_of_range_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="date_slack_days must be >= 0"):
+        LinkSettings().with_options(["date_slack_days=-2"])
+
+
 def test_large_block_links_quickly() -> None:
     rng = random.Random(1)
     inputs = []

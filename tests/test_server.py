@@ -65,6 +65,7 @@ def test_info_and_stats(client):
     assert stats["articles"] == 4
     assert stats["events"] == 6
     assert stats["first_published"] == "2024-03-04"
+    assert stats["link_settings"] == "defaults"
 
 
 def test_events_filters_paging_and_sorting(client):

@@ -154,6 +154,61 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
         assert store.con.execute("SELECT num_mentions FROM events").fetchall() == [(2,)]
 
 
+def _dated_talks(day: str, text: str) -> ArticleResult:
+    spec = {"source": "KEN GOV", "target": "ETH GOV", "plover": "CONSULT", "date": day}
+    return article_result(text, [{**spec, "place": ("Nairobi", "KEN")}], path=f"{day}.txt")
+
+
+def _linked(store: Store) -> tuple[list[tuple], list[tuple]]:
+    mentions = store.con.execute(
+        "SELECT mention_id, event_id, link_group FROM event_mentions ORDER BY mention_id"
+    ).fetchall()
+    events = store.con.execute(
+        "SELECT * EXCLUDE (block_key) FROM events ORDER BY event_id"
+    ).fetchall()
+    return mentions, events
+
+
+def test_other_link_settings_relink_the_database_once_and_stay(tmp_path, monkeypatch):
+    """Talks two days apart are one event with the default slack and two with a one-day
+    slack. A database switched to the stricter settings holds what a fresh ingest with
+    them holds, and later batches link with them without being told again."""
+    first = _dated_talks("2024-03-03", "Kenya and Ethiopia held talks in Nairobi on trade.")
+    second = _dated_talks("2024-03-05", "Kenyan and Ethiopian envoys held trade talks in Nairobi.")
+    third = _dated_talks("2024-03-06", "Ethiopia and Kenya held more talks in Nairobi on trade.")
+    fourth = _dated_talks("2024-03-20", "Kenya and Ethiopia resumed trade talks in Nairobi.")
+    strict = LinkSettings(date_slack_days=1)
+    with Store(tmp_path / "steps.duckdb") as store:
+        store.write_batch([first, second])
+        assert store.scalar("SELECT count(*) FROM events") == 1
+        store.write_batch([third], link_settings=strict)
+        assert store.link_settings() == strict
+
+        def full_relink(*args: object) -> int:
+            raise AssertionError("the settings did not change: nothing to re-link in full")
+
+        monkeypatch.setattr(Store, "_relink_everything", full_relink)
+        store.write_batch([fourth])
+        steps = _linked(store)
+    monkeypatch.undo()
+    with Store(tmp_path / "fresh.duckdb") as store:
+        store.write_batch([first, second, third, fourth], link_settings=strict)
+        fresh = _linked(store)
+    assert steps == fresh
+    assert len(fresh[1]) == 3  # first alone; second with third; fourth
+
+
+def test_relink_all_keeps_the_settings_it_was_given(tmp_path):
+    strict = LinkSettings(date_slack_days=1)
+    with Store(tmp_path / "x.duckdb") as store:
+        store.write_batch([_dated_talks("2024-03-03", "Kenya and Ethiopia held talks.")])
+        store.write_batch([_dated_talks("2024-03-05", "Kenya and Ethiopia held talks again.")])
+        assert store.relink_all() == 1
+        assert store.relink_all(strict) == 2
+        assert store.link_settings() == strict
+        assert store.relink_all() == 2
+
+
 def test_an_event_told_with_also_stays_apart_after_a_reload(tmp_path):
     """The flag that keeps "they also met" apart is stored, so a later batch that re-links
     the group from the database keeps it apart too."""
@@ -229,7 +284,7 @@ def test_other_link_settings_rebuild_the_bands(tmp_path):
         store.write_batch(
             [_plain("two", STORY + "Two, with a longer ending.")], link_settings=strict
         )
-        store.write_batch([_plain("three", STORY + "Three.")])
+        store.write_batch([_plain("three", STORY + "Three.")], link_settings=LinkSettings())
         copies = _copies(store)
         bands = store.scalar("SELECT count(DISTINCT article_id) FROM minhash_bands")
     one = article_id_for(STORY + "One.")

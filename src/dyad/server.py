@@ -509,7 +509,8 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
 
     @api.get("/stats", response_model=StatsOut)
     def stats() -> StatsOut:
-        """Row counts, publication span, outlets and near-duplicate articles."""
+        """Row counts, publication span, outlets, near-duplicate articles and the link
+        settings the database keeps."""
         with service.reading() as database:
             return StatsOut(**database.stats())
 

@@ -217,6 +217,10 @@ class StatsOut(BaseModel):
     last_published: dt.date | None
     outlets: int
     near_duplicate_articles: int
+    link_settings: str = Field(
+        description="The link settings the database keeps: 'defaults', or the changed ones "
+        "as NAME=VALUE separated by spaces."
+    )
 
 
 class InfoOut(BaseModel):

@@ -220,12 +220,18 @@ class Store:
     """A dyad database file. Use as a context manager, or call ``close()``."""
 
     def __init__(
-        self, path: str | Path, *, read_only: bool = False, lock_timeout: float | None = None
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
+        create: bool = True,
     ) -> None:
-        """Open (and migrate) the database; wait up to ``lock_timeout`` seconds
-        (default: ``DYAD_LOCK_TIMEOUT`` or 10) while another process holds it."""
+        """Open (and migrate) the database, creating it unless ``read_only`` or not
+        ``create``; wait up to ``lock_timeout`` seconds (default: ``DYAD_LOCK_TIMEOUT`` or
+        10) while another process holds it."""
         self.path = Path(path)
-        if read_only and not self.path.exists():
+        if (read_only or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no such database", hint="run `dyad ingest` first")
         self.con = _connect(self.path, read_only, lock_timeout_setting(lock_timeout))
         self.read_only = read_only
@@ -281,9 +287,7 @@ class Store:
                 self.con.execute(step)
             if 0 < version < 3:
                 self._relink_everything(LinkSettings())
-            self.con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+            self._set_meta("schema_version", str(SCHEMA_VERSION))
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -318,8 +322,11 @@ class Store:
         completed_inputs: Iterable[tuple[str, str]] = (),
     ) -> BatchReport:
         """Store a batch of processed articles and re-link the events they touch, in one
-        transaction. Articles already stored are skipped (ingest is idempotent)."""
-        settings = link_settings or LinkSettings()
+        transaction. Articles already stored are skipped (ingest is idempotent).
+
+        ``link_settings`` default to those the database was linked with; other settings
+        re-link the whole database once, then stay with it."""
+        settings = link_settings or self.link_settings()
         known = self.known_articles(r.article.article_id for r in results)
         fresh: list[ArticleResult] = []
         seen: set[str] = set()
@@ -331,6 +338,7 @@ class Store:
             fresh.append(result)
         self.con.execute("BEGIN")
         try:
+            self._use_link_settings(settings)
             duplicates, signatures = self._near_duplicates(fresh, settings)
             mentions = self._insert_articles(fresh, duplicates, signatures)
             touched = self._relink(mentions, settings) if mentions else 0
@@ -403,6 +411,27 @@ class Store:
         )
         return copies, signatures
 
+    def link_settings(self) -> LinkSettings:
+        """The settings the stored events were linked with (the defaults in a new
+        database)."""
+        stored = self.scalar("SELECT value FROM meta WHERE key = 'link_settings'")
+        return LinkSettings.from_json(stored) if stored else LinkSettings()
+
+    def _use_link_settings(self, settings: LinkSettings) -> None:
+        """Make ``settings`` the database's: when its events were linked with others,
+        re-link all of it once, so that what comes next links as a fresh ingest would."""
+        wanted = settings.to_json()
+        stored = self.scalar("SELECT value FROM meta WHERE key = 'link_settings'")
+        if stored == wanted:
+            return
+        if stored is None and not self.scalar("SELECT count(*) FROM event_mentions"):
+            self._set_meta("link_settings", wanted)
+            return
+        self._relink_everything(settings)
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def _check_banding(self, settings: LinkSettings) -> None:
         """Keep ``minhash_bands`` made with the settings' banding; rebuild it from the
         stored signatures when the settings changed (once, then it matches)."""
@@ -421,7 +450,7 @@ class Store:
                 for k in minhash_bands(bytes(blob), settings)
             ],
         )
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('minhash_banding', ?)", [banding])
+        self._set_meta("minhash_banding", banding)
 
     def _insert_articles(
         self,
@@ -587,7 +616,9 @@ class Store:
             self.con.unregister("_updates")
 
     def _relink_everything(self, settings: LinkSettings) -> int:
-        """Recompute every mention's link columns and re-cluster the whole database."""
+        """Recompute every mention's link columns, re-cluster the whole database and
+        remember the settings."""
+        self._set_meta("link_settings", settings.to_json())
         inputs, _ = self._stored_inputs("true", {})
         if not inputs:
             return 0
@@ -598,10 +629,11 @@ class Store:
         return self._replace_events(inputs, {}, settings)
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
-        """Re-cluster the whole database (after changing link settings)."""
+        """Re-cluster the whole database with ``settings`` (default: its own), which
+        then become its settings. Returns the number of events."""
         self.con.execute("BEGIN")
         try:
-            touched = self._relink_everything(settings or LinkSettings())
+            touched = self._relink_everything(settings or self.link_settings())
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

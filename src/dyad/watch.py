@@ -267,7 +267,7 @@ class Watcher:
         self._pipeline = pipeline
         self._pipeline_settings = settings
         self.settings = watch_settings or WatchSettings()
-        self.link_settings = link_settings or LinkSettings()
+        self.link_settings = link_settings
         self.clock = clock
         self._stop = threading.Event()
         self.fetcher = Fetcher(fetch_settings, client=client, stop=self._stop)
