@@ -28,7 +28,7 @@ from dyad.link import (
     event_id_for,
     find_copies,
     link,
-    link_groups,
+    link_into,
     link_window,
     may_pair,
     minhash_signature,
@@ -694,32 +694,50 @@ def _pair_key(inp: LinkInput) -> tuple[tuple[int, int] | None, int | None, str]:
     return link_window(inp), pub, inp.duplicate_of or inp.article_id
 
 
+class _Stored:
+    """Stored mentions and their events, answering ``link_into`` as the store does;
+    ``read`` counts the stored mentions it handed out as members of events."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, LinkInput] = {}
+        self.events: dict[str, str] = {}
+        self.read = 0
+
+    def near(self, mentions):
+        return [
+            (old, self.events[mid])
+            for mid, old in self.inputs.items()
+            if any(
+                block_key(old.mention) == block_key(inp.mention)
+                and may_pair(_pair_key(old), _pair_key(inp))
+                for inp in mentions
+            )
+        ]
+
+    def members(self, event_ids):
+        found = [(self.inputs[m], e) for m, e in self.events.items() if e in event_ids]
+        self.read += len(found)
+        return found
+
+
 def _link_incrementally(
-    batches: list[list[LinkInput]], reread: list[int] | None = None
+    batches: list[list[LinkInput]], reread: list[int] | None = None, rounds: list[int] | None = None
 ) -> dict[str, str]:
-    """What the store does: per batch, find the stored mentions the new ones may pair with,
-    re-link the whole link groups of those together with the new mentions, and overwrite
-    their event ids and groups. Nothing else is looked at; ``reread`` gets the number of
-    stored mentions each batch re-linked."""
-    stored: list[LinkInput] = []
-    events: dict[str, str] = {}
-    groups: dict[str, str] = {}
+    """What the store does: per batch, link the new mentions into the stored events
+    (``link_into``) and overwrite the event ids it reports. ``reread`` gets the number
+    of stored mentions each batch re-linked, ``rounds`` how many clusterings it took."""
+    stored = _Stored()
     for new in batches:
-        reached = {
-            groups[old.mention.mention_id]
-            for old in stored
-            for inp in new
-            if block_key(old.mention) == block_key(inp.mention)
-            and may_pair(_pair_key(old), _pair_key(inp))
-        }
-        members = [old for old in stored if groups[old.mention.mention_id] in reached]
+        stored.read = 0
+        result = link_into(new, stored)
+        assert set(result.before) <= set(stored.inputs)
+        stored.events.update(result.events)
+        stored.inputs.update((i.mention.mention_id, i) for i in new)
         if reread is not None:
-            reread.append(len(members))
-        result = link_groups(members + new)
-        events.update(result.events)
-        groups.update(result.groups)
-        stored.extend(new)
-    return events
+            reread.append(stored.read)
+        if rounds is not None:
+            rounds.append(result.rounds)
+    return stored.events
 
 
 def test_incremental_linking_equals_batch() -> None:
@@ -744,7 +762,7 @@ def test_incremental_equals_batch_property(rnd: random.Random, size: int, months
     assert _link_incrementally(batches) == link(inputs)
 
 
-def test_a_batch_rereads_only_the_groups_it_reaches() -> None:
+def test_a_batch_rereads_only_the_events_it_reaches() -> None:
     """News arrives roughly in date order: a batch of this month's mentions re-links a
     small part of a year of stored mentions, not the whole block."""
     inputs = sorted(_mixed_inputs(months=12, count=240), key=lambda i: i.published or date.min)
@@ -752,6 +770,34 @@ def test_a_batch_rereads_only_the_groups_it_reaches() -> None:
     reread: list[int] = []
     assert _link_incrementally(batches, reread) == link(inputs)
     assert max(reread[-3:]) < len(inputs) / 4
+
+
+def test_a_daily_chain_of_reports_is_read_a_few_days_deep() -> None:
+    """One dyad meeting every day for a year, each meeting reported on its day and the
+    next in overlapping words: every report has edges to the days around it, so the
+    edges chain through the whole year. A batch still reads only the events of the
+    days next to its own, and the result is that of linking the year at once."""
+    inputs = []
+    start = date(2023, 1, 1).toordinal()
+    for day in range(365):
+        for k, lag in enumerate((0, 1)):
+            inputs.append(
+                mention(
+                    f"m{day:03d}{k}",
+                    f"a{day:03d}{k}",
+                    day=date.fromordinal(start + day).isoformat(),
+                    published=date.fromordinal(start + day + lag),
+                    sentence=f"The envoys met again for talks on the border, round {day}.",
+                    outlet=f"Outlet {k}",
+                )
+            )
+    batches = [inputs[i : i + 6] for i in range(0, len(inputs), 6)]
+    reread: list[int] = []
+    rounds: list[int] = []
+    assert _link_incrementally(batches, reread, rounds) == link(inputs)
+    assert len(set(link(inputs).values())) < len(inputs)  # reports of one day link
+    assert max(reread) < 40
+    assert max(rounds) <= 4
 
 
 def test_empty_input() -> None:

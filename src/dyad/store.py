@@ -13,7 +13,7 @@ import math
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,9 +30,9 @@ from dyad.link import (
     block_key,
     build_events,
     is_copy,
-    link_groups,
+    link,
+    link_into,
     link_window,
-    linked_to,
     lsh_banding,
     minhash_bands,
     minhash_signature,
@@ -47,7 +47,7 @@ from dyad.records import (
     Sentence,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _ACTOR_COLUMNS = """
     {p} VARCHAR, {p}_name VARCHAR, {p}_country VARCHAR, {p}_sector VARCHAR, {p}_text VARCHAR,
@@ -127,9 +127,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 3: what incremental linking needs per mention (dyad.link.may_pair): the days its
-    # event can lie in, its publication day, its story's copy group, and its link group;
-    # and whether the sentence reports it as one more event ("also"). Filled for stored
-    # mentions by `Store._migrate` (a full re-link).
+    # event can lie in, its publication day, its story's copy group (and a link group,
+    # dropped by 4); and whether the sentence reports it as one more event ("also").
+    # Filled for stored mentions by `Store._migrate` (a full re-link).
     """
     ALTER TABLE event_mentions ADD COLUMN additional BOOLEAN;
     ALTER TABLE event_mentions ADD COLUMN link_lo INTEGER;
@@ -138,6 +138,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE event_mentions ADD COLUMN link_copy VARCHAR;
     ALTER TABLE event_mentions ADD COLUMN link_group VARCHAR;
     CREATE TABLE minhash_bands (key BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+    """,
+    # 4: linking reads the stored events near a batch, not link groups (dyad.link.link_into)
+    """
+    DROP INDEX event_mentions_article;
+    DROP INDEX event_mentions_block;
+    ALTER TABLE event_mentions DROP COLUMN link_group;
+    CREATE INDEX event_mentions_article ON event_mentions (article_id);
+    CREATE INDEX event_mentions_block ON event_mentions (block_key);
     """,
 )
 
@@ -503,41 +511,17 @@ class Store:
     # -- linking ----------------------------------------------------------------
 
     def _relink(self, new: Sequence[LinkInput], settings: LinkSettings) -> int:
-        """Link freshly inserted mentions. The stored mentions they may pair with
-        (``dyad.link.may_pair``, here in SQL) are fetched; the link groups of those that
-        have an edge to a new mention (``linked_to``) are re-clustered together with the
-        new mentions, and their events rewritten. Nothing else can change, so a batch
-        reads what its dates reach, not the database; the result is that of linking
-        everything at once."""
-        candidates, links = self._stored_inputs(
-            """m.mention_id IN (
-                SELECT o.mention_id
-                FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
-                WHERE n.mention_id IN (SELECT unnest($new)) AND o.link_group IS NOT NULL
-                  AND (o.link_copy = n.link_copy
-                       OR (o.link_lo IS NOT NULL AND n.link_lo IS NOT NULL
-                           AND o.link_lo <= n.link_hi + $slack
-                           AND n.link_lo <= o.link_hi + $slack)
-                       OR ((o.link_lo IS NULL OR n.link_lo IS NULL)
-                           AND abs(o.link_pub - n.link_pub) <= $window)))""",
-            {
-                "new": [i.mention.mention_id for i in new],
-                "slack": settings.date_slack_days,
-                "window": settings.undated_window_days,
-            },
-        )
-        touching = linked_to(new, candidates, settings)
-        reached = sorted({g for mid in touching if (g := links[mid][1]) is not None})
-        stored, before = self._stored_inputs(
-            "m.link_group IN (SELECT unnest($groups))", {"groups": reached}
-        )
-        return self._replace_events([*stored, *new], before, settings)
+        """Link freshly inserted mentions into the stored events (``dyad.link.link_into``,
+        which asks for the stored mentions near the ones it looks at, and for whole
+        events), and rewrite the events that changed. A batch reads what its dates reach,
+        not the database; the result is that of linking everything at once."""
+        relinking = link_into(new, _StoredEvents(self, settings), settings)
+        return self._replace_events(relinking.inputs, relinking.events, relinking.before, settings)
 
     def _stored_inputs(
         self, where: str, params: dict[str, Any]
-    ) -> tuple[list[LinkInput], dict[str, tuple[str | None, str | None]]]:
-        """The stored mentions ``where`` selects, as link inputs, and the (event id, link
-        group) each has now."""
+    ) -> list[tuple[LinkInput, str | None]]:
+        """The stored mentions ``where`` selects, as link inputs, with their event ids."""
         rows = self.con.sql(
             f"""
             SELECT m.*, a.published AS article_published, a.source AS article_source,
@@ -547,58 +531,54 @@ class Store:
             """,
             params=params,
         ).to_arrow_table()
-        inputs = []
-        links = {}
-        for row in rows.to_pylist():
-            inputs.append(
+        return [
+            (
                 LinkInput(
                     mention=mention_from_row(row),
                     published=row["article_published"],
                     source_outlet=row["article_source"],
                     article_id=row["article_id"],
                     duplicate_of=row["article_duplicate_of"],
-                )
+                ),
+                row["event_id"],
             )
-            links[row["mention_id"]] = (row["event_id"], row["link_group"])
-        return inputs, links
+            for row in rows.to_pylist()
+        ]
 
     def _replace_events(
         self,
-        inputs: list[LinkInput],
-        before: Mapping[str, tuple[str | None, str | None]],
+        inputs: Sequence[LinkInput],
+        events: Mapping[str, str],
+        before: Mapping[str, str],
         settings: LinkSettings,
     ) -> int:
-        """Cluster ``inputs`` (whole link groups, with the (event, group) each stored one
-        had ``before``), store each mention's event and group, and rewrite the events whose
-        members changed; an event with the same id and members is left as it is."""
-        linking = link_groups(inputs, settings)
+        """Store each mention's event (``events``; the stored ones had those ``before``)
+        and rewrite the events whose members changed; an event with the same id and
+        members is left as it is."""
         was: dict[str, set[str]] = defaultdict(set)
-        for mid, (eid, _) in before.items():
-            if eid is not None:
-                was[eid].add(mid)
+        for mid, eid in before.items():
+            was[eid].add(mid)
         now: dict[str, set[str]] = defaultdict(set)
-        for mid, eid in linking.events.items():
+        for mid, eid in events.items():
             now[eid].add(mid)
         kept = {eid for eid, members in now.items() if was.get(eid) == members}
         self._update_mentions(
             [
-                {"mention_id": mid, "event_id": eid, "link_group": linking.groups[mid]}
-                for mid, eid in linking.events.items()
-                if before.get(mid) != (eid, linking.groups[mid])
+                {"mention_id": mid, "event_id": eid}
+                for mid, eid in events.items()
+                if before.get(mid) != eid
             ]
         )
         stale = sorted(set(was) - kept)
         if stale:
             self.con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [stale])
-        changed = [i for i in inputs if linking.events[i.mention.mention_id] not in kept]
-        events = build_events(
-            changed,
-            {i.mention.mention_id: linking.events[i.mention.mention_id] for i in changed},
-            settings,
+        changed = [i for i in inputs if events[i.mention.mention_id] not in kept]
+        built = build_events(
+            changed, {i.mention.mention_id: events[i.mention.mention_id] for i in changed}, settings
         )
         block_of = {i.mention.mention_id: block_key(i.mention) for i in changed}
-        self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in events])
-        return len(events)
+        self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in built])
+        return len(built)
 
     def _update_mentions(self, rows: list[dict[str, Any]]) -> None:
         """Set the given columns of the mentions named by each row's ``mention_id``."""
@@ -619,14 +599,14 @@ class Store:
         """Recompute every mention's link columns, re-cluster the whole database and
         remember the settings."""
         self._set_meta("link_settings", settings.to_json())
-        inputs, _ = self._stored_inputs("true", {})
+        inputs = [inp for inp, _ in self._stored_inputs("true", {})]
         if not inputs:
             return 0
         self._update_mentions(
             [{"mention_id": i.mention.mention_id, **_link_columns(i)} for i in inputs]
         )
         self.con.execute("DELETE FROM events")
-        return self._replace_events(inputs, {}, settings)
+        return self._replace_events(inputs, link(inputs, settings), {}, settings)
 
     def relink_all(self, settings: LinkSettings | None = None) -> int:
         """Re-cluster the whole database with ``settings`` (default: its own), which
@@ -647,6 +627,42 @@ class Store:
         for table in TABLES:
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
+
+
+class _StoredEvents:
+    """The store's answers to ``dyad.link.link_into``: ``may_pair`` in SQL over the
+    stored link windows (windows within ``date_slack_days``, or one undated and published
+    within ``undated_window_days``, or copies of one story), and whole events."""
+
+    def __init__(self, store: Store, settings: LinkSettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def near(self, mentions: Sequence[LinkInput]) -> list[tuple[LinkInput, str]]:
+        found = self.store._stored_inputs(
+            """m.mention_id IN (
+                SELECT o.mention_id
+                FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
+                WHERE n.mention_id IN (SELECT unnest($focus)) AND o.event_id IS NOT NULL
+                  AND (o.link_copy = n.link_copy
+                       OR (o.link_lo IS NOT NULL AND n.link_lo IS NOT NULL
+                           AND o.link_lo <= n.link_hi + $slack
+                           AND n.link_lo <= o.link_hi + $slack)
+                       OR ((o.link_lo IS NULL OR n.link_lo IS NULL)
+                           AND abs(o.link_pub - n.link_pub) <= $window)))""",
+            {
+                "focus": [i.mention.mention_id for i in mentions],
+                "slack": self.settings.date_slack_days,
+                "window": self.settings.undated_window_days,
+            },
+        )
+        return [(inp, eid) for inp, eid in found if eid is not None]
+
+    def members(self, event_ids: Set[str]) -> list[tuple[LinkInput, str]]:
+        found = self.store._stored_inputs(
+            "m.event_id IN (SELECT unnest($events))", {"events": sorted(event_ids)}
+        )
+        return [(inp, eid) for inp, eid in found if eid is not None]
 
 
 def result_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
@@ -749,7 +765,7 @@ def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, An
 
 
 def _link_columns(inp: LinkInput) -> dict[str, Any]:
-    """The columns incremental linking selects on (see ``Store._relink``)."""
+    """The columns incremental linking selects on (see ``_StoredEvents.near``)."""
     window = link_window(inp)
     return {
         "block_key": block_key(inp.mention),
