@@ -629,13 +629,6 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
     return pairs
 
 
-def _find(parent: list[int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
 def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     """Cluster one block: each item's cluster representative (the smallest index of the
     set)."""
