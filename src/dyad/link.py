@@ -671,14 +671,58 @@ def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
     return sorted(seen.values(), key=_member_key)
 
 
-def _blocks(inputs: Sequence[LinkInput], s: LinkSettings) -> dict[str, list[_Item]]:
-    """The inputs as items per block, earliest first (duplicates dropped)."""
-    ordered = _unique(inputs)
-    copies = _article_groups(ordered)
-    blocks: dict[str, list[_Item]] = defaultdict(list)
-    for inp in ordered:
-        blocks[block_key(inp.mention)].append(_item(inp, copies[inp.article_id], s))
-    return blocks
+class _Linker:
+    """Clustering that remembers: the items of the mentions it has seen and each block's
+    clusters, so that ``link_into``'s later rounds redo only the blocks that grew."""
+
+    def __init__(self, settings: LinkSettings) -> None:
+        self.settings = settings
+        self._items: dict[tuple[str, str], _Item] = {}
+        self._clusters: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}
+
+    def blocks(self, inputs: Sequence[LinkInput]) -> dict[str, list[_Item]]:
+        """The inputs as items per block, earliest first (duplicates dropped)."""
+        ordered = _unique(inputs)
+        copies = _article_groups(ordered)
+        blocks: dict[str, list[_Item]] = defaultdict(list)
+        for inp in ordered:
+            key = (inp.mention.mention_id, copies[inp.article_id])
+            item = self._items.get(key)
+            if item is None:
+                item = self._items[key] = _item(inp, key[1], self.settings)
+            blocks[block_key(inp.mention)].append(item)
+        return blocks
+
+    def link(self, inputs: Sequence[LinkInput]) -> dict[str, str]:
+        events: dict[str, str] = {}
+        for block, items in self.blocks(inputs).items():
+            members = tuple((it.inp.mention.mention_id, it.group) for it in items)
+            known = self._clusters.get(block)
+            if known is None or known[0] != members:
+                reps = _cluster_block(items, self.settings)
+                ids = [it.inp.mention.mention_id for it in items]
+                clusters = {mid: event_id_for(ids[rep]) for mid, rep in zip(ids, reps, strict=True)}
+                known = self._clusters[block] = (members, clusters)
+            events.update(known[1])
+        return events
+
+    def linked_to(self, focus: Sequence[LinkInput], others: Sequence[LinkInput]) -> set[str]:
+        inside = {inp.mention.mention_id for inp in focus}
+        out: set[str] = set()
+        for items in self.blocks([*focus, *others]).values():
+            ids = [it.inp.mention.mention_id for it in items]
+            for i, j in _candidate_pairs(items, self.settings):
+                if (ids[i] in inside) == (ids[j] in inside):
+                    continue
+                other = ids[j] if ids[i] in inside else ids[i]
+                a, b = items[i], items[j]
+                if (
+                    other not in out
+                    and not _vetoed(a, b, self.settings)
+                    and _evidence(a, b, self.settings)
+                ):
+                    out.add(other)
+        return out
 
 
 def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -> dict[str, str]:
@@ -688,11 +732,7 @@ def link(inputs: Sequence[LinkInput], settings: LinkSettings = LinkSettings()) -
     cluster's earliest member (publication date, article id, sentence index, mention id),
     so adding mentions of other events never renames an event.
     """
-    events: dict[str, str] = {}
-    for items in _blocks(inputs, settings).values():
-        for it, rep in zip(items, _cluster_block(items, settings), strict=True):
-            events[it.inp.mention.mention_id] = event_id_for(items[rep].inp.mention.mention_id)
-    return events
+    return _Linker(settings).link(inputs)
 
 
 def linked_to(
@@ -700,18 +740,7 @@ def linked_to(
 ) -> set[str]:
     """The ``others`` with an edge (a pair that is not vetoed and has evidence) to one of
     the ``focus`` mentions."""
-    inside = {inp.mention.mention_id for inp in focus}
-    out: set[str] = set()
-    for items in _blocks([*focus, *others], settings).values():
-        ids = [it.inp.mention.mention_id for it in items]
-        for i, j in _candidate_pairs(items, settings):
-            if (ids[i] in inside) == (ids[j] in inside):
-                continue
-            other = ids[j] if ids[i] in inside else ids[i]
-            a, b = items[i], items[j]
-            if other not in out and not _vetoed(a, b, settings) and _evidence(a, b, settings):
-                out.add(other)
-    return out
+    return _Linker(settings).linked_to(focus, others)
 
 
 class StoredEvents(Protocol):
@@ -761,10 +790,11 @@ def link_into(
     again, until no changed cluster has an edge outside: on dense news that is a few
     days' events, not every report of a busy dyad.
     """
+    linker = _Linker(settings)
     fresh = _unique(new)
     inputs = {inp.mention.mention_id: inp for inp in fresh}
     before: dict[str, str] = {}
-    events = link(fresh, settings)
+    events = linker.link(fresh)
     rounds = 1
     frontier = fresh
     expanded: set[str] = set()
@@ -773,14 +803,14 @@ def link_into(
         near = [
             (inp, eid) for inp, eid in stored.near(frontier) if inp.mention.mention_id not in inputs
         ]
-        touching = linked_to(frontier, [inp for inp, _ in near], settings)
+        touching = linker.linked_to(frontier, [inp for inp, _ in near])
         reached = {eid for inp, eid in near if inp.mention.mention_id in touching}
         if not reached:
             break
         for inp, eid in stored.members(reached):
             inputs[inp.mention.mention_id] = inp
             before[inp.mention.mention_id] = eid
-        events = link(list(inputs.values()), settings)
+        events = linker.link(list(inputs.values()))
         rounds += 1
         was = _members_by_event(before)
         changed = [mids for eid, mids in _members_by_event(events).items() if was.get(eid) != mids]
