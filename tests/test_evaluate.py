@@ -97,11 +97,64 @@ def test_empty_predictions_give_zero_recall_and_f1() -> None:
 
 
 def test_empty_gold_with_listed_article_makes_every_prediction_false() -> None:
-    report = score([], [pred(), pred(mention_id="m2")], articles=["a.txt"])
+    report = score([], [pred(), pred(mention_id="m2", event_id="e2")], articles=["a.txt"])
     assert report.event.precision == 0.0
     assert report.event.recall is None
     assert report.event.f1 == 0.0
     assert [f.mention_id for f in report.false_events] == ["m1", "m2"]
+
+
+def test_an_unmatched_event_told_twice_is_one_false_event() -> None:
+    report = score([], [pred(), pred(mention_id="m2")], articles=["a.txt"])
+    assert [f.mention_id for f in report.false_events] == ["m1"]
+    assert report.event.predicted == 1 and report.articles[0].repeats == 1
+
+
+def test_development_schema_with_several_parties_on_a_side(tmp_path: Path) -> None:
+    line = {
+        "article_id": "d001",
+        "event_key": "k",
+        "source": "egy cop|EGY MIL",
+        "target": "EGY CVL",
+        "plover": "ASSAULT",
+        "cameo_root": "17",
+        "event_date": "2011-11",
+        "required": False,
+    }
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    (g,) = load_gold(path)
+    assert (g.article, g.source, g.cameo, g.date, g.required) == (
+        "d001",
+        "EGY COP|EGY MIL",
+        "17",
+        "2011-11",
+        False,
+    )
+    either = pred(
+        article_path="corpus/d001.json#1",
+        source="EGY MIL",
+        target="EGY CVL",
+        plover="ASSAULT",
+        cameo="175",
+        date="2011-11-20",
+    )
+    report = score([g], [either])
+    assert report.event.precise == 1 and report.fields["sector"].accuracy == 1.0
+    wrong_sector = {**either, "source": "EGY GOV"}
+    assert score([g], [wrong_sector]).fields["sector"].accuracy == 0.0
+    other_country = {**either, "source": "LBY MIL"}
+    assert score([g], [other_country]).event.precise == 0
+
+
+def test_per_type_scores() -> None:
+    report = score(
+        [gold(), gold(plover="ACCUSE", event_key="k2")],
+        [pred(), pred(mention_id="m2", event_id="e2", plover="PROTEST")],
+    )
+    assert report.by_type["CONSULT"].recall == 1.0
+    assert report.by_type["ACCUSE"].recall == 0.0
+    assert report.by_type["PROTEST"].precision == 0.0
 
 
 def test_predictions_outside_gold_articles_are_ignored() -> None:
@@ -610,3 +663,17 @@ def test_load_predictions_reads_an_export_and_score_takes_a_stream(tmp_path: Pat
     path.write_text("[1, 2]\n", encoding="utf-8")
     with pytest.raises(InputError, match="expected a JSON object"):
         load_predictions(path)
+
+
+def test_pairs_of_one_trigger_are_one_event() -> None:
+    """ "X met Y and Z" told as two pairs is one event: matched once, no false event."""
+    trilateral = gold(target="PAK GOV|JPN GOV")
+    pairs = [
+        pred(trigger_start=5, event_id="e1"),
+        pred(mention_id="m2", event_id="e2", trigger_start=5, target="JPN GOV"),
+    ]
+    report = score([trilateral], pairs)
+    assert report.event.precise == 1 and report.event.predicted == 1
+    assert report.false_events == []
+    elsewhere = [pairs[0], {**pairs[1], "trigger_start": 40}]
+    assert len(score([trilateral], elsewhere).false_events) == 1

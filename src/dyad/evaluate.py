@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 
 from dyad.errors import InputError
+from dyad.ontology import bundled_ontology
 from dyad.records import STATUSES
 
 __all__ = [
@@ -61,10 +62,6 @@ __all__ = [
     "split_code",
 ]
 
-#: PLOVER types whose two actors may be given in either order.
-SYMMETRIC_PLOVER = frozenset({"CONSULT", "COOPERATE"})
-#: CAMEO roots of those types (consult; diplomatic and material cooperation).
-SYMMETRIC_ROOTS = frozenset({"04", "05", "06"})
 #: Fields scored over matched mentions, in report order.
 FIELDS = ("cameo_root", "sector", "status", "date", "location")
 
@@ -85,6 +82,24 @@ def normalise_code(code: object) -> str | None:
     if " " not in text and len(text) > 3 and len(text) % 3 == 0 and text.isalnum():
         text = " ".join(text[i : i + 3] for i in range(0, len(text), 3))
     return " ".join(text.split())
+
+
+def parties(code: object) -> list[str]:
+    """The actor codes of one side of a gold line; "EGY COP|EGY MIL" lists two parties, any
+    of which a prediction may name."""
+    if code is None:
+        return []
+    return [n for part in str(code).split("|") if (n := normalise_code(part)) is not None]
+
+
+def normalise_side(code: object) -> str | None:
+    """A side of a gold line with each party normalised ("egy cop | EGY MIL" -> "EGY COP|EGY MIL")."""
+    return "|".join(parties(code)) or None
+
+
+def side_countries(code: object) -> set[str | None]:
+    """The countries a side of a gold line allows (``{None}`` for an empty side)."""
+    return {split_code(p)[0] for p in parties(code)} or {None}
 
 
 def split_code(code: object) -> tuple[str | None, str | None]:
@@ -248,10 +263,19 @@ def _jsonl(path: str | Path) -> Iterable[tuple[int, dict[str, Any]]]:
         yield number, obj
 
 
+#: Field names of the development-set schema and the article-gold names they stand for.
+_GOLD_ALIASES = {"article_id": "article", "cameo_root": "cameo", "event_date": "date"}
+
+
 def load_gold(path: str | Path) -> list[GoldMention]:
-    """Read article gold (JSON Lines); a bad line raises InputError naming file and line."""
+    """Read article gold (JSON Lines); a bad line raises InputError naming file and line.
+
+    Both the seed-gold schema (article, cameo, date) and the development-set schema
+    (article_id, cameo_root, event_date) are read; a side may list several parties
+    joined by "|"."""
     gold = []
     for number, obj in _jsonl(path):
+        obj = {_GOLD_ALIASES.get(k, k): v for k, v in obj.items()}
         for key in ("article", "plover"):
             if not obj.get(key):
                 raise InputError(str(path), f"missing {key!r}", line=number)
@@ -270,8 +294,8 @@ def load_gold(path: str | Path) -> list[GoldMention]:
             GoldMention(
                 article=str(obj["article"]),
                 plover=str(obj["plover"]).upper(),
-                source=normalise_code(obj.get("source")),
-                target=normalise_code(obj.get("target")),
+                source=normalise_side(obj.get("source")),
+                target=normalise_side(obj.get("target")),
                 cameo=_cameo(obj.get("cameo")),
                 status=obj.get("status"),
                 date=obj.get("date"),
@@ -353,6 +377,7 @@ class Match:
     gold_line: int
     event_key: str | None
     required: bool
+    plover: str
     mention_id: str | None
     event_id: str | None
     swapped: bool
@@ -418,6 +443,7 @@ class EvalReport:
     misses: list[Miss]
     false_events: list[FalseEvent]
     ignored_predictions: int = 0
+    by_type: dict[str, PRF] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {
@@ -450,6 +476,7 @@ class EvalReport:
             "matches": [asdict(m) for m in self.matches],
             "misses": [asdict(m) for m in self.misses],
             "false_events": [asdict(f) for f in self.false_events],
+            "by_type": {name: prf.to_dict() for name, prf in self.by_type.items()},
         }
 
 
@@ -457,11 +484,14 @@ class EvalReport:
 
 
 def path_keys(value: object) -> list[str]:
-    """A path and each of its trailing parts, longest first."""
+    """A path and each of its trailing parts, longest first, then the file's stem
+    ("corpus/d001.json#1" -> ..., "d001.json#1", "d001")."""
     if not value:
         return []
     parts = re.split(r"[\\/]", str(value))
-    return ["/".join(parts[i:]) for i in range(len(parts)) if parts[i]]
+    keys = ["/".join(parts[i:]) for i in range(len(parts)) if parts[i]]
+    stem = parts[-1].split("#", 1)[0].rsplit(".", 1)[0]
+    return [*keys, stem] if stem and stem not in keys else keys
 
 
 def _article_of(pred: Prediction, articles: set[str]) -> str | None:
@@ -474,27 +504,37 @@ def _article_of(pred: Prediction, articles: set[str]) -> str | None:
     return str(article_id) if article_id is not None and str(article_id) in articles else None
 
 
+def symmetric_types() -> frozenset[str]:
+    """PLOVER types scored in either order, as the bundled plover codebook defines them."""
+    return bundled_ontology().symmetric_types
+
+
 def _orientation(gold: GoldMention, pred: Prediction) -> bool | None:
     """False when the countries agree in order, True when only swapped (symmetric types),
-    None when the pair cannot match."""
+    None when the pair cannot match. A side listing several parties accepts any of them."""
     if str(pred.get("plover") or "").upper() != gold.plover:
         return None
-    g = (split_code(gold.source)[0], split_code(gold.target)[0])
+    sources, targets = side_countries(gold.source), side_countries(gold.target)
     p = (split_code(pred.get("source"))[0], split_code(pred.get("target"))[0])
-    if g == p:
+    if p[0] in sources and p[1] in targets:
         return False
-    if gold.plover in SYMMETRIC_PLOVER and g == p[::-1]:
+    if gold.plover in symmetric_types() and p[1] in sources and p[0] in targets:
         return True
     return None
 
 
 def _sector_ok(gold: GoldMention, pred: Prediction, swapped: bool) -> bool | None:
+    """Each side whose gold parties of the predicted country carry a sector must name one
+    of those sectors; None when no side has a sector to compare."""
     sides = [(gold.source, pred.get("source")), (gold.target, pred.get("target"))]
     if swapped:
         sides = [(gold.source, pred.get("target")), (gold.target, pred.get("source"))]
-    verdicts = [
-        split_code(g)[1] == split_code(p)[1] for g, p in sides if split_code(g)[1] is not None
-    ]
+    verdicts = []
+    for side, code in sides:
+        country, sector = split_code(code)
+        allowed = {s for c, s in map(split_code, parties(side)) if c == country}
+        if allowed - {None}:
+            verdicts.append(sector in allowed)
     return all(verdicts) if verdicts else None
 
 
@@ -523,8 +563,8 @@ def _judge(
             _gold_place(gold.location, countries), pred.get("location"), countries
         ),
         "cameo": None if gold_cameo is None else pred_cameo == gold_cameo,
-        "codes": normalise_code(pred.get("source")) == gold.source
-        and normalise_code(pred.get("target")) == gold.target,
+        "codes": normalise_code(pred.get("source")) in parties(gold.source)
+        and normalise_code(pred.get("target")) in parties(gold.target),
     }
 
 
@@ -548,12 +588,12 @@ def _assign(weights: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _miss_hint(gold: GoldMention, preds: Sequence[Prediction]) -> str:
-    g = {split_code(gold.source)[0], split_code(gold.target)[0]}
+    g = side_countries(gold.source) | side_countries(gold.target)
     candidates = [p for p in preds if _orientation(gold, p) is not None]
     if candidates:
         return "a prediction that fits was matched to another gold line"
     for p in preds:
-        if {split_code(p.get("source"))[0], split_code(p.get("target"))[0]} == g:
+        if {split_code(p.get("source"))[0], split_code(p.get("target"))[0]} <= g:
             return f"predicted {p.get('plover')} ({p.get('cameo')}) for these actors"
     for p in preds:
         if str(p.get("plover") or "").upper() == gold.plover:
@@ -612,6 +652,7 @@ def score(
         for name in FIELDS
     }
     return EvalReport(
+        by_type=_by_type(gold_by, matches, false_events),
         event=event,
         fields=fields,
         linking=_linking(matches),
@@ -621,6 +662,23 @@ def score(
         false_events=false_events,
         ignored_predictions=ignored,
     )
+
+
+def _by_type(
+    gold_by: Mapping[str, Sequence[GoldMention]],
+    matches: Sequence[Match],
+    false_events: Sequence[FalseEvent],
+) -> dict[str, PRF]:
+    """Event precision and recall per PLOVER type (gold type for recall, predicted for
+    precision; a matched pair has one type)."""
+    required = Counter(g.plover for golds in gold_by.values() for g in golds if g.required)
+    matched = Counter(m.plover for m in matches)
+    found = Counter(m.plover for m in matches if m.required)
+    false = Counter(str(f.plover or "").upper() for f in false_events)
+    return {
+        name: PRF(matched[name], matched[name] + false[name], found[name], required[name])
+        for name in sorted(set(required) | set(matched) | set(false))
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,12 +724,19 @@ def _score_article(
         for i, g in enumerate(golds)
         if g.required and i not in used_gold
     ]
-    # An analyst codes an event once per article: more mentions of a matched event (same
-    # event_id after linking) are neither a hit nor a false event.
-    matched_events = {preds[j].get("event_id") for _, j in pairs} - {None}
-    repeats = {
-        j for j, p in enumerate(preds) if j not in used_pred and p.get("event_id") in matched_events
-    }
+    # An analyst codes an event once per article: more mentions of a matched event are
+    # neither a hit nor a false event, and an unmatched event told several times is one
+    # false event. Mentions are one event when linking gave them one event_id, or when
+    # they share a trigger (a multi-party event told as pairs: "X met Y and Z").
+    group = _event_groups(preds)
+    seen = {group[j] for _, j in pairs}
+    repeats = set()
+    for j in range(len(preds)):
+        if j in used_pred:
+            continue
+        if group[j] in seen:
+            repeats.add(j)
+        seen.add(group[j])
     false_events = [
         FalseEvent(
             article,
@@ -701,6 +766,28 @@ def _score_article(
     return _ArticleScore(row, matches, misses, false_events)
 
 
+def _event_groups(preds: Sequence[Prediction]) -> list[int]:
+    """For each prediction, the index of the first prediction of its event: mentions
+    sharing an event_id or a trigger (same offsets and type) are one event."""
+    parent = list(range(len(preds)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[Any, ...], int] = {}
+    for j, p in enumerate(preds):
+        keys = [("event", p.get("event_id"))] if p.get("event_id") is not None else []
+        if p.get("trigger_start") is not None:
+            keys.append(("trigger", p.get("trigger_start"), p.get("plover")))
+        for key in keys:
+            other = first.setdefault(key, j)
+            parent[max(root(j), root(other))] = min(root(j), root(other))
+    return [root(j) for j in range(len(preds))]
+
+
 def _match(g: GoldMention, p: Prediction, swapped: bool, verdicts: dict[str, bool | None]) -> Match:
     loc = p.get("location")
     return Match(
@@ -708,6 +795,7 @@ def _match(g: GoldMention, p: Prediction, swapped: bool, verdicts: dict[str, boo
         gold_line=g.line,
         event_key=g.event_key,
         required=g.required,
+        plover=g.plover,
         mention_id=p.get("mention_id"),
         event_id=p.get("event_id"),
         swapped=swapped,
@@ -880,7 +968,7 @@ def _codes_agree(exp: ExpectedEvent, got: ExpectedEvent) -> tuple[bool, bool, bo
     root = exp.cameo is not None and (got.cameo or "")[:2] == exp.cameo[:2]
     e = (split_code(exp.source)[0], split_code(exp.target)[0])
     g = (split_code(got.source)[0], split_code(got.target)[0])
-    symmetric = exp.cameo is not None and exp.cameo[:2] in SYMMETRIC_ROOTS
+    symmetric = exp.cameo is not None and exp.cameo[:2] in bundled_ontology().symmetric_roots
     country = e == g or (symmetric and e == g[::-1])
     full_codes = (exp.source, exp.target) == (got.source, got.target) or (
         symmetric and (exp.source, exp.target) == (got.target, got.source)
@@ -1011,6 +1099,22 @@ def render(report: EvalReport | SentenceScores, console: Console, *, limit: int 
             _fmt(prf.f1),
         )
     console.print(per)
+
+    types = Table(title="Per PLOVER type", title_justify="left")
+    for col in ("type", "required", "found", "predicted", "precise", "P", "R", "F1"):
+        types.add_column(col, justify="left" if col == "type" else "right")
+    for name, prf in report.by_type.items():
+        types.add_row(
+            name,
+            str(prf.gold),
+            str(prf.found),
+            str(prf.predicted),
+            str(prf.precise),
+            _fmt(prf.precision),
+            _fmt(prf.recall),
+            _fmt(prf.f1),
+        )
+    console.print(types)
 
     wrong = [(m, f) for m in report.matches for f in FIELDS if m.fields[f] is False]
     if wrong:

@@ -9,6 +9,7 @@ root; a user file passed to ``EventCodebook.load`` may add or override entries.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
     "PloverType",
     "StatusCues",
     "TriggerEntry",
+    "bundled_ontology",
 ]
 
 CODEBOOK_DIR = Path(__file__).resolve().parent / "codebooks"
@@ -138,6 +140,18 @@ class Ontology:
                 codebook_error(path, f"{key} is a list of words", entry=key)
             setattr(self, key, frozenset(w.lower() for w in words))
 
+    @property
+    def symmetric_types(self) -> frozenset[str]:
+        """PLOVER types whose two parties may be named in either order."""
+        return frozenset(name for name, kind in self.plover.items() if kind.symmetric)
+
+    @property
+    def symmetric_roots(self) -> frozenset[str]:
+        """Two-digit CAMEO roots of the symmetric types."""
+        return frozenset(
+            root[:2] for name in self.symmetric_types for root in self.plover[name].cameo_roots
+        )
+
     def check(self, path: str | Path) -> None:
         """Every PLOVER type is defined and its default CAMEO code exists."""
         for name in PLOVER_TYPES:
@@ -165,6 +179,17 @@ class Ontology:
     def quad_class(self, code: str) -> int:
         """QuadClass of a CAMEO code, from its two-digit root."""
         return self.quad_classes[code[:2]]
+
+
+@functools.cache
+def bundled_ontology() -> Ontology:
+    """The ontology tables of the bundled codebooks alone (no triggers), read once."""
+    ontology = Ontology()
+    for name in ("cameo.yaml", "quadclass.yaml", "plover.yaml"):
+        path = CODEBOOK_DIR / name
+        ontology.add(load_yaml_with_lines(path), path)
+    ontology.check(CODEBOOK_DIR / "plover.yaml")
+    return ontology
 
 
 def _validate(model: type[_Model], value: Any, path: str | Path, entry: str, parent: object) -> Any:

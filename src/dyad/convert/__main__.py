@@ -1,0 +1,5 @@
+"""``python -m dyad.convert DICTIONARIES_DIR [--out DIR]``: write the imported codebooks."""
+
+from dyad.convert.run import main
+
+main()
