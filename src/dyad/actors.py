@@ -276,7 +276,17 @@ class _DocCoder:
             for a in self.atoms
             if a.kind == "place" and not (a.locative and a.entry.form == "capital")
         )
-        self.salient: list[str] = [c for c, _n in counts.most_common() if c is not None]
+        # places where things happen ("in Cairo") name the story's country when no
+        # country word does; they come after the country words
+        where = Counter(
+            self._place(a) for a in self.atoms if a.kind == "place" and a.locative
+        ) + Counter(
+            self.book.cities.get(e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
+        )
+        self.salient: list[str] = [
+            c for c, _n in [*counts.most_common(), *where.most_common()] if c is not None
+        ]
+        self.salient = list(dict.fromkeys(self.salient))
         self.free: dict[int, set[str]] = {}
         self.where: dict[int, list[tuple[int, str]]] = {}
 

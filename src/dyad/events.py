@@ -628,6 +628,7 @@ class _Run:
         kind = self.ex.codebook.ontology.plover[entry.plover]
         symmetric = kind.symmetric if entry.symmetric is None else entry.symmetric
         index = self.sent_index(token)
+        sources, targets = self._implied(cand, sources, targets)
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
             if (
@@ -661,6 +662,41 @@ class _Run:
                 tgt, kind.military_target if military else None, kind.bare_target
             )
             self.found.append(_Found(cand, index, src, tgt, symmetric))  # type: ignore[arg-type]
+
+    def _implied(
+        self, cand: _Candidate, sources: list[_Arg], targets: list[_Arg]
+    ) -> tuple[list[_Arg], list[_Arg]]:
+        """The party the text leaves unnamed but the event implies, of the named party's
+        country: the court that sentences ("X was sentenced to five years"), the police
+        that arrest (the trigger's ``implied_source``), the government protesters march
+        against (the type's ``implied_target``)."""
+        onto = self.ex.codebook.ontology
+        kind = onto.plover[cand.entry.plover]
+        if targets and not sources and cand.entry.implied_source:
+            known = targets[0].actor
+            if known.country and known.country != "IGO":
+                sources = [self._unnamed(cand, known.country, cand.entry.implied_source)]
+        elif sources and not targets and kind.implied_target:
+            known = sources[0].actor
+            if known.country and known.country != "IGO" and known.sector in onto.society_sectors:
+                targets = [self._unnamed(cand, known.country, kind.implied_target)]
+        return sources, targets
+
+    def _unnamed(self, cand: _Candidate, country: str, sector: str) -> _Arg:
+        span = cand.span
+        actor = ActorMention(
+            start=span.start_char,
+            end=span.end_char,
+            sentence_index=self.sent_index(cand.token),
+            text=span.text,
+            country=country,
+            sector=sector,
+            name=f"{_country_name(country)} ({sector})",
+            resolved_by="implied",
+            token_start=span.start,
+            token_end=span.end,
+        )
+        return _Arg(actor, _GOVERNOR, "implied")
 
     def _state_part(self, arg: _Arg | None, *sectors: str | None) -> _Arg | None:
         """A country named bare takes the sector its role in the event implies (the first of
@@ -832,6 +868,7 @@ class _Run:
                     entry.plover,
                 )
             )
+            cameo = self._repression(entry, src, tgt) or entry.cameo
             yield EventMention(
                 mention_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
                 article_id=self.article_id,
@@ -845,9 +882,9 @@ class _Run:
                 source=src,
                 target=tgt,
                 plover=entry.plover,
-                cameo=entry.cameo,
-                goldstein=onto.goldstein(entry.cameo),
-                quad_class=onto.quad_class(entry.cameo),
+                cameo=cameo,
+                goldstein=onto.goldstein(cameo),
+                quad_class=onto.quad_class(cameo),
                 status=status,
                 mode=mode,
                 context=self.context(sent),
@@ -855,6 +892,18 @@ class _Run:
                 confidence=round(conf, 3),
                 additional=self._additional(cand),
             )
+
+    def _repression(
+        self, entry: TriggerEntry, src: ActorMention | None, tgt: ActorMention | None
+    ) -> str | None:
+        """The type's repression code when the state's forces turn on their own society."""
+        onto = self.ex.codebook.ontology
+        code = onto.plover[entry.plover].repression_cameo
+        if code is None or src is None or tgt is None or src.country != tgt.country:
+            return None
+        if src.sector in onto.state_sectors and tgt.sector in onto.society_sectors:
+            return code
+        return None
 
     def context(self, sent: Span) -> tuple[str, ...]:
         labels: set[str] = set()

@@ -83,6 +83,8 @@ class PloverType(_Model):
     bare_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     military_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     military_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    implied_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    repression_cameo: str | None = None
 
 
 @dataclass
@@ -95,6 +97,8 @@ class Ontology:
     contexts: dict[str, frozenset[str]] = field(default_factory=dict)
     military_words: frozenset[str] = frozenset()
     people_words: frozenset[str] = frozenset()
+    state_sectors: frozenset[str] = frozenset()
+    society_sectors: frozenset[str] = frozenset()
 
     def add(self, data: Any, path: str | Path) -> None:
         """Merge the ontology sections of one parsed codebook file (later files win)."""
@@ -139,6 +143,13 @@ class Ontology:
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 codebook_error(path, f"{key} is a list of words", entry=key)
             setattr(self, key, frozenset(w.lower() for w in words))
+        for key in ("state_sectors", "society_sectors"):
+            codes = data.get(key)
+            if codes is None:
+                continue
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                codebook_error(path, f"{key} is a list of sector codes", entry=key)
+            setattr(self, key, frozenset(c.upper() for c in codes))
 
     @property
     def symmetric_types(self) -> frozenset[str]:
@@ -235,6 +246,7 @@ class TriggerEntry(_Model):
     object_is_actor: bool = False
     object_is_topic: bool = False
     anaphoric_only: bool = False
+    implied_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
 
     _lists = field_validator("object", "prep", "modifier", "unless", "target_preps", mode="before")(
         _lower_list
