@@ -582,8 +582,8 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     """Rank of the positive evidence for a non-vetoed pair, or None if there is too little.
 
     3: copies of one sentence; 2: precise dates agree; 1: coarse dates agree and the
-    wording is similar; 0: a date is missing, but same place, close publication and
-    similar wording.
+    wording is similar; 0: a date is missing, and the mentions are of one story, or of
+    the same place, close publication and similar wording.
     """
     if _is_copy_pair(a, b):
         return 3, 1.0
@@ -594,6 +594,10 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
             # days that overlap are enough; days apart need some wording in common
             return (2, sim) if gap == 0 or sim >= s.min_text_similarity else None
         return (1, sim) if sim >= s.min_text_similarity else None
+    if a.group == b.group:
+        # one story tells the same event again ("the meeting", "the talks"): nothing
+        # vetoed them and the text did not mark one more (``_one_more``)
+        return 0, sim
     if (
         a.pub is not None
         and b.pub is not None

@@ -1,0 +1,738 @@
+"""The PETRARCH-2 CAMEO verb dictionary → dyad trigger entries.
+
+PETRARCH-2's ``CAMEO.2.0.txt`` holds synonym sets (``&NAME`` followed by ``+WORD`` lines)
+and verb blocks::
+
+    ---  ARRANGE   [---]  ---          block name and default code ("---": no event)
+    PUT {PUTS PUTTING }                a verb (base form, irregular forms in braces)
+    +CALL_OFF [160]                    a multi-word verb ('+' marks the verb) with its own code
+    - * &CEASEFIRE    [0356]  # ARRANGE    a pattern: words before '*' come before the verb,
+    - * (ON ALERT)    [152]   # PUT        words after it follow; (...) a prepositional
+    - * {MOCK ATTACK} [150]   # STAGE      phrase, {...} a noun phrase whose last word is
+                                           the head, &NAME a synonym set
+
+A pattern applies to every verb of its block (the comment names the verb it was first
+written for). ``[A:P]`` codes carry an active code A and a passive code P: PETRARCH codes A,
+and a code with an empty active part (``[:173]``) makes the event with source and target
+reversed, which a dyad trigger cannot say.
+
+What dyad can check (see ``events._Run._frame``) decides what is converted:
+
+* a verb's own or its block's default code → one entry per verb, no frame;
+* ``* NOUN``, ``* &SET``, ``* {MOD NOUN}`` → ``object`` (lemmas of the noun or the set's
+  members) and, for a two-word noun phrase, ``modifier``;
+* ``* (PREP)`` → ``prep``; ``* PARTICLE ...`` (``SET * OUT VIEWS``) → ``particle``;
+* ``+CALL_OFF`` → lemma ``call`` with ``particle: off``; ``+WAGE_WAR`` → lemma ``wage``
+  with ``object: [war]``.
+
+Everything else is skipped and counted by reason: words before the verb, source/target
+markers (``$ + ^ %``), a noun inside a prepositional phrase (dyad checks only the
+preposition), several noun phrases or prepositional phrases, longer noun phrases.
+
+Later patterns win over earlier ones for the same verb and frame, as in PETRARCH's pattern
+trie; a verb listed in two blocks belongs to the first (PETRARCH keeps the first). A
+pattern whose code is null (``[---]``) or has no PLOVER type, and that only names an
+object, becomes an ``unless`` word of the verb's default entry: PETRARCH would not code
+that verb+object with the default code, so dyad must not either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dyad.errors import CodebookError
+from dyad.ontology import CODEBOOK_DIR, PLOVER_TYPES, Ontology, TriggerEntry
+
+__all__ = ["PRUNED", "convert_verbs", "noun_lemma", "read_crosswalk"]
+
+#: Entries removed after conversion: ``"lemma"`` removes every entry of that lemma that
+#: has no frame (the verb's default code), ``"lemma:cameo"`` every entry of that lemma with
+#: that CAMEO code, framed or not. Each value says why.
+PRUNED: dict[str, str] = {}
+
+#: Words that, after a multi-word verb's verb (``CALL_OFF``), are its particle or
+#: preposition; dyad's ``particle`` check accepts a particle, preposition or adverb child.
+COMPOUND_PARTICLES = frozenset(
+    "about across after against along apart around aside at away back behind by down for "
+    "forth forward from in into of off on onto out over through to together toward towards "
+    "under up upon with".split()
+)
+#: Adverbial particles a pattern may name before its noun (``- * OUT VIEWS``).
+PATTERN_PARTICLES = frozenset(
+    "apart around aside away back behind down forth forward in off on out over through "
+    "together up".split()
+)
+_COPULAS = frozenset({"is", "was", "are", "am", "were", "be", "been"})
+_MARKERS = frozenset("$+^%")
+_CODE = re.compile(r"\[([^\]]*)\]")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+#: Plurals the endings rules below get wrong, and words that only look plural.
+_IRREGULAR = {
+    "analyses": "analysis",
+    "children": "child",
+    "crises": "crisis",
+    "knives": "knife",
+    "lives": "life",
+    "men": "man",
+    "women": "woman",
+    "servicemen": "serviceman",
+    "infantrymen": "infantryman",
+    "diagnoses": "diagnosis",
+    "theses": "thesis",
+    "bases": "base",
+    "cases": "case",
+    "releases": "release",
+    "responses": "response",
+    "purposes": "purpose",
+    "promises": "promise",
+    "premises": "premise",
+    "enterprises": "enterprise",
+    "excuses": "excuse",
+    "courses": "course",
+    "horses": "horse",
+    "houses": "house",
+    "losses": "loss",
+    "nurses": "nurse",
+    "offenses": "offense",
+    "offences": "offence",
+    "defenses": "defense",
+    "defences": "defence",
+    "licenses": "license",
+    "expenses": "expense",
+    "exercises": "exercise",
+    "franchises": "franchise",
+    "reprises": "reprise",
+    "surprises": "surprise",
+    "clauses": "clause",
+    "causes": "cause",
+    "abuses": "abuse",
+    "ruses": "ruse",
+    "phases": "phase",
+    "phrases": "phrase",
+    "increases": "increase",
+    "decreases": "decrease",
+    "leases": "lease",
+    "ceases": "cease",
+    "hostages": "hostage",
+    "heroes": "hero",
+    "vetoes": "veto",
+    "embargoes": "embargo",
+    "torpedoes": "torpedo",
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "echoes": "echo",
+    "volcanoes": "volcano",
+}
+#: Words ending in -s that are singular (or have no singular) as spaCy lemmatises them.
+_INVARIANT = frozenset(
+    "news series species means headquarters politics economics physics ethics tactics "
+    "logistics statistics mathematics diabetes measles aids arms alms chaos gas bus lens "
+    "canvas atlas alias bias christmas thanks overseas whereabouts premises "
+    "outskirts surroundings".split()
+)
+
+
+def noun_lemma(word: str) -> str:
+    """The singular lemma of an English noun written in the dictionary (lower case).
+
+    spaCy gives the direct object's lemma, so "SANCTIONS" must become "sanction".
+    A few endings and exceptions, not a lexicon: ``tests/test_convert.py`` checks them.
+    """
+    word = word.lower()
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word in _INVARIANT or len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith(("ss", "us", "is", "ous", "ics")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
+        return word[:-2]
+    return word[:-1]
+
+
+# ---------------------------------------------------------------------------- crosswalk
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """CAMEO code → (PLOVER type, mode, contexts) from CAMEO2PLOVER; roots may be ambiguous."""
+
+    rows: dict[str, tuple[str, str, tuple[str, ...]]]
+    ambiguous: frozenset[str]
+
+    def lookup(self, code: str) -> tuple[str, tuple[str, ...]] | None:
+        """(PLOVER type, mode candidates) for the most specific listed prefix of ``code``."""
+        for size in (len(code), 3, 2):
+            key = code[:size]
+            if len(key) < size or key in self.ambiguous:
+                continue
+            row = self.rows.get(key)
+            if row is not None:
+                plover, mode, contexts = row
+                return plover, tuple(x for x in (mode, *contexts) if x)
+        return None
+
+
+def read_crosswalk(path: Path) -> Crosswalk:
+    """Read CAMEO2PLOVER: ``CODE: TYPE, mode, context[; context] # name``."""
+    rows: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    ambiguous: set[str] = set()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        code, _, rest = line.partition(":")
+        code = code.strip()
+        if not code.isdigit():
+            continue
+        parts = [p.strip() for p in rest.split(",")]
+        plover = parts[0].upper()
+        mode = parts[1].lower() if len(parts) > 1 else ""
+        contexts = (
+            tuple(c.strip().lower() for c in parts[2].split(";") if c.strip())
+            if len(parts) > 2
+            else ()
+        )
+        old = rows.get(code)
+        if old is not None and old[0] != plover:
+            ambiguous.add(code)  # "08: CONCEDE" and "08: RETREAT"
+        rows[code] = (plover, mode, contexts)
+    return Crosswalk(rows, frozenset(ambiguous))
+
+
+# ---------------------------------------------------------------------------- dictionary
+
+
+@dataclass(frozen=True)
+class Form:
+    """One verb of a block: the lemma dyad matches and the frame its extra words impose."""
+
+    lemma: str
+    particle: str | None = None
+    object: str | None = None
+    prep: str | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a pattern (or a form's extra words) requires; ``objects`` is an OR list."""
+
+    particle: str | None = None
+    prep: str | None = None
+    modifier: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+
+
+@dataclass
+class Block:
+    name: str
+    code: str
+    forms: list[tuple[Form, str | None]] = field(default_factory=list)  # (form, own code)
+    patterns: list[tuple[list[Frame], str]] = field(default_factory=list)
+
+
+class _Skip(Exception):
+    """A pattern or verb form dyad cannot express; the message is the counted reason."""
+
+
+def _strip_comment(line: str) -> str:
+    return line.split("#", 1)[0].strip()
+
+
+def _parse_form(text: str) -> Form:
+    """``ASK`` → ask; ``+CALL_OFF`` → call + particle off; ``+WAGE_WAR`` → wage + object."""
+    words = [w for w in text.lower().split("_") if w]
+    if not words:
+        raise _Skip("empty verb form")
+    head = 0
+    if len(words) > 1:
+        marked = [i for i, w in enumerate(words) if w.startswith("+")]
+        if marked != [0]:
+            raise _Skip("multi-word verb not led by its verb")
+    words = [w.lstrip("+") for w in words]
+    verb, rest = words[head], words[head + 1 :]
+    if verb in _COPULAS:
+        raise _Skip("copula or auxiliary verb")
+    if not _WORD.fullmatch(verb):
+        raise _Skip("verb form with odd characters")
+    if any(w in {"and", "or"} for w in rest):
+        raise _Skip("coordinated verbs ('killed_and')")
+    if not rest:
+        return Form(verb)
+    if len(rest) == 1:
+        if rest[0] in COMPOUND_PARTICLES:
+            return Form(verb, particle=rest[0])
+        return Form(verb, object=noun_lemma(rest[0]))
+    if len(rest) == 2 and rest[1] in COMPOUND_PARTICLES:
+        if rest[0] in COMPOUND_PARTICLES:  # LIVE_UP_TO
+            return Form(verb, particle=rest[0], prep=rest[1])
+        return Form(verb, object=noun_lemma(rest[0]), prep=rest[1])  # GET_HOLD_OF
+    raise _Skip("multi-word verb too long to express")
+
+
+def _read_synsets(lines: Iterable[str]) -> dict[str, list[str]]:
+    synsets: dict[str, list[str]] = {}
+    label: str | None = None
+    for raw in lines:
+        line = _strip_comment(raw)
+        if line.startswith("&"):
+            label = line.split()[0]
+            synsets.setdefault(label, [])
+        elif line.startswith("+") and label is not None:
+            synsets[label].append(line[1:].split()[0])
+    return synsets
+
+
+class _Patterns:
+    """Turns the words after '*' into frames dyad can check."""
+
+    def __init__(self, synsets: dict[str, list[str]], counts: Counter[str]) -> None:
+        self.synsets = synsets
+        self.counts = counts
+
+    def members(self, label: str) -> list[list[str]]:
+        """The words of each member of a synset (``PRIME_MINISTER`` → [prime, minister])."""
+        if label not in self.synsets:
+            raise _Skip("undefined synonym set")
+        return [[w for w in m.lower().split("_") if w] for m in self.synsets[label]]
+
+    def nouns(self, words: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(modifiers, heads) choices for one noun or noun phrase; synsets expanded."""
+        if len(words) > 2:
+            raise _Skip("noun phrase with several modifiers")
+        mods: tuple[str, ...] = ()
+        if len(words) == 2:
+            first = words[0]
+            if first.startswith("&"):
+                single = [m[0] for m in self.members(first) if len(m) == 1]
+                self.counts["synset members dropped: phrase as modifier"] += len(
+                    self.members(first)
+                ) - len(single)
+                mods = tuple(single)
+            else:
+                mods = (first.lower(),)
+        head = words[-1]
+        if not head.startswith("&"):
+            return [(mods, (head.lower(),))]
+        plain: list[str] = []
+        phrases: dict[str, list[str]] = defaultdict(list)
+        for member in self.members(head):
+            if len(member) == 1:
+                plain.append(member[0])
+            elif len(member) == 2 and not mods:
+                phrases[member[0]].append(member[1])
+            else:
+                self.counts["synset members dropped: phrase too long"] += 1
+        out = [(mods, tuple(plain))] if plain else []
+        out += [((mod,), tuple(heads)) for mod, heads in sorted(phrases.items())]
+        return out
+
+    def frames(self, post: str) -> list[Frame]:
+        items = self._items(post)
+        particle: str | None = None
+        if (
+            items
+            and items[0][0] == "word"
+            and len(items[0][1]) == 1
+            and items[0][1][0].lower() in PATTERN_PARTICLES
+        ):
+            particle = items.pop(0)[1][0].lower()
+        nouns = [words for kind, words in items if kind == "word"]
+        preps = [words for kind, words in items if kind == "prep"]
+        if len(nouns) > 1:
+            raise _Skip("several noun phrases")
+        if len(preps) > 1:
+            raise _Skip("several prepositional phrases")
+        prep: str | None = None
+        if preps:
+            if len(preps[0]) > 1:
+                raise _Skip("noun inside a prepositional phrase")
+            prep = preps[0][0].lower()
+            if not _WORD.fullmatch(prep):
+                raise _Skip("odd preposition")
+        if not nouns:
+            return [Frame(particle=particle, prep=prep)]
+        out = []
+        for mods, heads in self.nouns(nouns[0]):
+            mods = tuple(sorted({noun_lemma(m) for m in mods if self._usable(m)}))
+            objects = tuple(sorted({noun_lemma(h) for h in heads if self._usable(h)}))
+            if objects and (mods or len(nouns[0]) == 1):
+                out.append(Frame(particle=particle, prep=prep, modifier=mods, objects=objects))
+        if not out:
+            raise _Skip("no noun dyad can match (hyphenated or odd words)")
+        return out
+
+    def _usable(self, word: str) -> bool:
+        """A word spaCy gives as one token's lemma: hyphenated words are split by it."""
+        if _WORD.fullmatch(word) and "-" not in word:
+            return True
+        self.counts["nouns dropped: hyphenated or odd"] += 1
+        return False
+
+    @staticmethod
+    def _items(post: str) -> list[tuple[str, list[str]]]:
+        """Group the tokens after '*' into ('word', [words]) and ('prep', [prep, words])."""
+        items: list[tuple[str, list[str]]] = []
+        tokens = post.replace("_", " ").split()
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.startswith(("(", "{")):
+                close = ")" if tok[0] == "(" else "}"
+                group = [tok[1:]]
+                while not group[-1].endswith(close):
+                    i += 1
+                    if i == len(tokens):
+                        raise _Skip("unbalanced brackets")
+                    group.append(tokens[i])
+                group[-1] = group[-1][:-1]
+                words = [w for w in group if w]
+                if any(w.startswith(("(", "{")) for w in words):
+                    raise _Skip("nested phrases")
+                if any(set(w) & _MARKERS for w in words):
+                    raise _Skip("source or target marker")
+                items.append(("prep" if close == ")" else "word", words))
+            else:
+                if set(tok) & _MARKERS:
+                    raise _Skip("source or target marker")
+                items.append(("word", [tok]))
+            i += 1
+        for kind, words in items:
+            if kind == "word" and not words:
+                raise _Skip("empty noun phrase")
+            if kind == "prep" and not words:
+                raise _Skip("empty prepositional phrase")
+        return items
+
+
+def _read_blocks(text: str, counts: Counter[str]) -> list[Block]:
+    lines = text.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.startswith("####### VERB PATTERNS")),
+        len(lines),
+    )
+    synsets = _read_synsets(lines[:start])
+    counts["synonym sets"] = len(synsets)
+    patterns = _Patterns(synsets, counts)
+    blocks: list[Block] = []
+    for raw in lines[start:]:
+        if raw.startswith("---"):
+            found = _CODE.search(raw)
+            name = raw.strip("- \t").split()[0] if raw.strip("- \t") else ""
+            blocks.append(Block(name, found.group(1).strip() if found else "---"))
+            counts["blocks"] += 1
+            continue
+        if raw.startswith("~"):
+            counts["transformations skipped"] += 1
+            continue
+        if not blocks:
+            continue
+        block = blocks[-1]
+        if raw.startswith("-"):
+            counts["patterns read"] += 1
+            _read_pattern(raw[1:], block, patterns, counts)
+            continue
+        line = _strip_comment(raw)
+        if not line or line.startswith("&"):
+            continue
+        counts["verb lines read"] += 1
+        found = _CODE.search(line)
+        own = found.group(1).strip() if found else None
+        head = _CODE.sub(" ", line).split("{", 1)[0].split()
+        if "{}" in line.replace(" ", ""):
+            counts["verb forms skipped: inflected form (empty {})"] += 1
+            continue
+        try:
+            if len(head) != 1:
+                raise _Skip("verb line with several words")
+            form = _parse_form(head[0])
+        except _Skip as why:
+            counts[f"verb forms skipped: {why}"] += 1
+            continue
+        block.forms.append((form, own))
+    return blocks
+
+
+def _read_pattern(body: str, block: Block, patterns: _Patterns, counts: Counter[str]) -> None:
+    text = body.split("#", 1)[0]
+    found = None
+    for found in _CODE.finditer(text):
+        pass
+    if found is None:
+        counts["patterns skipped: no code"] += 1
+        return
+    code = found.group(1).strip()
+    words = text[: found.start()]
+    if "*" not in words:
+        counts["patterns skipped: no verb marker '*'"] += 1
+        return
+    pre, post = words.split("*", 1)
+    try:
+        if pre.strip():
+            raise _Skip("words before the verb")
+        frames = patterns.frames(post)
+    except _Skip as why:
+        counts[f"patterns skipped: {why}"] += 1
+        return
+    block.patterns.append((frames, code))
+
+
+# ---------------------------------------------------------------------------- codes
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A usable code: CAMEO code, PLOVER type, mode (or None)."""
+
+    cameo: str
+    plover: str
+    mode: str | None
+
+
+class _Codes:
+    """Checks a dictionary code against cameo.yaml and the crosswalk; counts why not."""
+
+    def __init__(self, crosswalk: Crosswalk, ontology: Ontology) -> None:
+        self.crosswalk = crosswalk
+        self.ontology = ontology
+        self.cache: dict[str, Coded | str] = {}
+
+    def resolve(self, raw: str) -> Coded | str:
+        """The usable code, or the reason it is not usable."""
+        if raw not in self.cache:
+            self.cache[raw] = self._resolve(raw)
+        return self.cache[raw]
+
+    def _resolve(self, raw: str) -> Coded | str:
+        code = raw
+        if ":" in raw:
+            active, _, _passive = raw.partition(":")
+            if not active.strip():
+                return "passive-only code [:X] (source and target reversed)"
+            code = active.strip()
+        if code == "---":
+            return "null code ---"
+        if not code.isdigit() or not 2 <= len(code) <= 4:
+            return "malformed code"
+        try:
+            self.ontology.require_cameo(code, "cameo.yaml", code)
+        except CodebookError:
+            return "CAMEO code not in cameo.yaml"
+        found = self.crosswalk.lookup(code)
+        if found is None:
+            return f"no PLOVER type in the crosswalk (root {code[:2]})"
+        plover, modes = found
+        if plover not in PLOVER_TYPES:
+            return "crosswalk type is not a PLOVER type"
+        allowed = self.ontology.plover[plover].modes if plover in self.ontology.plover else ()
+        mode = next((m for m in modes if m in allowed), None)
+        return Coded(code, plover, mode)
+
+
+def _bundled_ontology() -> Ontology:
+    import yaml
+
+    onto = Ontology()
+    for name in ("cameo.yaml", "quadclass.yaml", "plover.yaml"):
+        path = CODEBOOK_DIR / name
+        onto.add(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    return onto
+
+
+# ---------------------------------------------------------------------------- entries
+
+# (lemma, particle, prep, modifier, object word or None) → a code, or None for "no event"
+_Slot = tuple[str, str | None, str | None, tuple[str, ...], str | None]
+_NULL = "null"
+
+
+def _combine(form: Form, frame: Frame) -> Frame:
+    """The frame of ``frame`` applied to a multi-word ``form``; _Skip if they clash."""
+    particle, prep, objects = frame.particle, frame.prep, frame.objects
+    if form.particle:
+        if particle and particle != form.particle:
+            raise _Skip("two particles")
+        particle = form.particle
+    if form.prep:
+        if prep and prep != form.prep:
+            raise _Skip("two prepositions")
+        prep = form.prep
+    if form.object:
+        if objects:
+            raise _Skip("two objects")
+        objects = (form.object,)
+    return Frame(particle=particle, prep=prep, modifier=frame.modifier, objects=objects)
+
+
+def _slots(form: Form, frame: Frame) -> Iterator[_Slot]:
+    for obj in frame.objects or (None,):
+        yield (form.lemma, frame.particle, frame.prep, frame.modifier, obj)
+
+
+def _resolve_blocks(
+    blocks: list[Block], codes: _Codes, counts: Counter[str]
+) -> dict[_Slot, Coded | str]:
+    """Every slot's code, later patterns winning inside a block, first block winning."""
+    owner: dict[Form, str] = {}
+    result: dict[_Slot, Coded | str] = {}
+    native: dict[_Slot, bool] = {}
+    for number, block in enumerate(blocks):
+        forms: list[tuple[Form, str | None]] = []
+        for form, own in block.forms:
+            if form in owner:
+                key = "in the same block" if owner[form] == f"{number}" else "in a later block"
+                counts[f"verb forms skipped: repeated {key} (first kept)"] += 1
+                continue
+            owner[form] = f"{number}"
+            forms.append((form, own))
+        counts["verb forms"] += len(forms)
+        for form, own in forms:
+            local: dict[_Slot, Coded | str] = {}
+            base = _combine(form, Frame())
+            local.update(dict.fromkeys(_slots(form, base), codes.resolve(own or block.code)))
+            for frames, code in block.patterns:
+                value = codes.resolve(code)
+                for frame in frames:
+                    try:
+                        combined = _combine(form, frame)
+                    except _Skip as why:
+                        counts[f"pattern × verb skipped: {why}"] += 1
+                        continue
+                    for slot in _slots(form, combined):
+                        local.pop(slot, None)  # re-insert: a later pattern wins
+                        local[slot] = value
+            for slot, value in local.items():
+                is_native = form.particle is not None and form.particle == slot[1]
+                if slot in result:
+                    if is_native and not native[slot]:
+                        counts["slot conflicts: multi-word verb wins"] += 1
+                    else:
+                        counts["slot conflicts: first block wins"] += 1
+                        continue
+                result[slot] = value
+                native[slot] = is_native
+    return result
+
+
+def _entries(slots: dict[_Slot, Coded | str], counts: Counter[str]) -> list[dict[str, Any]]:
+    grouped: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+    bare: dict[tuple[str, str | None], tuple[Any, ...]] = {}
+    unless: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for (lemma, particle, prep, modifier, obj), value in slots.items():
+        if not isinstance(value, Coded):
+            if obj is not None and prep is None and not modifier:
+                unless[(lemma, particle)].add(obj)
+            continue
+        key = (lemma, particle, prep, modifier, value, obj is None)
+        if obj is None:
+            grouped[key]
+            if prep is None and not modifier:
+                bare[(lemma, particle)] = key
+        else:
+            grouped[key].add(obj)
+    entries = []
+    for key, objects in grouped.items():
+        lemma, particle, prep, modifier, value, _ = key
+        entry: dict[str, Any] = {
+            "lemma": lemma,
+            "pos": "VERB",
+            "plover": value.plover,
+            "cameo": value.cameo,
+        }
+        if objects:
+            entry["object"] = sorted(objects)
+        if prep:
+            entry["prep"] = [prep]
+        if particle:
+            entry["particle"] = particle
+        if modifier:
+            entry["modifier"] = list(modifier)
+        if bare.get((lemma, particle)) == key and unless.get((lemma, particle)):
+            entry["unless"] = sorted(unless[(lemma, particle)])
+            counts["unless words (null or uncodable verb+object patterns)"] += len(
+                entry["unless"]
+            )
+        if value.mode:
+            entry["mode"] = value.mode
+        entries.append(entry)
+    return entries
+
+
+def _sort_key(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        entry["lemma"],
+        entry["cameo"],
+        entry.get("particle") or "",
+        entry.get("prep", []),
+        entry.get("object", []),
+        entry.get("modifier", []),
+        entry.get("unless", []),
+        entry.get("mode") or "",
+        entry["plover"],
+    )
+
+
+def _pruned(entry: dict[str, Any]) -> str | None:
+    framed = any(k in entry for k in ("object", "prep", "particle", "modifier"))
+    key = f"{entry['lemma']}:{entry['cameo']}"
+    if key in PRUNED:
+        return key
+    if not framed and entry["lemma"] in PRUNED:
+        return entry["lemma"]
+    return None
+
+
+def convert_verbs(cameo_path: Path, crosswalk_path: Path) -> tuple[dict, dict[str, int]]:
+    """Convert ``CAMEO.2.0.txt`` into ``{"triggers": [entry, ...]}`` and counts.
+
+    Entries are sorted (lemma, CAMEO code, frame), identical ones merged, entries that
+    differ only in their object merged into one with the union of objects; ``PRUNED``
+    entries removed. Counts name what was read, written and skipped, by reason.
+    """
+    counts: Counter[str] = Counter()
+    blocks = _read_blocks(Path(cameo_path).read_text(encoding="utf-8"), counts)
+    codes = _Codes(read_crosswalk(Path(crosswalk_path)), _bundled_ontology())
+    for block in blocks:
+        for _form, own in block.forms:
+            value = codes.resolve(own or block.code)
+            if isinstance(value, str):
+                counts[f"verb defaults without entry: {value}"] += 1
+        for _frames, code in block.patterns:
+            value = codes.resolve(code)
+            if isinstance(value, str):
+                counts[f"patterns skipped: {value}"] += 1
+            else:
+                counts["patterns converted"] += 1
+    entries = _entries(_resolve_blocks(blocks, codes, counts), counts)
+    # merge entries that differ only in the object (an unconstrained entry stays apart)
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for entry in entries:
+        rest = tuple((k, repr(v)) for k, v in entry.items() if k != "object")
+        key = (*rest, "object" in entry)
+        if key in merged and "object" in entry:
+            merged[key]["object"] = sorted(set(merged[key]["object"]) | set(entry["object"]))
+        elif key not in merged:
+            merged[key] = entry
+        else:
+            counts["duplicate entries dropped"] += 1
+    out = []
+    for entry in sorted(merged.values(), key=_sort_key):
+        why = _pruned(entry)
+        if why is not None:
+            counts[f"pruned: {why}"] += 1
+            counts["pruned"] += 1
+            continue
+        TriggerEntry.model_validate(entry)
+        out.append(entry)
+        counts[f"entries root {entry['cameo'][:2]}"] += 1
+        counts[f"entries {entry['plover']}"] += 1
+    counts["entries written"] = len(out)
+    return {"triggers": out}, dict(sorted(counts.items()))
