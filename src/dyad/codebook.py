@@ -122,6 +122,7 @@ SECTIONS: dict[str, str] = {
             "contexts",
             "military_words",
             "people_words",
+            "forum_words",
             "state_sectors",
             "society_sectors",
         ),

@@ -629,6 +629,7 @@ class _Run:
         symmetric = kind.symmetric if entry.symmetric is None else entry.symmetric
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
+        sources, targets = self._without_forums(sources, targets)
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
             if (
@@ -650,6 +651,8 @@ class _Run:
                 sources = sources or [other]
         military = entry.mode == "military" or self._military(token)
         for src, tgt in _pairs(sources, targets, symmetric):
+            if any(a is not None and a.actor.sector in kind.not_with for a in (src, tgt)):
+                continue
             if src is None or tgt is None:
                 if not self.ex.allow_monadic:
                     continue
@@ -681,6 +684,29 @@ class _Run:
             if known.country and known.country != "IGO" and known.sector in onto.society_sectors:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
+
+    def _forum(self, actor: ActorMention) -> bool:
+        """An organisation named as the setting of a meeting ("the G20 summit")."""
+        if actor.country != "IGO" or id(actor) not in self.tokens_of:
+            return False
+        last = self.doc[self.tokens_of[id(actor)][1] - 1]
+        return (
+            last.dep_ in {"compound", "nmod", "poss", "amod"}
+            and _lemma(last.head) in self.ex.codebook.ontology.forum_words
+        )
+
+    def _without_forums(
+        self, sources: list[_Arg], targets: list[_Arg]
+    ) -> tuple[list[_Arg], list[_Arg]]:
+        """Drop organisations named as the meeting's setting when it has two other parties,
+        or none ("the G20 summit" alone names no party to pair with another)."""
+        forums = {id(a.actor) for a in sources + targets if self._forum(a.actor)}
+        if not forums or len(sources) + len(targets) - len(forums) == 1:
+            return sources, targets
+        return (
+            [a for a in sources if id(a.actor) not in forums],
+            [a for a in targets if id(a.actor) not in forums],
+        )
 
     def _unnamed(self, cand: _Candidate, country: str, sector: str) -> _Arg:
         span = cand.span
@@ -817,7 +843,7 @@ class _Run:
                     key=lambda a: a.start,
                 )
             for actor in pool:
-                if actor.country and actor.country != known.country:
+                if actor.country and actor.country != known.country and not self._forum(actor):
                     return _Arg(actor, _LOOKBACK, "previous sentence")
         return None
 

@@ -85,6 +85,7 @@ class PloverType(_Model):
     military_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     implied_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     repression_cameo: str | None = None
+    not_with: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Ontology:
     contexts: dict[str, frozenset[str]] = field(default_factory=dict)
     military_words: frozenset[str] = frozenset()
     people_words: frozenset[str] = frozenset()
+    forum_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -136,7 +138,7 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
-        for key in ("military_words", "people_words"):
+        for key in ("military_words", "people_words", "forum_words"):
             words = data.get(key)
             if words is None:
                 continue

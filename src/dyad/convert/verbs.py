@@ -48,7 +48,7 @@ from typing import Any
 from dyad.errors import CodebookError
 from dyad.ontology import CODEBOOK_DIR, PLOVER_TYPES, Ontology, TriggerEntry
 
-__all__ = ["PRUNED", "convert_verbs", "noun_lemma", "read_crosswalk"]
+__all__ = ["PRUNED", "convert_verbs", "noun_lemma", "noun_lemmas", "read_crosswalk"]
 
 #: Entries removed after conversion: ``"lemma"`` removes every entry of that lemma that
 #: has no frame (the verb's default code), ``"lemma:cameo"`` every entry of that lemma with
@@ -72,90 +72,62 @@ _MARKERS = frozenset("$+^%")
 _CODE = re.compile(r"\[([^\]]*)\]")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 
-#: Plurals the endings rules below get wrong, and words that only look plural.
+#: Plurals the endings rules below get wrong (as spaCy's lemmatiser reads them).
 _IRREGULAR = {
     "analyses": "analysis",
+    "bases": "base",
     "children": "child",
     "crises": "crisis",
+    "criteria": "criterion",
+    "data": "datum",
+    "diagnoses": "diagnosis",
+    "feet": "foot",
     "knives": "knife",
     "lives": "life",
     "men": "man",
-    "women": "woman",
-    "servicemen": "serviceman",
-    "infantrymen": "infantryman",
-    "diagnoses": "diagnosis",
+    "people": "people",
     "theses": "thesis",
-    "bases": "base",
-    "cases": "case",
-    "releases": "release",
-    "responses": "response",
-    "purposes": "purpose",
-    "promises": "promise",
-    "premises": "premise",
-    "enterprises": "enterprise",
-    "excuses": "excuse",
-    "courses": "course",
-    "horses": "horse",
-    "houses": "house",
-    "losses": "loss",
-    "nurses": "nurse",
-    "offenses": "offense",
-    "offences": "offence",
-    "defenses": "defense",
-    "defences": "defence",
-    "licenses": "license",
-    "expenses": "expense",
-    "exercises": "exercise",
-    "franchises": "franchise",
-    "reprises": "reprise",
-    "surprises": "surprise",
-    "clauses": "clause",
-    "causes": "cause",
-    "abuses": "abuse",
-    "ruses": "ruse",
-    "phases": "phase",
-    "phrases": "phrase",
-    "increases": "increase",
-    "decreases": "decrease",
-    "leases": "lease",
-    "ceases": "cease",
-    "hostages": "hostage",
-    "heroes": "hero",
-    "vetoes": "veto",
-    "embargoes": "embargo",
-    "torpedoes": "torpedo",
-    "potatoes": "potato",
-    "tomatoes": "tomato",
-    "echoes": "echo",
-    "volcanoes": "volcano",
 }
-#: Words ending in -s that are singular (or have no singular) as spaCy lemmatises them.
+#: Words ending in -s that spaCy leaves as they are (singular, or no singular).
 _INVARIANT = frozenset(
     "news series species means headquarters politics economics physics ethics tactics "
-    "logistics statistics mathematics diabetes measles aids arms alms chaos gas bus lens "
-    "canvas atlas alias bias christmas thanks overseas whereabouts premises "
-    "outskirts surroundings".split()
+    "logistics statistics mathematics diabetes measles alms chaos gas bus lens canvas "
+    "atlas alias bias christmas overseas whereabouts outskirts surroundings".split()
 )
+#: Plurals spaCy's lemmatiser reads its own way ("taxes" → "taxis"): both lemmas are kept.
+_SPACY_ALSO = {"bases": "basis", "headquarters": "headquarter", "taxes": "taxis"}
+#: Words ending in -men that are no plural of -man.
+_NOT_MEN = frozenset("abdomen acumen hymen omen regimen semen specimen stamen yemen".split())
 
 
 def noun_lemma(word: str) -> str:
     """The singular lemma of an English noun written in the dictionary (lower case).
 
-    spaCy gives the direct object's lemma, so "SANCTIONS" must become "sanction".
-    A few endings and exceptions, not a lexicon: ``tests/test_convert.py`` checks them.
+    spaCy gives the direct object's lemma, so "SANCTIONS" must become "sanction". A few
+    endings and exceptions, not a lexicon; checked against spaCy's lemmatiser on every
+    noun of CAMEO.2.0.txt when this was written.
     """
     word = word.lower()
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    if word.endswith("men") and len(word) > 4 and word not in _NOT_MEN:
+        return word[:-3] + "man"  # gunmen, servicemen, women
     if word in _INVARIANT or len(word) <= 3 or not word.endswith("s"):
         return word
-    if word.endswith(("ss", "us", "is", "ous", "ics")):
+    if word.endswith(("ss", "us", "is", "ous")):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
         return word[:-2]
     return word[:-1]
+
+
+def noun_lemmas(word: str) -> tuple[str, ...]:
+    """``noun_lemma`` and, for a few plurals, the other lemma spaCy gives them."""
+    lemma = noun_lemma(word)
+    also = _SPACY_ALSO.get(word.lower())
+    return (lemma, also) if also else (lemma,)
 
 
 # ---------------------------------------------------------------------------- crosswalk
@@ -362,8 +334,10 @@ class _Patterns:
             return [Frame(particle=particle, prep=prep)]
         out = []
         for mods, heads in self.nouns(nouns[0]):
-            mods = tuple(sorted({noun_lemma(m) for m in mods if self._usable(m)}))
-            objects = tuple(sorted({noun_lemma(h) for h in heads if self._usable(h)}))
+            mods = tuple(sorted({x for m in mods if self._usable(m) for x in noun_lemmas(m)}))
+            objects = tuple(
+                sorted({x for h in heads if self._usable(h) for x in noun_lemmas(h)})
+            )
             if objects and (mods or len(nouns[0]) == 1):
                 out.append(Frame(particle=particle, prep=prep, modifier=mods, objects=objects))
         if not out:
@@ -497,41 +471,56 @@ class Coded:
     mode: str | None
 
 
+@dataclass(frozen=True)
+class Uncoded:
+    """A code dyad cannot use, why, and whether PETRARCH would code nothing dyad can say.
+
+    ``negates``: the pattern means "not the default event" — a null code, a reversed
+    (passive-only) event, or a public statement (CAMEO root 01, which PLOVER leaves out
+    on purpose). Appeals (root 02), which the crosswalk merely does not list, do not
+    negate: PLOVER counts them as REQUEST, close to the default codes of their verbs.
+    """
+
+    reason: str
+    negates: bool
+
+
 class _Codes:
     """Checks a dictionary code against cameo.yaml and the crosswalk; counts why not."""
 
     def __init__(self, crosswalk: Crosswalk, ontology: Ontology) -> None:
         self.crosswalk = crosswalk
         self.ontology = ontology
-        self.cache: dict[str, Coded | str] = {}
+        self.cache: dict[str, Coded | Uncoded] = {}
 
-    def resolve(self, raw: str) -> Coded | str:
-        """The usable code, or the reason it is not usable."""
+    def resolve(self, raw: str) -> Coded | Uncoded:
+        """The usable code, or why it is not usable."""
         if raw not in self.cache:
             self.cache[raw] = self._resolve(raw)
         return self.cache[raw]
 
-    def _resolve(self, raw: str) -> Coded | str:
+    def _resolve(self, raw: str) -> Coded | Uncoded:
         code = raw
         if ":" in raw:
             active, _, _passive = raw.partition(":")
             if not active.strip():
-                return "passive-only code [:X] (source and target reversed)"
+                return Uncoded("passive-only code [:X] (source and target reversed)", True)
             code = active.strip()
         if code == "---":
-            return "null code ---"
+            return Uncoded("null code ---", True)
         if not code.isdigit() or not 2 <= len(code) <= 4:
-            return "malformed code"
+            return Uncoded("malformed code", False)
         try:
             self.ontology.require_cameo(code, "cameo.yaml", code)
         except CodebookError:
-            return "CAMEO code not in cameo.yaml"
+            return Uncoded("CAMEO code not in cameo.yaml", False)
         found = self.crosswalk.lookup(code)
         if found is None:
-            return f"no PLOVER type in the crosswalk (root {code[:2]})"
+            reason = f"no PLOVER type in the crosswalk (root {code[:2]})"
+            return Uncoded(reason, code.startswith("01"))
         plover, modes = found
         if plover not in PLOVER_TYPES:
-            return "crosswalk type is not a PLOVER type"
+            return Uncoded("crosswalk type is not a PLOVER type", False)
         allowed = self.ontology.plover[plover].modes if plover in self.ontology.plover else ()
         mode = next((m for m in modes if m in allowed), None)
         return Coded(code, plover, mode)
@@ -549,9 +538,8 @@ def _bundled_ontology() -> Ontology:
 
 # ---------------------------------------------------------------------------- entries
 
-# (lemma, particle, prep, modifier, object word or None) → a code, or None for "no event"
+# (lemma, particle, prep, modifier, object word or None): one cell of PETRARCH's pattern trie
 _Slot = tuple[str, str | None, str | None, tuple[str, ...], str | None]
-_NULL = "null"
 
 
 def _combine(form: Form, frame: Frame) -> Frame:
@@ -579,10 +567,10 @@ def _slots(form: Form, frame: Frame) -> Iterator[_Slot]:
 
 def _resolve_blocks(
     blocks: list[Block], codes: _Codes, counts: Counter[str]
-) -> dict[_Slot, Coded | str]:
+) -> dict[_Slot, Coded | Uncoded]:
     """Every slot's code, later patterns winning inside a block, first block winning."""
     owner: dict[Form, str] = {}
-    result: dict[_Slot, Coded | str] = {}
+    result: dict[_Slot, Coded | Uncoded] = {}
     native: dict[_Slot, bool] = {}
     for number, block in enumerate(blocks):
         forms: list[tuple[Form, str | None]] = []
@@ -595,7 +583,7 @@ def _resolve_blocks(
             forms.append((form, own))
         counts["verb forms"] += len(forms)
         for form, own in forms:
-            local: dict[_Slot, Coded | str] = {}
+            local: dict[_Slot, Coded | Uncoded] = {}
             base = _combine(form, Frame())
             local.update(dict.fromkeys(_slots(form, base), codes.resolve(own or block.code)))
             for frames, code in block.patterns:
@@ -622,13 +610,13 @@ def _resolve_blocks(
     return result
 
 
-def _entries(slots: dict[_Slot, Coded | str], counts: Counter[str]) -> list[dict[str, Any]]:
+def _entries(slots: dict[_Slot, Coded | Uncoded], counts: Counter[str]) -> list[dict[str, Any]]:
     grouped: dict[tuple[Any, ...], set[str]] = defaultdict(set)
     bare: dict[tuple[str, str | None], tuple[Any, ...]] = {}
     unless: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for (lemma, particle, prep, modifier, obj), value in slots.items():
-        if not isinstance(value, Coded):
-            if obj is not None and prep is None and not modifier:
+        if isinstance(value, Uncoded):
+            if value.negates and obj is not None and prep is None and not modifier:
                 unless[(lemma, particle)].add(obj)
             continue
         key = (lemma, particle, prep, modifier, value, obj is None)
@@ -703,12 +691,12 @@ def convert_verbs(cameo_path: Path, crosswalk_path: Path) -> tuple[dict, dict[st
     for block in blocks:
         for _form, own in block.forms:
             value = codes.resolve(own or block.code)
-            if isinstance(value, str):
-                counts[f"verb defaults without entry: {value}"] += 1
+            if isinstance(value, Uncoded):
+                counts[f"verb defaults without entry: {value.reason}"] += 1
         for _frames, code in block.patterns:
             value = codes.resolve(code)
-            if isinstance(value, str):
-                counts[f"patterns skipped: {value}"] += 1
+            if isinstance(value, Uncoded):
+                counts[f"patterns skipped: {value.reason}"] += 1
             else:
                 counts["patterns converted"] += 1
     entries = _entries(_resolve_blocks(blocks, codes, counts), counts)
