@@ -49,6 +49,8 @@ _CLIMB = {
     "oprd",
     "pcomp",
 }
+# Types whose purpose clause names who benefits ("aid to help X", "a loan to support X").
+_BENEFIT = frozenset({"AID", "SUPPORT"})
 _TARGET_PREPS = frozenset({"with", "to", "against", "upon", "toward", "towards", "into"})
 _FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
@@ -268,13 +270,13 @@ class _Run:
         plover = {cand.token.i: cand.entry.plover for cand in cands}
         for cand in cands:
             out.update(t.i for t in cand.objects)
-            # "met X to discuss Y": the purpose of a same-type event is that event
+            # "met X to discuss Y": the purpose of a same-type event is that event; "a
+            # loan to support X" names who the aid is for
             out.update(
                 c.i
-                for c in cand.token.children
-                if c.dep_ in {"advcl", "xcomp"}
-                and _infinitive(c)
-                and plover.get(c.i) == cand.entry.plover
+                for c in self._purposes(cand)
+                if plover.get(c.i) == cand.entry.plover
+                or (plover.get(c.i) in _BENEFIT and cand.entry.plover in _BENEFIT)
             )
             for obj in cand.objects:  # "expressed willingness to cooperate with X"
                 out.update(
@@ -287,6 +289,17 @@ class _Run:
                 for child in self.embedded(cand.token):
                     out.update(t.i for t in child.subtree)
         return out
+
+    @staticmethod
+    def _purposes(cand: _Candidate) -> list[Token]:
+        """To-infinitive purpose clauses of a trigger or of its frame objects."""
+        return [
+            c
+            for head in (cand.token, *cand.objects)
+            for c in head.children
+            if c.dep_ in {"advcl", "xcomp", "acl", "relcl"}
+            and any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children)
+        ]
 
     @staticmethod
     def embedded(token: Token) -> list[Token]:
@@ -333,7 +346,10 @@ class _Run:
 
     def subject_actors(self, token: Token, depth: int = 0) -> list[_Arg]:
         """Actors of a verb's subject, following control, relative clauses and pronouns."""
-        for child in token.children:
+        # the parser sometimes hangs the subject on an auxiliary set apart from its verb
+        # ("X had at the end of the visit reached ...")
+        auxiliaries = [c for c in token.children if c.dep_ in {"aux", "auxpass"}]
+        for child in [*token.children, *(g for a in auxiliaries for g in a.children)]:
             if child.dep_ in _SUBJ:
                 found = self.np_actors(child)
                 if found:
@@ -501,6 +517,14 @@ class _Run:
             ]
         if entry.embeds and not targets:  # "threatened to attack X": X is the target
             targets = self._embedded_targets(token)
+        if entry.plover in _BENEFIT and not targets:  # "approved a loan to support X's plan"
+            targets = [
+                _Arg(a, _PREP, "purpose")
+                for c in self._purposes(cand)
+                for o in c.children
+                if o.dep_ in {"dobj", "dative"}
+                for a in self.np_actors(o)
+            ]
         if pair:
             if sources:
                 targets += pair

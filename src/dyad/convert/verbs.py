@@ -50,10 +50,74 @@ from dyad.ontology import CODEBOOK_DIR, PLOVER_TYPES, Ontology, TriggerEntry
 
 __all__ = ["PRUNED", "convert_verbs", "noun_lemma", "noun_lemmas", "read_crosswalk"]
 
-#: Entries removed after conversion: ``"lemma"`` removes every entry of that lemma that
-#: has no frame (the verb's default code), ``"lemma:cameo"`` every entry of that lemma with
-#: that CAMEO code, framed or not. Each value says why.
-PRUNED: dict[str, str] = {}
+#: Entries removed after conversion, each with the reason: a ``"lemma"`` key removes that
+#: verb's entry without a frame (its default code: its patterns stay), a ``"lemma:cameo"``
+#: key every entry of that lemma with that CAMEO code, framed or not.
+PRUNED: dict[str, str] = {
+    # everyday verbs that PETRARCH codes by default; their framed entries stay
+    "affect": "default 050: 'affect' is mostly consequences, not diplomatic cooperation",
+    "aim": "default 030: 'aim to', 'aimed at' are purposes of anything",
+    "best": "default 190: 'best' is almost always the adjective mis-tagged as a verb",
+    "better": "default 060: 'better' is almost always the adjective or adverb",
+    "break": "default 190: 'break a record', 'break the law', 'break ground', 'break news'",
+    "call": "default 041: 'call for', 'call X a liar', 'called on' are rarely phone calls",
+    "catch": "default 171: 'catch fire', 'catch up', 'caught on camera'",
+    "check": "default 090: 'check' is everyday verification, not an investigation",
+    "clear": "default 080: 'clear the way', 'clear debris', 'cleared for takeoff'",
+    "conduct": "default 060: 'conduct tests', 'conduct a survey', 'conduct an attack'",
+    "deal": "default 050: 'deal with' a problem is no cooperation",
+    "decide": "default 030: deciding says nothing about cooperating with anyone",
+    "determine": "default 030: 'determine' is mostly 'find out' or 'decide'",
+    "die": "default 190: dying is no fight between actors: 'died in a crash', 'of illness'",
+    "ensure": "default 030: 'ensure' is the purpose of any policy",
+    "expand": "default 060: economies, programmes and fires expand",
+    "expect": "default 030: 'expected to rise' is a forecast, not intent to cooperate",
+    "face": "default 040: 'face charges', 'face pressure', 'face a crisis' are no meetings",
+    "fill": "default 080: 'fill posts', 'fill the gap' are no concessions",
+    "fire": "default 190: 'fired the minister', 'fire broke out'",
+    "forgave": "inflected form listed as a verb: spaCy's lemma is 'forgive'",
+    "forgiven": "inflected form listed as a verb: spaCy's lemma is 'forgive'",
+    "give": "default 060: 'give' is the commonest light verb ('give a speech', 'give up')",
+    "go": "default 040: 'go' is motion of anything ('prices went up', 'go ahead')",
+    "handle": "default 060: 'handle a case', 'handle the crisis' are no cooperation",
+    "head": "default 060: 'head to', 'headed by' are travel and leadership, not cooperation",
+    "help": "default 070: 'helped to', 'help explain' are rarely aid",
+    "hit": "default 190: storms, prices, sanctions and records 'hit'",
+    "impact": "default 050: 'impact' is consequences, not diplomatic cooperation",
+    "improve": "default 060: things improve without anyone cooperating",
+    "increase": "default 060: prices and numbers increase",
+    "issue": "default 060: 'issue a statement', 'issue a warning' are no cooperation",
+    "lead": "default 060: 'lead to', 'led by' are causes and leadership, not cooperation",
+    "learn": "default 040: learning is no consultation",
+    "leave": "default 040: 'leave office', 'leave the country', 'left dead'",
+    "manage": "default 060: 'managed to' is success at anything",
+    "match": "default 190: 'match' is comparison ('match the offer'), not a fight",
+    "mean": "default 030: 'mean' is meaning ('this means that')",
+    "mine": "default 090: 'mine' is mining or the pronoun mis-tagged",
+    "need": "default 100: 'need' is mostly need, not a demand on an actor",
+    "object": "default 120: 'object' is mostly the noun mis-tagged",
+    "pass": "default 080: 'pass a law', 'pass away', 'pass through' are no concessions",
+    "pit": "default 190: 'pitted against' is competition",
+    "provide": "default 060: 'provide' is any supply ('provides evidence', 'provide that')",
+    "pull": "default 171: 'pull out', 'pull back' are retreats; 'pull' alone is no seizure",
+    "rag": "default 140: mis-tagged noun",
+    "ready": "default 030: 'ready' is almost always the adjective",
+    "reason": "default 040: mostly the noun mis-tagged",
+    "relate": "default 060: 'related to' is no cooperation",
+    "ring": "default 190: bells and phones ring",
+    "rule": "default 060: 'ruled out', courts ruling, 'rule' as governing",
+    "seek": "default 030: 'seek to' states an aim, not intent to cooperate",
+    "serve": "default 060: 'serve as', 'serve a sentence', 'serve in office'",
+    "strike": "default 190: 'strike a deal', workers' strikes, storms striking",
+    "table": "default 120: 'table a motion' proposes (British usage); mostly the noun",
+    "take": "default 171: 'take' is the commonest light verb ('take part', 'take office')",
+    "tender": "default 062: 'tender' is bids and resignations",
+    "think": "default 040: thinking is no consultation",
+    "touring": "inflected form listed as a verb: spaCy's lemma is 'tour'",
+    "train": "default 030: training is no intent to cooperate",
+    "vote": "default 030: votes are elections and bills",
+    "want": "default 030: 'want to know', 'want more' are wishes, not intent to cooperate",
+}
 
 #: Words that, after a multi-word verb's verb (``CALL_OFF``), are its particle or
 #: preposition; dyad's ``particle`` check accepts a particle, preposition or adverb child.
