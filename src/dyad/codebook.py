@@ -123,6 +123,7 @@ SECTIONS: dict[str, str] = {
             "military_words",
             "people_words",
             "forum_words",
+            "deed_words",
             "state_sectors",
             "society_sectors",
         ),

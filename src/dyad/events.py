@@ -204,6 +204,7 @@ class _Run:
             if cand.token.i in suppressed:
                 continue
             self._events_of(cand)
+        self.found += self._claims()
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
@@ -654,6 +655,8 @@ class _Run:
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
         sources, targets = self._without_forums(sources, targets)
+        if sources and not targets and kind.reacts:
+            targets = self._reaction_target(cand, index)
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
             if (
@@ -708,6 +711,68 @@ class _Run:
             if known.country and known.country != "IGO" and known.sector in onto.society_sectors:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
+
+    def _reaction_target(self, cand: _Candidate, index: int) -> list[_Arg]:
+        """ "Britain slammed the sentence": a reaction to an act the text told before is
+        aimed at the state whose act it was (the latest hostile event of the last few
+        sentences)."""
+        onto = self.ex.codebook.ontology
+        token = cand.token
+        nouns = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+        nouns += [o for c in token.children if c.dep_ == "prep" for o in c.children]
+        if not any(_lemma(n) in onto.deed_words for n in nouns) and not (
+            cand.entry.pos == "NOUN" and any(_lemma(n) in onto.deed_words for n in nouns)
+        ):
+            return []
+        for prev in reversed(self.found):
+            if prev.sent_index < index - 6:
+                break
+            actor = prev.source.actor if prev.source else None
+            if (
+                actor is not None
+                and actor.country
+                and actor.country != "IGO"
+                and onto.quad_class(prev.cand.entry.cameo) == 4
+            ):
+                return [self._unnamed(cand, actor.country, "GOV")]
+        return []
+
+    def _claims(self) -> list[_Found]:
+        """ "X said Y rammed its ship": a hostile act a party of the victim's side reports
+        is also that party's accusation of the doer (CAMEO 112)."""
+        onto = self.ex.codebook.ontology
+        out = []
+        for f in self.found:
+            if f.source is None or f.target is None:
+                continue
+            if onto.quad_class(f.cand.entry.cameo) != 4 or f.cand.entry.plover == "ACCUSE":
+                continue
+            speech = self._speech_verb(f.cand.token)
+            if speech is None:
+                continue
+            for spk in self.subject_actors(speech):
+                country = spk.actor.country
+                if country == f.target.actor.country and country != f.source.actor.country:
+                    entry = f.cand.entry.model_copy(
+                        update={"plover": "ACCUSE", "cameo": "112", "mode": "allege"}
+                    )
+                    claim = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
+                    out.append(_Found(claim, f.sent_index, spk, f.source, False))
+                    break
+        return out
+
+    def _speech_verb(self, token: Token) -> Token | None:
+        """The speech verb whose reported clause holds ``token`` ("said ... rammed")."""
+        tok = _governor(token) if token.pos_ == "NOUN" else token
+        for _ in range(5):
+            if tok is None or tok.head == tok:
+                return None
+            if tok.dep_ not in {"ccomp", "advcl", "xcomp", "conj", "parataxis", "relcl"}:
+                return None
+            tok = tok.head
+            if _lemma(tok) in self.ex._speech:
+                return tok
+        return None
 
     def _forum(self, actor: ActorMention) -> bool:
         """An organisation named as the setting of a meeting ("the G20 summit")."""

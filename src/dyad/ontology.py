@@ -86,6 +86,7 @@ class PloverType(_Model):
     implied_target: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     repression_cameo: str | None = None
     not_with: tuple[str, ...] = ()
+    reacts: bool = False
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Ontology:
     military_words: frozenset[str] = frozenset()
     people_words: frozenset[str] = frozenset()
     forum_words: frozenset[str] = frozenset()
+    deed_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -138,7 +140,7 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
-        for key in ("military_words", "people_words", "forum_words"):
+        for key in ("military_words", "people_words", "forum_words", "deed_words"):
             words = data.get(key)
             if words is None:
                 continue

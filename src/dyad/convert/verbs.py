@@ -358,11 +358,16 @@ class _Patterns:
         head = words[-1]
         if not head.startswith("&"):
             return [(mods, (head.lower(),))]
-        plain: list[str] = []
+        members = self.members(head)
+        plain = [m[0] for m in members if len(m) == 1]
+        heads = {noun_lemma(w) for w in plain}
         phrases: dict[str, list[str]] = defaultdict(list)
-        for member in self.members(head):
+        for member in members:
             if len(member) == 1:
-                plain.append(member[0])
+                continue
+            if noun_lemma(member[-1]) in heads:
+                # "CRUISE_MISSILE" beside "MISSILE": the one-word member matches it already
+                self.counts["synset members dropped: head is a member too"] += 1
             elif len(member) == 2 and not mods:
                 phrases[member[0]].append(member[1])
             else:
@@ -742,6 +747,24 @@ def _pruned(entry: dict[str, Any]) -> str | None:
     return None
 
 
+def _merge(entries: list[dict[str, Any]], key: str, counts: Counter[str]) -> list[dict]:
+    """Entries equal but for ``key`` (an OR list) become one with the union of its words.
+
+    Exact for one list at a time: an entry without ``key`` (no constraint) stays apart.
+    """
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for entry in entries:
+        rest = tuple((k, repr(v)) for k, v in entry.items() if k != key)
+        group = (*rest, key in entry)
+        if group not in merged:
+            merged[group] = dict(entry)
+            continue
+        counts[f"entries merged ({key} lists joined)"] += 1
+        if key in entry:
+            merged[group][key] = sorted(set(merged[group][key]) | set(entry[key]))
+    return list(merged.values())
+
+
 def convert_verbs(cameo_path: Path, crosswalk_path: Path) -> tuple[dict, dict[str, int]]:
     """Convert ``CAMEO.2.0.txt`` into ``{"triggers": [entry, ...]}`` and counts.
 
@@ -764,19 +787,9 @@ def convert_verbs(cameo_path: Path, crosswalk_path: Path) -> tuple[dict, dict[st
             else:
                 counts["patterns converted"] += 1
     entries = _entries(_resolve_blocks(blocks, codes, counts), counts)
-    # merge entries that differ only in the object (an unconstrained entry stays apart)
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for entry in entries:
-        rest = tuple((k, repr(v)) for k, v in entry.items() if k != "object")
-        key = (*rest, "object" in entry)
-        if key in merged and "object" in entry:
-            merged[key]["object"] = sorted(set(merged[key]["object"]) | set(entry["object"]))
-        elif key not in merged:
-            merged[key] = entry
-        else:
-            counts["duplicate entries dropped"] += 1
+    entries = _merge(_merge(entries, "object", counts), "modifier", counts)
     out = []
-    for entry in sorted(merged.values(), key=_sort_key):
+    for entry in sorted(entries, key=_sort_key):
         why = _pruned(entry)
         if why is not None:
             counts[f"pruned: {why}"] += 1
