@@ -124,6 +124,7 @@ SECTIONS: dict[str, str] = {
             "people_words",
             "forum_words",
             "deed_words",
+            "border_words",
             "state_sectors",
             "society_sectors",
         ),

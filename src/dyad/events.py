@@ -223,10 +223,20 @@ class _Run:
     def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
         """The frame's matched objects (empty when it has none), or None if it fails."""
         objects: tuple[Token, ...] = ()
+        if entry.subject and not self._subject_is(token, entry.subject):
+            return None
         if entry.object:
             heads = [c for c in token.children if c.dep_ in _OBJ | _PASSIVE_SUBJ]
             if token.dep_ in {"acl", "relcl"} and token.tag_ == "VBN":
                 heads.append(token.head)  # "sanctions imposed on X"
+            if entry.prep:  # "responded with tear gas": the object of the frame's preposition
+                heads += [
+                    o
+                    for c in token.children
+                    if c.dep_ == "prep" and c.lower_ in entry.prep
+                    for o in c.children
+                    if o.dep_ == "pobj"
+                ]
             heads += [c for h in heads for c in h.children if c.dep_ == "conj"]
             objects = tuple(h for h in heads if _lemma(h) in entry.object)
             if not objects:
@@ -264,6 +274,26 @@ class _Run:
         ):
             return None
         return objects
+
+    @staticmethod
+    def _subject_is(token: Token, lemmas: tuple[str, ...]) -> bool:
+        """The trigger's doer is one of ``lemmas``: its subject, its passive agent, or the
+        noun a relative or participle clause describes ("protesters who camped")."""
+        doers = [c for c in token.children if c.dep_ in _SUBJ]
+        doers += [o for c in token.children if c.dep_ == "agent" for o in c.children]
+        if token.dep_ in {"relcl", "acl"}:
+            doers.append(token.head)
+        doers += [c for d in doers for c in d.children if c.dep_ == "conj"]
+        # "thousands of protesters", "a group of demonstrators"
+        doers += [
+            o
+            for d in doers
+            for c in d.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+        return any(_lemma(d) in lemmas for d in doers)
 
     def _suppressed(self, cands: list[_Candidate]) -> set[int]:
         """Tokens whose trigger is part of another event: frame objects and embedded clauses."""
@@ -321,10 +351,12 @@ class _Run:
         skip = {"appos"} if out else set()
         stack = [c for c in token.children if c.dep_ in (_NP_MODS | {"poss"}) - skip]
         if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
+            # "the border with China" stands for the country across it
+            across = "with" if _lemma(token) in self.ex.codebook.ontology.border_words else "of"
             stack += [
                 o
                 for c in token.children
-                if c.dep_ == "prep" and c.lower_ == "of"
+                if c.dep_ == "prep" and c.lower_ in {"of", across}
                 for o in c.children
                 if o.dep_ == "pobj"
             ]

@@ -101,6 +101,7 @@ class Ontology:
     people_words: frozenset[str] = frozenset()
     forum_words: frozenset[str] = frozenset()
     deed_words: frozenset[str] = frozenset()
+    border_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -140,7 +141,7 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
-        for key in ("military_words", "people_words", "forum_words", "deed_words"):
+        for key in ("military_words", "people_words", "forum_words", "deed_words", "border_words"):
             words = data.get(key)
             if words is None:
                 continue
@@ -235,7 +236,7 @@ class TriggerEntry(_Model):
     """One trigger: a lemma, an optional dependency frame, and how to code the event."""
 
     lemma: str = Field(min_length=1)
-    pos: str = Field(default="VERB", pattern="^(VERB|NOUN|ADJ)$")
+    pos: str = Field(default="VERB", pattern="^(VERB|AUX|NOUN|ADJ)$")
     plover: str
     cameo: str
     object: tuple[str, ...] = ()
@@ -251,10 +252,11 @@ class TriggerEntry(_Model):
     object_is_topic: bool = False
     anaphoric_only: bool = False
     implied_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    subject: tuple[str, ...] = ()
 
-    _lists = field_validator("object", "prep", "modifier", "unless", "target_preps", mode="before")(
-        _lower_list
-    )
+    _lists = field_validator(
+        "object", "prep", "modifier", "unless", "target_preps", "subject", mode="before"
+    )(_lower_list)
 
     @field_validator("plover")
     @classmethod
@@ -275,7 +277,14 @@ class TriggerEntry(_Model):
         """How many constraints the frame has; the most specific matching entry wins."""
         return sum(
             bool(x)
-            for x in (self.object, self.prep, self.particle, self.modifier, self.object_is_actor)
+            for x in (
+                self.object,
+                self.prep,
+                self.particle,
+                self.modifier,
+                self.object_is_actor,
+                self.subject,
+            )
         )
 
 

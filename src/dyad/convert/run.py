@@ -18,7 +18,7 @@ from typing import Any
 import dyad
 from dyad.convert.verbs import convert_verbs
 
-__all__ = ["convert_all", "dump_yaml", "main", "write_codebook"]
+__all__ = ["convert_all", "dump_yaml", "main", "write_codebook", "write_verbs"]
 
 VERBS_FILE = "cameo_verbs.yaml"
 
@@ -147,20 +147,31 @@ def _notice(src: Path, sources: list[Source]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def convert_all(src: Path, out: Path) -> dict[str, dict[str, int]]:
-    """Convert every dictionary under ``src`` into ``out``; counts by output file name."""
-    src, out = Path(src), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, dict[str, int]] = {}
-    data, counts[VERBS_FILE] = convert_verbs(
-        src / "petrarch2" / "CAMEO.2.0.txt", src / "plover" / "CAMEO2PLOVER-2021.txt"
+def write_verbs(src: Path, out: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Convert the verb dictionary under ``src`` into ``out/cameo_verbs.yaml``."""
+    data, counts = convert_verbs(
+        Path(src) / "petrarch2" / "CAMEO.2.0.txt", Path(src) / "plover" / "CAMEO2PLOVER-2021.txt"
     )
     write_codebook(
-        out / VERBS_FILE,
+        Path(out) / VERBS_FILE,
         data,
         "dyad trigger codebook imported from the CAMEO verb-pattern dictionary",
         [PETRARCH_VERBS, PLOVER_CROSSWALK],
     )
+    return data, counts
+
+
+def convert_all(src: Path, out: Path) -> dict[str, dict[str, int]]:
+    """Convert every dictionary under ``src`` into ``out``; counts by output file name.
+
+    ``src`` is the dictionaries folder (``petrarch2/``, ``plover/``). The actor
+    dictionaries are converted when ``dyad.convert.actors`` exists; it reads
+    ``src/petrarch2``.
+    """
+    src, out = Path(src), Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, dict[str, int]] = {}
+    _, counts[VERBS_FILE] = write_verbs(src, out)
     sources = [PETRARCH_VERBS, PLOVER_CROSSWALK]
     try:
         from dyad.convert.actors import convert_actors
@@ -168,10 +179,10 @@ def convert_all(src: Path, out: Path) -> dict[str, dict[str, int]]:
         if exc.name != "dyad.convert.actors":
             raise
     else:
-        for name, (actor_data, actor_counts) in sorted(convert_actors(src).items()):
+        for name, (data, actor_counts) in sorted(convert_actors(src / "petrarch2").items()):
             write_codebook(
                 out / name,
-                actor_data,
+                data,
                 f"dyad actor codebook imported from the Phoenix dictionaries ({name})",
                 [PETRARCH_ACTORS],
             )

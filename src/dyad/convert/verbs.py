@@ -31,9 +31,15 @@ preposition), several noun phrases or prepositional phrases, longer noun phrases
 
 Later patterns win over earlier ones for the same verb and frame, as in PETRARCH's pattern
 trie; a verb listed in two blocks belongs to the first (PETRARCH keeps the first). A
-pattern whose code is null (``[---]``) or has no PLOVER type, and that only names an
-object, becomes an ``unless`` word of the verb's default entry: PETRARCH would not code
-that verb+object with the default code, so dyad must not either.
+pattern that only names an object and whose code means "not the default event" (a null
+code ``[---]``, a passive-only code, a public statement of root 01) becomes an ``unless``
+word of the verb's default entry: PETRARCH would not code that verb+object with the
+default code, so dyad must not either.
+
+The PLOVER type of a code comes from the CAMEO→PLOVER crosswalk (the code, else its
+3-digit code, else its root); the crosswalk's mode or context becomes the entry's
+``mode`` when dyad's ``plover.yaml`` lists it for that type. Codes the crosswalk does not
+type (roots 01 and 02) and codes missing from ``cameo.yaml`` give no entry.
 """
 
 from __future__ import annotations
@@ -119,17 +125,21 @@ PRUNED: dict[str, str] = {
     "want": "default 030: 'want to know', 'want more' are wishes, not intent to cooperate",
 }
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Words that, after a multi-word verb's verb (``CALL_OFF``), are its particle or
 #: preposition; dyad's ``particle`` check accepts a particle, preposition or adverb child.
-COMPOUND_PARTICLES = frozenset(
+COMPOUND_PARTICLES = _words(
     "about across after against along apart around aside at away back behind by down for "
-    "forth forward from in into of off on onto out over through to together toward towards "
-    "under up upon with".split()
+    "forth forward from in into of off on onto out over through to together toward "
+    "towards under up upon with"
 )
 #: Adverbial particles a pattern may name before its noun (``- * OUT VIEWS``).
-PATTERN_PARTICLES = frozenset(
-    "apart around aside away back behind down forth forward in off on out over through "
-    "together up".split()
+PATTERN_PARTICLES = _words(
+    "apart around aside away back behind down forth forward in off on out over through together up"
 )
 _COPULAS = frozenset({"is", "was", "are", "am", "were", "be", "been"})
 _MARKERS = frozenset("$+^%")
@@ -153,15 +163,15 @@ _IRREGULAR = {
     "theses": "thesis",
 }
 #: Words ending in -s that spaCy leaves as they are (singular, or no singular).
-_INVARIANT = frozenset(
+_INVARIANT = _words(
     "news series species means headquarters politics economics physics ethics tactics "
     "logistics statistics mathematics diabetes measles alms chaos gas bus lens canvas "
-    "atlas alias bias christmas overseas whereabouts outskirts surroundings".split()
+    "atlas alias bias christmas overseas whereabouts outskirts surroundings"
 )
 #: Plurals spaCy's lemmatiser reads its own way ("taxes" → "taxis"): both lemmas are kept.
 _SPACY_ALSO = {"bases": "basis", "headquarters": "headquarter", "taxes": "taxis"}
 #: Words ending in -men that are no plural of -man.
-_NOT_MEN = frozenset("abdomen acumen hymen omen regimen semen specimen stamen yemen".split())
+_NOT_MEN = _words("abdomen acumen hymen omen regimen semen specimen stamen yemen")
 
 
 def noun_lemma(word: str) -> str:
@@ -288,13 +298,9 @@ def _parse_form(text: str) -> Form:
     words = [w for w in text.lower().split("_") if w]
     if not words:
         raise _Skip("empty verb form")
-    head = 0
-    if len(words) > 1:
-        marked = [i for i, w in enumerate(words) if w.startswith("+")]
-        if marked != [0]:
-            raise _Skip("multi-word verb not led by its verb")
-    words = [w.lstrip("+") for w in words]
-    verb, rest = words[head], words[head + 1 :]
+    if len(words) > 1 and [i for i, w in enumerate(words) if w.startswith("+")] != [0]:
+        raise _Skip("multi-word verb not led by its verb")  # WIRE_+TAP
+    verb, *rest = (w.lstrip("+") for w in words)
     if verb in _COPULAS:
         raise _Skip("copula or auxiliary verb")
     if not _WORD.fullmatch(verb):
@@ -404,9 +410,7 @@ class _Patterns:
         out = []
         for mods, heads in self.nouns(nouns[0]):
             mods = tuple(sorted({x for m in mods if self._usable(m) for x in noun_lemmas(m)}))
-            objects = tuple(
-                sorted({x for h in heads if self._usable(h) for x in noun_lemmas(h)})
-            )
+            objects = tuple(sorted({x for h in heads if self._usable(h) for x in noun_lemmas(h)}))
             if objects and (mods or len(nouns[0]) == 1):
                 out.append(Frame(particle=particle, prep=prep, modifier=mods, objects=objects))
         if not out:
@@ -506,14 +510,12 @@ def _read_blocks(text: str, counts: Counter[str]) -> list[Block]:
 
 def _read_pattern(body: str, block: Block, patterns: _Patterns, counts: Counter[str]) -> None:
     text = body.split("#", 1)[0]
-    found = None
-    for found in _CODE.finditer(text):
-        pass
-    if found is None:
+    codes = list(_CODE.finditer(text))
+    if not codes:
         counts["patterns skipped: no code"] += 1
         return
-    code = found.group(1).strip()
-    words = text[: found.start()]
+    code = codes[-1].group(1).strip()
+    words = text[: codes[-1].start()]
     if "*" not in words:
         counts["patterns skipped: no verb marker '*'"] += 1
         return
@@ -714,9 +716,7 @@ def _entries(slots: dict[_Slot, Coded | Uncoded], counts: Counter[str]) -> list[
             entry["modifier"] = list(modifier)
         if bare.get((lemma, particle)) == key and unless.get((lemma, particle)):
             entry["unless"] = sorted(unless[(lemma, particle)])
-            counts["unless words (null or uncodable verb+object patterns)"] += len(
-                entry["unless"]
-            )
+            counts["unless words (null or uncodable verb+object patterns)"] += len(entry["unless"])
         if value.mode:
             entry["mode"] = value.mode
         entries.append(entry)
