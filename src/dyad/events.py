@@ -205,6 +205,7 @@ class _Run:
                 continue
             self._events_of(cand)
         self.found += self._claims()
+        self.found = [self._demand(f) for f in self.found]
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
@@ -789,9 +790,39 @@ class _Run:
                         update={"plover": "ACCUSE", "cameo": "112", "mode": "allege"}
                     )
                     claim = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
-                    out.append(_Found(claim, f.sent_index, spk, f.source, False))
+                    out.append(self._derived(claim, f.sent_index, spk, f.source))
                     break
         return out
+
+    def _demand(self, f: _Found) -> _Found:
+        """ "X said Y should withdraw": what a speaker says another party should or must do
+        is the speaker's request of that party (CAMEO 020), not that party's act."""
+        cues = self.ex._cues
+        verb = f.cand.token if f.cand.entry.pos != "NOUN" else _governor(f.cand.token)
+        if verb is None or f.source is None:
+            return f
+        modals = {c.lower_ for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD"}
+        if not modals & set(cues.obligation_modals):
+            return f
+        speech = self._speech_verb(verb)
+        if speech is None:
+            return f
+        asked = f.source.actor
+        for spk in self.subject_actors(speech):
+            if spk.actor.country and spk.actor.country != asked.country:
+                entry = f.cand.entry.model_copy(
+                    update={"plover": "REQUEST", "cameo": "020", "mode": None}
+                )
+                request = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
+                return self._derived(request, f.sent_index, spk, f.source)
+        return f
+
+    def _derived(self, cand: _Candidate, index: int, source: _Arg, target: _Arg) -> _Found:
+        """An event read from another one's report, its bare countries given their part."""
+        kind = self.ex.codebook.ontology.plover[cand.entry.plover]
+        src = self._state_part(source, kind.bare_source) or source
+        tgt = self._state_part(target, kind.bare_target) or target
+        return _Found(cand, index, src, tgt, kind.symmetric)
 
     def _speech_verb(self, token: Token) -> Token | None:
         """The speech verb whose reported clause holds ``token`` ("said ... rammed")."""

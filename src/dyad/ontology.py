@@ -306,6 +306,7 @@ class StatusCues(_Model):
     condition_marks: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
     additive_modifiers: tuple[str, ...] = ()
+    obligation_modals: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 

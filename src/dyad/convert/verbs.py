@@ -144,6 +144,8 @@ PATTERN_PARTICLES = _words(
 _COPULAS = frozenset({"is", "was", "are", "am", "were", "be", "been"})
 _MARKERS = frozenset("$+^%")
 _CODE = re.compile(r"\[([^\]]*)\]")
+_JOINED = re.compile(r"(?<![{&\w])([A-Za-z][\w'-]*_[\w'-]*[A-Za-z])(?![\w}])")
+_UNDERSCORE = re.compile(r"&\w+|_")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 
 #: Plurals the endings rules below get wrong (as spaCy's lemmatiser reads them).
@@ -428,7 +430,10 @@ class _Patterns:
     def _items(post: str) -> list[tuple[str, list[str]]]:
         """Group the tokens after '*' into ('word', [words]) and ('prep', [prep, words])."""
         items: list[tuple[str, list[str]]] = []
-        tokens = post.replace("_", " ").split()
+        # "_" joins consecutive words: a bare SPECIAL_CLAUSE is a noun phrase; synset names
+        # (&TALKS_, &FIGHT_OF_WORDS) keep theirs
+        post = _JOINED.sub(r"{\1}", post)
+        tokens = _UNDERSCORE.sub(lambda m: m.group(0) if m.group(0) != "_" else " ", post).split()
         i = 0
         while i < len(tokens):
             tok = tokens[i]
