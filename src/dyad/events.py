@@ -498,6 +498,14 @@ class _Run:
                 if child.dep_ not in {"prep", "dative"} or child.lower_ == "according":
                     continue  # "according to UN figures" names a source of information
                 objs = [c for c in child.children if c.dep_ == "pobj"]
+                if not objs:  # "with protesters demanding ...": the clause's subject
+                    objs = [
+                        s
+                        for p in child.children
+                        if p.dep_ == "pcomp"
+                        for s in p.children
+                        if s.dep_ in _SUBJ
+                    ]
                 if not objs:  # "out of X", "away from X"
                     children += [c for c in child.children if c.dep_ == "prep"]
                 if child.dep_ == "dative" and not objs:

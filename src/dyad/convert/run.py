@@ -12,6 +12,7 @@ import argparse
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,8 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, date):  # plain, so that YAML reads a date back
+        return value.isoformat()
     text = str(value)
     # a plain scalar that starts with a letter or '_' reads back as a string unless it is
     # one of YAML 1.1's booleans or null

@@ -1,0 +1,106 @@
+"""Kinds of political news beyond diplomacy, each on sentences written for this test: the
+domestic actors, implied parties, repression, protests, reactions, claims, requests,
+forums and the frames added for them (docs/events.md, "Real news")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dyad.api import text_article
+
+pytestmark = pytest.mark.slow
+
+
+def coded(pipeline, text: str) -> set[tuple[str | None, str, str, str | None]]:
+    """(source code, PLOVER type, CAMEO code, target code) of every event of ``text``."""
+    result = pipeline.process_one(text_article(text, published=date(2024, 6, 3)))
+    return {
+        (e.source.code if e.source else None, e.plover, e.cameo, e.target.code if e.target else None)
+        for e in result.events
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        # a court sentences, the police arrest: the unnamed party of the named one's country
+        (
+            "A Kenyan opposition politician was sentenced to six years in prison on Monday.",
+            ("KEN JUD", "COERCE", "173", "KEN OPP"),
+        ),
+        (
+            "The Ugandan opposition leader was arrested at his home in Kampala.",
+            ("UGA COP", "COERCE", "173", "UGA OPP"),
+        ),
+        # the state's force on its own people is violent repression (CAMEO 175)
+        (
+            "Kenyan riot police fired tear gas at protesters outside parliament.",
+            ("KEN COP", "ASSAULT", "175", "KEN CVL"),
+        ),
+        (
+            "Peruvian police clashed with hundreds of students demanding new elections.",
+            ("PER COP", "ASSAULT", "175", "PER CVL"),
+        ),
+        (
+            "Bolivian troops responded with tear gas and rubber bullets against the miners.",
+            ("BOL MIL", "ASSAULT", "175", "BOL CVL"),
+        ),
+        # where protesters are is their protest, against their own government
+        (
+            "Thousands of Serbian demonstrators camped outside the presidency overnight.",
+            ("SRB CVL", "PROTEST", "141", "SRB GOV"),
+        ),
+        (
+            "Georgian protesters shouted slogans outside the parliament in Tbilisi.",
+            ("GEO CVL", "PROTEST", "141", "GEO GOV"),
+        ),
+        # a border names the country across it
+        (
+            "The Greek army has moved more troops along the border with Turkey.",
+            ("GRC MIL", "MOBILIZE", "154", "TUR"),
+        ),
+        # the beneficiary of aid in a purpose clause
+        (
+            "The World Bank approved a $500 million loan to support Ghana's budget.",
+            ("IGO WBK", "AID", "071", "GHA"),
+        ),
+    ],
+)
+def test_domestic_and_implied_parties(pipeline, text, event):
+    assert event in coded(pipeline, text)
+
+
+def test_a_reaction_to_a_deed_targets_the_state_that_did_it(pipeline):
+    events = coded(
+        pipeline,
+        "A Belarusian court sentenced the opposition activist to nine years on Friday. "
+        "Lithuania condemned the verdict.",
+    )
+    assert ("LTU GOV", "ACCUSE", "111", "BLR GOV") in events
+
+
+def test_the_victims_report_of_an_attack_is_an_accusation(pipeline):
+    events = coded(
+        pipeline,
+        "The Vietnamese coast guard said a Chinese vessel had rammed a Vietnamese fishing boat.",
+    )
+    accusations = {(s, t) for s, p, c, t in events if (p, c) == ("ACCUSE", "112")}
+    assert [(s, (t or "")[:3]) for s, t in accusations] == [("VNM COP", "CHN")]
+
+
+def test_what_a_party_says_another_should_do_is_a_request(pipeline):
+    events = coded(pipeline, "Kenya said Somalia should free the detained Kenyan fishermen.")
+    assert {(s, p, t) for s, p, _c, t in events} == {("KEN GOV", "REQUEST", "SOM GOV")}
+
+
+def test_press_contacts_and_forums_are_no_parties(pipeline):
+    events = coded(
+        pipeline,
+        "The Chilean foreign minister spoke to reporters in Santiago. "
+        "The Chilean president met the Peruvian president on the sidelines of the APEC summit.",
+    )
+    assert not any("MED" in (s or "") or "MED" in (t or "") for s, _p, _c, t in events)
+    consult = {frozenset({s, t}) for s, p, _c, t in events if p == "CONSULT"}
+    assert consult == {frozenset({"CHL GOV", "PER GOV"})}
