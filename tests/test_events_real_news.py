@@ -17,7 +17,7 @@ def coded(pipeline, text: str) -> set[tuple[str | None, str, str, str | None]]:
     """(source code, PLOVER type, CAMEO code, target code) of every event of ``text``."""
     result = pipeline.process_one(text_article(text, published=date(2024, 6, 3)))
     return {
-        (e.source.code if e.source else None, e.plover, e.cameo, e.target.code if e.target else None)
+        (e.source and e.source.code, e.plover, e.cameo, e.target and e.target.code)
         for e in result.events
     }
 

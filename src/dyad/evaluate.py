@@ -93,7 +93,7 @@ def parties(code: object) -> list[str]:
 
 
 def normalise_side(code: object) -> str | None:
-    """A side of a gold line with each party normalised ("egy cop | EGY MIL" -> "EGY COP|EGY MIL")."""
+    """A side of a gold line, each party normalised ("egy cop|EGY MIL" -> "EGY COP|EGY MIL")."""
     return "|".join(parties(code)) or None
 
 
