@@ -22,6 +22,7 @@ __all__ = [
     "LineList",
     "codebook_error",
     "line_of",
+    "load_generated",
     "load_yaml_with_lines",
     "section",
     "validate_entries",
@@ -100,6 +101,26 @@ def load_yaml_with_lines(path: str | Path) -> Any:
         raise CodebookError(str(path), f"invalid YAML: {exc.problem}", line=line) from exc
     except yaml.YAMLError as exc:
         raise CodebookError(str(path), f"invalid YAML: {exc}") from exc
+
+
+def load_generated(path: str | Path) -> Any:
+    """Read a large codebook written by ``python -m dyad.convert``: parsed once with the
+    C YAML loader and cached by its content (see `dyad.cache`), since reading it takes
+    seconds. Such files carry no line numbers: the converter's tests validate them."""
+    from dyad.cache import cache_file, cached
+
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def parse() -> dict[str, Any]:
+        return yaml.load(content, Loader=loader) or {}  # a SafeLoader
+
+    key = cache_file(f"codebook-{path.stem}", [content, yaml.__version__.encode()])
+    return cached(key, parse, dict)
 
 
 #: Every top-level section a codebook file may hold, and the stage that reads it. One

@@ -117,8 +117,14 @@ class EventExtractor:
         self._matcher = Matcher(nlp.vocab)
         self._entries: dict[tuple[str, str], list[TriggerEntry]] = {}
         self._user = {id(entry) for entry in codebook.triggers[codebook.bundled :]}
+        self._imported = {id(entry) for entry in codebook.triggers[: codebook.imported]}
         self._pos_of: dict[int, str] = {}
-        for entry in codebook.triggers:
+        # dyad's own (and a user's) entries of a word replace the imported ones of that
+        # word: imports add the words dyad's codebook does not know
+        known = {(e.pos, e.lemma) for e in codebook.triggers[codebook.imported :]}
+        for number, entry in enumerate(codebook.triggers):
+            if number < codebook.imported and (entry.pos, entry.lemma) in known:
+                continue
             self._entries.setdefault((entry.pos, entry.lemma), []).append(entry)
         by_pos: dict[str, set[str]] = {}
         for pos, lemma in self._entries:
@@ -209,17 +215,22 @@ class _Run:
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
-        best: dict[int, tuple[int, bool, int, _Candidate]] = {}
+        best: dict[int, tuple[int, bool, bool, int, _Candidate]] = {}
         for match_id, start, end in self.ex._matcher(self.doc):
             token, span = self.doc[end - 1], self.doc[start:end]
             for entry in self.ex.entries_for(match_id, span):
                 objects = self._frame(token, entry)
                 if objects is None:
                     continue
-                rank = (entry.specificity, id(entry) in self.ex._user, len(span))
-                if token.i not in best or rank > best[token.i][:3]:
+                rank = (
+                    entry.specificity,
+                    id(entry) in self.ex._user,
+                    id(entry) not in self.ex._imported,
+                    len(span),
+                )
+                if token.i not in best or rank > best[token.i][:4]:
                     best[token.i] = (*rank, _Candidate(token, span, entry, objects))
-        return [best[i][3] for i in sorted(best)]
+        return [best[i][4] for i in sorted(best)]
 
     def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
         """The frame's matched objects (empty when it has none), or None if it fails."""

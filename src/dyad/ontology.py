@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dyad.codebook import (
     codebook_error,
     line_of,
+    load_generated,
     load_yaml_with_lines,
     section,
     validate_entries,
@@ -38,6 +39,8 @@ __all__ = [
 
 CODEBOOK_DIR = Path(__file__).resolve().parent / "codebooks"
 BUNDLED = ("cameo.yaml", "quadclass.yaml", "plover.yaml", "triggers.yaml")
+#: Trigger codebooks converted from the open CAMEO dictionaries (``python -m dyad.convert``).
+IMPORTED = ("imported/cameo_verbs.yaml",)
 
 PLOVER_TYPES = (
     "AGREE",
@@ -167,6 +170,21 @@ class Ontology:
         return frozenset(
             root[:2] for name in self.symmetric_types for root in self.plover[name].cameo_roots
         )
+
+    def plover_of(self, code: str) -> str | None:
+        """The PLOVER type dyad's plover codebook gives a CAMEO code: the type whose
+        ``cameo_roots`` holds the longest prefix of it, when only one type does."""
+        best: list[tuple[int, str]] = [
+            (len(root), name)
+            for name, kind in self.plover.items()
+            for root in kind.cameo_roots
+            if code.startswith(root)
+        ]
+        if not best:
+            return None
+        longest = max(n for n, _ in best)
+        names = {name for n, name in best if n == longest}
+        return names.pop() if len(names) == 1 else None
 
     def check(self, path: str | Path) -> None:
         """Every PLOVER type is defined and its default CAMEO code exists."""
@@ -319,7 +337,8 @@ class EventCodebook:
     speech_verbs: frozenset[str] = frozenset()
     status: StatusCues = field(default_factory=StatusCues)
     ontology: Ontology = field(default_factory=Ontology)
-    bundled: int = 0  # triggers[:bundled] are dyad's own; a user's entry wins a tie with them
+    bundled: int = 0  # triggers[:bundled] are bundled; a user's entry wins a tie with them
+    imported: int = 0  # triggers[:imported] come from the open dictionaries; dyad's own win ties
 
     @classmethod
     def load(cls, extra: Sequence[str | Path] = ()) -> EventCodebook:
@@ -330,6 +349,10 @@ class EventCodebook:
         ``people_words``. Errors name file, line, entry.
         """
         book = cls()
+        for name in IMPORTED:  # the converted open dictionaries, before dyad's own
+            path = CODEBOOK_DIR / name
+            book._add_triggers(load_generated(path), path, checked=True)
+        book.imported = len(book.triggers)
         paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
         for number, path in enumerate(paths):
             if number == len(BUNDLED):
@@ -347,11 +370,12 @@ class EventCodebook:
             book.bundled = len(book.triggers)
         return book
 
-    def _add_triggers(self, data: dict[str, Any], path: Path) -> None:
+    def _add_triggers(self, data: dict[str, Any], path: Path, *, checked: bool = False) -> None:
         items = section(data, "triggers", path)
         entries = validate_entries(path, items, TriggerEntry, name_key="lemma")
-        for item, entry in zip(items, entries, strict=True):
-            self.ontology.require_cameo(entry.cameo, path, entry.lemma, node=item)
+        if not checked:  # generated files are checked by the converter's tests
+            for item, entry in zip(items, entries, strict=True):
+                self.ontology.require_cameo(entry.cameo, path, entry.lemma, node=item)
         self.triggers.extend(entries)
         verbs = data.get("speech_verbs")
         if verbs is not None:

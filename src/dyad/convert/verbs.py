@@ -20,8 +20,11 @@ What dyad can check (see ``events._Run._frame``) decides what is converted:
 
 * a verb's own or its block's default code → one entry per verb, no frame;
 * ``* NOUN``, ``* &SET``, ``* {MOD NOUN}`` → ``object`` (lemmas of the noun or the set's
-  members) and, for a two-word noun phrase, ``modifier``;
-* ``* (PREP)`` → ``prep``; ``* PARTICLE ...`` (``SET * OUT VIEWS``) → ``particle``;
+  members) and, for a two-word noun phrase, ``modifier``; a two-word synonym-set member
+  (``SPECIAL_ENVOY``) gets an entry of its own with a modifier, unless its head word is
+  a member too;
+* ``* (PREP)`` or a bare ``* PREP`` → ``prep``; ``* PARTICLE ...`` (``SET * OUT VIEWS``)
+  → ``particle``;
 * ``+CALL_OFF`` → lemma ``call`` with ``particle: off``; ``+WAGE_WAR`` → lemma ``wage``
   with ``object: [war]``.
 
@@ -52,9 +55,18 @@ from pathlib import Path
 from typing import Any
 
 from dyad.errors import CodebookError
-from dyad.ontology import CODEBOOK_DIR, PLOVER_TYPES, Ontology, TriggerEntry
+from dyad.ontology import PLOVER_TYPES, Ontology, TriggerEntry, bundled_ontology
 
-__all__ = ["PRUNED", "convert_verbs", "noun_lemma", "noun_lemmas", "read_crosswalk"]
+__all__ = [
+    "COMPOUND_PARTICLES",
+    "PATTERN_PARTICLES",
+    "PREPOSITIONS",
+    "PRUNED",
+    "convert_verbs",
+    "noun_lemma",
+    "noun_lemmas",
+    "read_crosswalk",
+]
 
 #: Entries removed after conversion, each with the reason: a ``"lemma"`` key removes that
 #: verb's entry without a frame (its default code: its patterns stay), a ``"lemma:cameo"``
@@ -141,6 +153,12 @@ COMPOUND_PARTICLES = _words(
 PATTERN_PARTICLES = _words(
     "apart around aside away back behind down forth forward in off on out over through together up"
 )
+#: Words a pattern may use as prepositions, in parentheses or (when alone) bare.
+PREPOSITIONS = COMPOUND_PARTICLES | _words(
+    "amid among before below beneath beside besides between beyond despite during inside "
+    "near outside past since until via within without"
+)
+_CONJUNCTIONS = _words("if unless whether that than as because while when")
 _COPULAS = frozenset({"is", "was", "are", "am", "were", "be", "been"})
 _MARKERS = frozenset("$+^%")
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -364,6 +382,8 @@ class _Patterns:
             else:
                 mods = (first.lower(),)
         head = words[-1]
+        if head.lower() in PREPOSITIONS | _CONJUNCTIONS:
+            raise _Skip("noun phrase headed by a function word ('{SLOGAN AGAINST}')")
         if not head.startswith("&"):
             return [(mods, (head.lower(),))]
         members = self.members(head)
@@ -381,19 +401,21 @@ class _Patterns:
             else:
                 self.counts["synset members dropped: phrase too long"] += 1
         out = [(mods, tuple(plain))] if plain else []
-        out += [((mod,), tuple(heads)) for mod, heads in sorted(phrases.items())]
+        out += [((mod,), tuple(words)) for mod, words in sorted(phrases.items())]
         return out
 
     def frames(self, post: str) -> list[Frame]:
         items = self._items(post)
         particle: str | None = None
-        if (
-            items
-            and items[0][0] == "word"
-            and len(items[0][1]) == 1
-            and items[0][1][0].lower() in PATTERN_PARTICLES
-        ):
+        if self._bare(items) in PATTERN_PARTICLES:  # SET * OUT VIEWS
             particle = items.pop(0)[1][0].lower()
+        first = self._bare(items)
+        if first in PREPOSITIONS:  # "- * AGAINST" is "- * (AGAINST)"
+            if len(items) > 1:
+                raise _Skip("noun inside a prepositional phrase")
+            items = [("prep", [first])]
+        elif first in _CONJUNCTIONS:
+            raise _Skip("conjunction ('- * IF')")
         nouns = [words for kind, words in items if kind == "word"]
         preps = [words for kind, words in items if kind == "prep"]
         if len(nouns) > 1:
@@ -405,8 +427,8 @@ class _Patterns:
             if len(preps[0]) > 1:
                 raise _Skip("noun inside a prepositional phrase")
             prep = preps[0][0].lower()
-            if not _WORD.fullmatch(prep):
-                raise _Skip("odd preposition")
+            if prep not in PREPOSITIONS:
+                raise _Skip("not a preposition ('(GUNFIRE)')")
         if not nouns:
             return [Frame(particle=particle, prep=prep)]
         out = []
@@ -418,6 +440,13 @@ class _Patterns:
         if not out:
             raise _Skip("no noun dyad can match (hyphenated or odd words)")
         return out
+
+    @staticmethod
+    def _bare(items: list[tuple[str, list[str]]]) -> str | None:
+        """The first item when it is one bare word (lower case), else None."""
+        if items and items[0][0] == "word" and len(items[0][1]) == 1:
+            return items[0][1][0].lower()
+        return None
 
     def _usable(self, word: str) -> bool:
         """A word spaCy gives as one token's lemma: hyphenated words are split by it."""
@@ -591,25 +620,20 @@ class _Codes:
         except CodebookError:
             return Uncoded("CAMEO code not in cameo.yaml", False)
         found = self.crosswalk.lookup(code)
-        if found is None:
+        own = self.ontology.plover_of(code)
+        if found is None and own is None:
             reason = f"no PLOVER type in the crosswalk (root {code[:2]})"
             return Uncoded(reason, code.startswith("01"))
-        plover, modes = found
+        plover, modes = found or (own, ())
+        # dyad's plover codebook departs from the crosswalk on purpose in a few places
+        # (impose sanctions, 163, is SANCTION, not COERCE): one source of truth
+        if own is not None and own != plover:
+            plover, modes = own, ()
         if plover not in PLOVER_TYPES:
             return Uncoded("crosswalk type is not a PLOVER type", False)
         allowed = self.ontology.plover[plover].modes if plover in self.ontology.plover else ()
         mode = next((m for m in modes if m in allowed), None)
         return Coded(code, plover, mode)
-
-
-def _bundled_ontology() -> Ontology:
-    import yaml
-
-    onto = Ontology()
-    for name in ("cameo.yaml", "quadclass.yaml", "plover.yaml"):
-        path = CODEBOOK_DIR / name
-        onto.add(yaml.safe_load(path.read_text(encoding="utf-8")), path)
-    return onto
 
 
 # ---------------------------------------------------------------------------- entries
@@ -660,8 +684,10 @@ def _resolve_blocks(
         counts["verb forms"] += len(forms)
         for form, own in forms:
             local: dict[_Slot, Coded | Uncoded] = {}
-            base = _combine(form, Frame())
-            local.update(dict.fromkeys(_slots(form, base), codes.resolve(own or block.code)))
+            default = codes.resolve(own or block.code)
+            if isinstance(default, Uncoded):
+                counts[f"verb defaults without entry: {default.reason}"] += 1
+            local.update(dict.fromkeys(_slots(form, _combine(form, Frame())), default))
             for frames, code in block.patterns:
                 value = codes.resolve(code)
                 for frame in frames:
@@ -749,6 +775,12 @@ def _pruned(entry: dict[str, Any]) -> str | None:
         return key
     if not framed and entry["lemma"] in PRUNED:
         return entry["lemma"]
+    if not framed and len(entry["cameo"]) == 3 and entry["cameo"].endswith("0"):
+        # PETRARCH's blocks with a root's catch-all code (040 consult, 060 cooperate, 110
+        # disapprove ...) hold WordNet neighbours ("consider", "gather", "join" as
+        # consultations; "govern", "supervise" as cooperation); dyad's own codebook has
+        # the verbs that state those events
+        return "a verb without a frame coded with its root's catch-all code"
     return None
 
 
@@ -779,12 +811,8 @@ def convert_verbs(cameo_path: Path, crosswalk_path: Path) -> tuple[dict, dict[st
     """
     counts: Counter[str] = Counter()
     blocks = _read_blocks(Path(cameo_path).read_text(encoding="utf-8"), counts)
-    codes = _Codes(read_crosswalk(Path(crosswalk_path)), _bundled_ontology())
+    codes = _Codes(read_crosswalk(Path(crosswalk_path)), bundled_ontology())
     for block in blocks:
-        for _form, own in block.forms:
-            value = codes.resolve(own or block.code)
-            if isinstance(value, Uncoded):
-                counts[f"verb defaults without entry: {value.reason}"] += 1
         for _frames, code in block.patterns:
             value = codes.resolve(code)
             if isinstance(value, Uncoded):
