@@ -120,10 +120,18 @@ class EventExtractor:
         self._imported = {id(entry) for entry in codebook.triggers[: codebook.imported]}
         self._pos_of: dict[int, str] = {}
         # dyad's own (and a user's) entries of a word replace the imported ones of that
-        # word: imports add the words dyad's codebook does not know
+        # word, and words dyad reads as status cues or speech ("cancelled the visit",
+        # "plans to") are no imported events: imports add the words dyad does not know
         known = {(e.pos, e.lemma) for e in codebook.triggers[codebook.imported :]}
+        cues = codebook.status
+        cue_words = codebook.speech_verbs | {
+            w
+            for words in (cues.negators, cues.planned_verbs, cues.hypothetical_verbs)
+            for w in words
+        }
         for number, entry in enumerate(codebook.triggers):
-            if number < codebook.imported and (entry.pos, entry.lemma) in known:
+            imported = number < codebook.imported
+            if imported and ((entry.pos, entry.lemma) in known or entry.lemma in cue_words):
                 continue
             self._entries.setdefault((entry.pos, entry.lemma), []).append(entry)
         by_pos: dict[str, set[str]] = {}
@@ -722,7 +730,14 @@ class _Run:
             return
         sources = _merge_same(sources)
         targets = _merge_same(targets)
-        lookback = entry.plover == "CONSULT" and not _reciprocal(token) and not _gerund_topic(token)
+        # "Obama discussing sanctions": a topic and one party name no second party
+        topic_only = entry.object_is_topic and any(c.dep_ == "dobj" for c in token.children)
+        lookback = (
+            entry.plover == "CONSULT"
+            and not _reciprocal(token)
+            and not _gerund_topic(token)
+            and not topic_only
+        )
         if lookback and (not sources or not targets) and len(sources) + len(targets) == 1:
             other = self._lookback(index, (sources or targets)[0].actor)
             if other is not None:
@@ -1032,7 +1047,7 @@ class _Run:
                 f.sent_index,
                 f.cand.entry.plover,
                 countries,
-                self.status(f.cand),
+                self.status(f.cand)[0],  # "ambushed a convoy, killing 15": one event
                 self._additional(f.cand),
             )
             old = best.get(key)
