@@ -21,7 +21,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from dyad.actor_codebook import (
     SECTORS,
@@ -559,7 +559,10 @@ class _DocCoder:
         self, parts: list[_Atom], dest: set[int]
     ) -> tuple[str | None, str | None, str | None]:
         """(country, sector, role) from chain parts, nearest part first."""
-        country = next((c for p in parts if id(p) not in dest and (c := self._place(p))), None)
+        placed = [c for p in parts if id(p) not in dest and (c := self._place(p))]
+        # the nearest country word, unless an international organisation stands first: its
+        # "U.N. Syria envoy" works for the UN ("US UN ambassador" for the US)
+        country = "IGO" if placed and placed[-1] == "IGO" else next(iter(placed), None)
         titles = [p.entry for p in parts if p.kind == "title"]
         orgs = [p.entry for p in parts if p.kind == "org"]
         strong = [t for t in titles if not t.generic]
@@ -893,6 +896,8 @@ class _DocCoder:
             return
         elif entry.follow and self.followed is not None:
             country, how, start = self.followed.country, "coref", atom.start
+        elif (shared := self._conjunct_country(last)) is not None:
+            country, how, start = shared, "context", atom.start
         else:
             sector = entry.bare_sector or sector
             country, how, start = self._context(atom.start, sector), "context", atom.start
@@ -905,6 +910,21 @@ class _DocCoder:
         self._emit(start, atom.end, code)
         if owner is not None:
             self._coordinated(owner, sector, entry.name)
+
+    def _conjunct_country(self, token: Token) -> str | None:
+        """ "the Syrian government and opposition groups": a noun joined to a coded one
+        shares its country word."""
+        if token.dep_ != "conj":
+            return None
+        head = token.head.i
+        return next(
+            (
+                m.country
+                for m in self.out
+                if m.token_start <= head < m.token_end and m.country and m.country != "IGO"
+            ),
+            None,
+        )
 
     def _coordinated(self, first: _Atom, sector: str | None, what: str) -> None:
         """ "Kenyan and Ethiopian officials": the other country words share the noun."""

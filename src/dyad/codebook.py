@@ -146,6 +146,7 @@ SECTIONS: dict[str, str] = {
             "forum_words",
             "deed_words",
             "border_words",
+            "mediator_words",
             "state_sectors",
             "society_sectors",
         ),

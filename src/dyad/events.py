@@ -669,6 +669,8 @@ class _Run:
                 (sources if role == "source" else targets).extend(
                     _Arg(a, _PREP, child.lower_) for a in found
                 )
+            elif child.dep_ == "prep":
+                sources += self._mediator(child)
         pair, prep_targets = self._prep_args([token], preps - {"of", "by"}, _PREP)
         targets += prep_targets
         mods = [
@@ -871,6 +873,20 @@ class _Run:
                 return tok
         return None
 
+    def _mediator(self, prep: Token) -> list[_Arg]:
+        """ "under the auspices of the UN", "with the mediation of Qatar": who leads."""
+        words = self.ex.codebook.ontology.mediator_words
+        return [
+            _Arg(a, _PREP, "mediator")
+            for noun in prep.children
+            if noun.dep_ == "pobj" and (_lemma(noun) in words or noun.lower_ in words)
+            for of in noun.children
+            if of.dep_ == "prep" and of.lower_ == "of"
+            for o in of.children
+            if o.dep_ == "pobj"
+            for a in self.np_actors(o)
+        ]
+
     def _forum(self, actor: ActorMention) -> bool:
         """An organisation named as the setting of a meeting ("the G20 summit")."""
         if actor.country != "IGO" or id(actor) not in self.tokens_of:
@@ -1034,26 +1050,28 @@ class _Run:
         return None
 
     def _dedupe(self, found: list[_Found]) -> list[_Found]:
-        """One event per sentence, type and pair of countries (the most confident), but an
-        event the sentence adds with "also" stays beside the one before it."""
-        best: dict[tuple[Any, ...], _Found] = {}
+        """One event per sentence, type and pair of parties (the most confident): parties
+        are the same when their countries agree and their sectors do or one is unknown
+        ("Pakistan" and "Pakistan's government"), so the government and the opposition of
+        one country stay two. An event the sentence adds with "also" stays beside the one
+        before it."""
+        kept: list[tuple[tuple[Any, ...], list[Any], _Found]] = []
         for f in found:
-            a = (f.source.actor.country, f.source.actor.sector) if f.source else None
-            b = (f.target.actor.country, f.target.actor.sector) if f.target else None
-            countries: Any = (
-                frozenset({a and a[0], b and b[0]}) if f.symmetric else (a and a[0], b and b[0])
-            )
             key = (
                 f.sent_index,
                 f.cand.entry.plover,
-                countries,
                 self.status(f.cand)[0],  # "ambushed a convoy, killing 15": one event
                 self._additional(f.cand),
             )
-            old = best.get(key)
-            if old is None or _score(f) > _score(old):
-                best[key] = f
-        return sorted(best.values(), key=lambda f: (f.sent_index, f.cand.token.i))
+            sides = [f.source.actor if f.source else None, f.target.actor if f.target else None]
+            for n, (other_key, other_sides, old) in enumerate(kept):
+                if other_key == key and _same_parties(sides, other_sides, f.symmetric):
+                    if _score(f) > _score(old):
+                        kept[n] = (key, sides, f)
+                    break
+            else:
+                kept.append((key, sides, f))
+        return sorted((f for _k, _s, f in kept), key=lambda f: (f.sent_index, f.cand.token.i))
 
     def _mentions(self, found: list[_Found]) -> Iterable[EventMention]:
         onto = self.ex.codebook.ontology
@@ -1342,14 +1360,19 @@ def _unique_args(args: Iterable[_Arg]) -> list[_Arg]:
 
 
 def _merge_same(args: list[_Arg]) -> list[_Arg]:
-    """One argument per country: "Pakistan's minister Asif" is one actor, not two."""
-    by_country: dict[Any, _Arg] = {}
+    """One argument per party: "Pakistan's minister Asif" is one actor, not two, but "the
+    Syrian government and opposition" are two parties of one country."""
+    out: list[_Arg] = []
     for arg in _unique_args(args):
-        key = arg.actor.country or id(arg.actor)
-        old = by_country.get(key)
-        if old is None or (arg.actor.sector and not old.actor.sector):
-            by_country[key] = arg
-    return list(by_country.values())
+        same = next(
+            (i for i, o in enumerate(out) if _same_actor(o.actor, arg.actor)),
+            None,
+        )
+        if same is None:
+            out.append(arg)
+        elif arg.actor.sector and not out[same].actor.sector:
+            out[same] = arg
+    return out
 
 
 def _pairs(
@@ -1362,6 +1385,17 @@ def _pairs(
     left: list[_Arg | None] = list(sources) or [None]
     right: list[_Arg | None] = list(targets) or [None]
     return [(s, t) for s in left for t in right if s or t]
+
+
+def _same_parties(a: list[Any], b: list[Any], symmetric: bool) -> bool:
+    """Two (source, target) pairs name the same parties (either order when symmetric)."""
+
+    def same(x: Any, y: Any) -> bool:
+        return x is y or (x is not None and y is not None and _same_actor(x, y))
+
+    return (same(a[0], b[0]) and same(a[1], b[1])) or (
+        symmetric and same(a[0], b[1]) and same(a[1], b[0])
+    )
 
 
 def _same_actor(a: ActorMention, b: ActorMention) -> bool:

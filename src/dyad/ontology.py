@@ -105,6 +105,7 @@ class Ontology:
     forum_words: frozenset[str] = frozenset()
     deed_words: frozenset[str] = frozenset()
     border_words: frozenset[str] = frozenset()
+    mediator_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -144,7 +145,14 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
-        for key in ("military_words", "people_words", "forum_words", "deed_words", "border_words"):
+        for key in (
+            "military_words",
+            "people_words",
+            "forum_words",
+            "deed_words",
+            "border_words",
+            "mediator_words",
+        ):
             words = data.get(key)
             if words is None:
                 continue
