@@ -71,6 +71,9 @@ CANCEL [160]
 - * SUMMIT                      [999]   # CANCEL
 - * TRIP                        [190:194]  # CANCEL
 - * TAXES                       [164]   # CANCEL
+- * IF                          [160]   # CANCEL
+- * (GUNFIRE)                   [160]   # CANCEL
+- * AGAINST                     [160]   # CANCEL
 
 ---  GIVE   [060]  ---
 GIVE {GAVE GIVEN GIVES GIVING}
@@ -126,6 +129,12 @@ def converted(dictionaries: Path) -> tuple[list[dict], dict[str, int]]:
     return _convert(dictionaries)
 
 
+def _bare(entries: list[dict], lemma: str, **frame: object) -> list[dict]:
+    """Entries of ``lemma`` without a frame (its default code)."""
+    framed = ("object", "prep", "modifier")
+    return [e for e in _of(entries, lemma, **frame) if not any(k in e for k in framed)]
+
+
 def _of(entries: list[dict], lemma: str, **frame: object) -> list[dict]:
     return [
         e for e in entries if e["lemma"] == lemma and all(e.get(k) == v for k, v in frame.items())
@@ -134,13 +143,14 @@ def _of(entries: list[dict], lemma: str, **frame: object) -> list[dict]:
 
 def test_default_codes_give_frameless_entries_with_crosswalk_types(dictionaries, monkeypatch):
     monkeypatch.delitem(verbs.PRUNED, "give")
+    monkeypatch.setattr(verbs, "PRUNE_CATCH_ALL", False)
     entries, counts = _convert(dictionaries)
-    (meet,) = [e for e in _of(entries, "meet") if "prep" not in e and "object" not in e]
+    (meet,) = _bare(entries, "meet")
     assert meet["plover"] == "CONSULT" and meet["cameo"] == "040"
     # the null pattern and the public statement (root 01) are "not the default event"
     assert meet["unless"] == ["reporter", "statement"]
     assert _of(entries, "confer", cameo="040")[0]["unless"] == ["reporter", "statement"]
-    (cancel,) = _of(entries, "cancel", cameo="160")
+    (cancel,) = _bare(entries, "cancel", cameo="160")
     assert cancel["plover"] == "SANCTION" and "object" not in cancel
     # a code the crosswalk lists only by its root (06) takes the root's type
     (give,) = _of(entries, "give")
@@ -151,6 +161,8 @@ def test_default_codes_give_frameless_entries_with_crosswalk_types(dictionaries,
 
 def test_prep_frames_and_modes(converted):
     entries, _ = converted
+    # a bare preposition is read as one in parentheses
+    assert _of(entries, "cancel", cameo="160", prep=["against"])
     (host,) = _of(entries, "meet", cameo="043")
     assert host["prep"] == ["with"] and host["plover"] == "CONSULT"
     assert host["mode"] == "visit"  # the crosswalk's mode, which dyad's CONSULT allows
@@ -185,7 +197,7 @@ def test_object_frames_expand_synsets_to_singular_lemmas(converted):
 
 def test_particles_and_multiword_verbs(converted):
     entries, counts = converted
-    (call_off,) = _of(entries, "call", cameo="160")
+    (call_off,) = _bare(entries, "call", cameo="160")
     assert call_off["particle"] == "off" and "object" not in call_off
     # "- * TALKS" and "- * OFF VISIT" both apply to CALL_OFF: one entry, objects merged
     (halt,) = _of(entries, "call", cameo="164")
@@ -214,21 +226,34 @@ def test_colon_codes_take_the_active_code(converted):
 def test_skips_are_counted_by_reason(converted):
     _, counts = converted
     assert counts["blocks"] == 4
-    assert counts["patterns read"] == 19
+    assert counts["patterns read"] == 22
     assert counts["patterns skipped: noun inside a prepositional phrase"] == 1
     assert counts["patterns skipped: source or target marker"] == 1
     assert counts["patterns skipped: words before the verb"] == 1
     assert counts["patterns skipped: several prepositional phrases"] == 1
     assert counts["patterns skipped: null code ---"] == 1
     assert counts["patterns skipped: no PLOVER type in the crosswalk (root 01)"] == 1
-    assert counts["patterns skipped: no PLOVER type in the crosswalk (root 02)"] == 1
+    # root 02 (appeal) has no crosswalk row: dyad's plover codebook types it (REQUEST)
+    assert "patterns skipped: no PLOVER type in the crosswalk (root 02)" not in counts
     assert counts["patterns skipped: CAMEO code not in cameo.yaml"] == 1
+    assert counts["patterns skipped: conjunction ('- * IF')"] == 1
+    assert counts["patterns skipped: not a preposition ('(GUNFIRE)')"] == 1
     assert counts["transformations skipped"] == 1
     skipped = sum(v for k, v in counts.items() if k.startswith("patterns skipped:"))
     assert counts["patterns converted"] + skipped == counts["patterns read"]
     assert counts["entries written"] == sum(
         v for k, v in counts.items() if k.startswith("entries root")
     )
+
+
+def test_catch_all_defaults_are_pruned_and_dyads_types_win(converted):
+    entries, counts = converted
+    # MEET [040], CANCEL [160] and YIELD [080] are their roots' catch-all codes
+    assert _bare(entries, "meet") == [] and _bare(entries, "yield") == []
+    assert counts["pruned: a verb without a frame coded with its root's catch-all code"] >= 3
+    assert _of(entries, "meet", cameo="043")  # the framed entries stay
+    (appeal,) = _of(entries, "supply", cameo="0234")
+    assert appeal["plover"] == "REQUEST"  # no crosswalk row: dyad's plover codebook
 
 
 def test_pruning(converted, dictionaries, monkeypatch):

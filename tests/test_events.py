@@ -559,8 +559,9 @@ def test_actors_given_by_character_offsets_only(nlp, extractor):
         ("Chile and Peru will hold talks on fishing rights next week.", ("CHL GOV", "PER GOV")),
         ("Norway imposed sanctions on Belarus on Friday.", ("NOR GOV", "BLR GOV")),
         ("Ghana urged Togo to reopen the border.", ("GHA GOV", "TGO GOV")),
-        # aid reaches the country, troops move into it, attacks hit it
-        ("Canada sent food aid to Haiti after the storm.", ("CAN GOV", "HTI")),
+        # aid is given to a government, as a loan or a grant is
+        ("Canada sent food aid to Haiti after the storm.", ("CAN GOV", "HTI GOV")),
+        # troops move into a country, attacks hit it
         ("Spain deployed troops to Latvia last month.", ("ESP MIL", "LVA")),
         ("Azerbaijan shelled Armenian villages on Sunday.", ("AZE MIL", "ARM")),
         # military exercises and defence talks are the armed forces'

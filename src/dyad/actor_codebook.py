@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from dyad.codebook import (
     check_sections,
     codebook_error,
+    load_generated,
     load_yaml_with_lines,
     section,
     validate_entries,
@@ -57,6 +58,15 @@ SECTORS: dict[str, str] = {
 }
 
 BUNDLED_DIR = Path(__file__).parent / "codebooks" / "actors"
+#: Actor codebooks converted from the Phoenix dictionaries (``python -m dyad.convert``).
+IMPORTED_DIR = Path(__file__).parent / "codebooks" / "imported"
+IMPORTED_FILES = (
+    "phoenix_agents.yaml",
+    "phoenix_organisations.yaml",
+    "phoenix_bodies.yaml",
+    "phoenix_groups.yaml",
+    "phoenix_people.yaml",
+)
 BUNDLED_FILES = (
     "countries.yaml",
     "bodies.yaml",
@@ -236,13 +246,19 @@ class ActorCodebook:
         """The bundled codebooks, then each user file in turn (later entries override)."""
         book = cls()
         book._generate_countries()
+        for name in IMPORTED_FILES:  # the converted open dictionaries: dyad's own override
+            path = IMPORTED_DIR / name
+            book.add_data(load_generated(path), path)
         for path in [*(BUNDLED_DIR / name for name in BUNDLED_FILES), *map(Path, extra)]:
             book.add_file(path)
         return book
 
     def add_file(self, path: str | Path) -> None:
         """Add (or override) entries from one codebook file; errors name file, line, entry."""
-        data = load_yaml_with_lines(path)
+        self.add_data(load_yaml_with_lines(path), path)
+
+    def add_data(self, data: Any, path: str | Path) -> None:
+        """Add (or override) the entries of one parsed codebook file."""
         if data is not None and not isinstance(data, dict):
             codebook_error(path, "top level must be a mapping of sections", node=data)
         check_sections(path, data)

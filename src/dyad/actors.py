@@ -630,7 +630,11 @@ class _DocCoder:
         known = self._find_known(keys)
         if entry is not None:
             held = pick_role(entry.roles, self.day)
-            if held is not None:
+            if held is not None and country not in (None, held.country):
+                # "Jordan's King Abdullah": the text's country word names another person of
+                # that name than the codebook's
+                code = _Code(country, sector, span.text, role, "title")
+            elif held is not None:
                 code = _Code(held.country, held.sector, name, held.office, "codebook")
             elif country or role:
                 latest = (

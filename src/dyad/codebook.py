@@ -147,6 +147,7 @@ SECTIONS: dict[str, str] = {
             "deed_words",
             "border_words",
             "mediator_words",
+            "place_words",
             "state_sectors",
             "society_sectors",
         ),

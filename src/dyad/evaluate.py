@@ -779,7 +779,9 @@ def _event_groups(preds: Sequence[Prediction]) -> list[int]:
 
     first: dict[tuple[Any, ...], int] = {}
     for j, p in enumerate(preds):
-        keys = [("event", p.get("event_id"))] if p.get("event_id") is not None else []
+        keys: list[tuple[Any, ...]] = []
+        if p.get("event_id") is not None:
+            keys.append(("event", p.get("event_id")))
         if p.get("trigger_start") is not None:
             keys.append(("trigger", p.get("trigger_start"), p.get("plover")))
         for key in keys:

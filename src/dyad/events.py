@@ -367,8 +367,14 @@ class _Run:
         """Actors a noun phrase headed by ``token`` names (its own words, then conjuncts)."""
         out = list(self.by_token.get(token.i, ()))
         # an apposition renames a coded head ("the AU envoy, Ghanaian diplomat X"): it is
-        # the same party, not a second one
+        # the same party, not a second one; the town a place lies in is no party to what
+        # happens there ("Cairo's Tahrir Square")
         skip = {"appos"} if out else set()
+        if (
+            token.ent_type_ in {"FAC", "LOC"}
+            or _lemma(token) in self.ex.codebook.ontology.place_words
+        ):
+            skip.add("poss")
         stack = [c for c in token.children if c.dep_ in (_NP_MODS | {"poss"}) - skip]
         if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
             # "the border with China" stands for the country across it
@@ -717,8 +723,10 @@ class _Run:
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
         sources, targets = self._without_forums(sources, targets)
-        if sources and not targets and kind.reacts:
-            targets = self._reaction_target(cand, index)
+        if sources and kind.reacts:
+            # "condemned the conviction of X": the conviction is the state's deed, and the
+            # reaction is aimed at that state, not at the one convicted
+            targets = self._reaction_target(cand, index) or targets
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
             if (

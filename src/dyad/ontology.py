@@ -106,6 +106,7 @@ class Ontology:
     deed_words: frozenset[str] = frozenset()
     border_words: frozenset[str] = frozenset()
     mediator_words: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -152,6 +153,7 @@ class Ontology:
             "deed_words",
             "border_words",
             "mediator_words",
+            "place_words",
         ):
             words = data.get(key)
             if words is None:

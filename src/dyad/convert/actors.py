@@ -21,33 +21,51 @@ as they are: its end is the day the next office holder starts (dyad's convention
 What goes where (``convert_actors`` returns one entry per output file):
 
 * ``phoenix_people.yaml`` (``people``): persons of ``Phoenix.Countries.actors.txt`` with
-  their roles mapped by ``ACTOR_SECTORS``; roles without a dyad sector (elites ``ELI``,
-  party membership, ...) are dropped, and so is a person left with none. Roles in an IGO
-  are dropped too (``Role.country`` is an ISO code); a person whose latest role is in an
-  IGO is skipped, since dyad would code them by an older national office.
+  their roles mapped by ``ACTOR_SECTORS`` (overlapping or adjoining roles of one code
+  merged). Roles without a dyad sector (elites ``ELI``, party membership, ...) are
+  dropped, and so is a person left with none, or whose every role ended before
+  ``ENDED_BEFORE``. Roles in an IGO are dropped (``Role.country`` is an ISO code); a
+  person whose latest role is in an IGO is skipped, as dyad would code them by an older
+  national office. An open-ended role stays open, as in Phoenix (whose data ends
+  around 2014): "Hamid Karzai" is AFG GOV from 2001 on.
 * ``phoenix_bodies.yaml`` (``bodies``, ``media``): institutions of the countries file with
-  one undated code (ministries, forces, agencies), NGOs of the international file whose
-  code names a country (``NGOUSAHRI`` → USA NGO), and news media.
-* ``phoenix_groups.yaml`` (``groups``): every armed group of
-  ``Phoenix.MilNonState.actors.txt`` (REB; country when the code names one — regional
-  and transnational codes such as ``IMG``, ``SAS``, ``INT`` leave it to the article), and
-  the organisations of the countries file that are REB or OPP or whose code is dated
+  one undated code (ministries, forces, agencies; ``USAGOVJUD`` gives JUD, the branch
+  after GOV), NGOs of the international file whose code names a country (``NGOUSAHRI``
+  → USA NGO), and news media. Places (``[AFG]``, ``[GBRVGB]``) and offices
+  ("US_SECRETARY_OF_STATE_") are skipped: dyad's countries and titles code them.
+* ``phoenix_groups.yaml`` (``groups``): the armed groups of
+  ``Phoenix.MilNonState.actors.txt``, REB, with a country when the code names one
+  (regional and transnational codes such as ``IMG``, ``SAS``, ``INT`` leave it to the
+  article); militants listed there by name are groups too ("Osama bin Laden"), except
+  members of transnational groups known by two words ("Altaf Hussain", "Abu Salem"),
+  names many others share. Also the
+  organisations of the countries file that are REB or OPP or whose code is dated
   (parties and movements whose standing changed).
 * ``phoenix_organisations.yaml`` (``organisations``): IGOs and NGOs of
-  ``Phoenix.International.actors.txt`` with an organisation code (``IGO_CODES``,
-  ``NGO_CODES``; ``NGO`` for an NGO without one of its own). Persons (IGO and NGO
-  officials) and multinational companies (``MNC``) are skipped.
-* ``phoenix_agents.yaml`` (``nouns``): agents, lower-cased, with a regular plural added
-  (PETRARCH forms plurals itself; dyad does so only for titles), one noun entry per dyad
-  sector (``AGENT_SECTORS``, ``NOUN_NAMES``).
+  ``Phoenix.International.actors.txt``. The code is the most specific block
+  (``IGO_CODES``, ``NGO_CODES``; ``IGOUNODEV`` is UNO), else an acronym alias, else the
+  name's initials, else the region block; an NGO without its own code is ``NGO``. Persons
+  (IGO and NGO officials: dated, from IGOrulers, or named with a given name that persons
+  of the countries file have) and multinational companies (``MNC``) are skipped.
+* ``phoenix_agents.yaml`` (``nouns``): agents, lower-cased, ``!MARK!`` expanded, with a
+  regular plural added unless ``{}`` or an explicit one says otherwise (PETRARCH forms
+  plurals itself; dyad does so only for titles); one noun entry per dyad sector
+  (``AGENT_SECTORS``, ``NOUN_NAMES``). Dropped: agents whose head is a dyad title
+  ("health minister": as a noun it would hide the title from the name after it), things
+  (``AGENT_STOPLIST``), phrases ending in a function word ("ambassador at").
 
 Aliases are what news text prints: ``_`` becomes a space, capitals become title case
 ("BARACK_OBAMA_" → "Barack Obama") with particles lower-case ("al-Assad", "bin Laden",
-"Zia ul Haq"), acronyms upper-case ("NATO", "ANSF", "M23"). An alias the bundled
-codebooks already know, or that two converted entries share, is dropped (later codebook
-files override earlier ones, so a Phoenix entry must never replace a curated one), and so
-are person aliases with a title before the name ("President Karzai": dyad reads the title
-itself). Every entry is validated with dyad's codebook models before it is returned.
+"Zia ul Haq"; a name that starts with one also gets a capitalised form), acronyms
+upper-case ("NATO", "ANSF", "M23": known to dyad, spelt by the record's other phrases,
+bracketed, vowel-less, or a one-word organisation name of up to five letters), Korean
+and Taiwanese given names hyphenated as well ("Ma Ying-jeou"). An alias the bundled
+codebooks already know, or that two converted entries share, is dropped, and an entry
+whose name dyad already has is skipped (later codebook files override earlier ones, so
+a Phoenix entry must never replace a curated one); so are person aliases with a title
+before the name ("President Karzai": dyad reads the title itself). Every entry is
+validated with dyad's codebook models before it is returned; counts say what was read,
+written and skipped, by reason.
 """
 
 from __future__ import annotations
@@ -57,8 +75,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +85,8 @@ import pycountry
 from pydantic import BaseModel, ValidationError
 
 from dyad.actor_codebook import (
+    BUNDLED_DIR,
+    BUNDLED_FILES,
     ActorCodebook,
     BodyEntry,
     GroupEntry,
@@ -78,7 +99,9 @@ from dyad.actor_codebook import (
 __all__ = [
     "ACTOR_SECTORS",
     "AGENT_SECTORS",
+    "AGENT_STOPLIST",
     "CAMEO_COUNTRIES",
+    "ENDED_BEFORE",
     "IGO_CODES",
     "NGO_CODES",
     "NOUN_NAMES",
@@ -86,6 +109,11 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------- mapping tables
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 #: CAMEO role block (the three letters after the country) → dyad sector; ``None``: no
 #: political role, dropped. Only the first role block counts: ``GOVJUD`` (a justice
@@ -119,6 +147,7 @@ ACTOR_SECTORS: dict[str, str | None] = {
     "REL": "CVL",  # religious (no denomination)
     "CHR": "CVL",  # Christian
     "MUS": "CVL",  # Muslim
+    "MOS": "CVL",  # Muslim (the older CAMEO block)
     "JEW": "CVL",  # Jewish
     "HIN": "CVL",  # Hindu
     "BUD": "CVL",  # Buddhist
@@ -160,6 +189,10 @@ NOUN_NAMES: dict[str, str] = {
     "REF": "displaced people",
 }
 
+#: Persons whose every role ended before this day are left out: they are rarely news, and
+#: the people file is by far the largest to load.
+ENDED_BEFORE = date(1990, 1, 1)
+
 #: CAMEO country blocks that are not (or no longer) ISO 3166 alpha-3 codes.
 CAMEO_COUNTRIES: dict[str, str] = {
     "TMP": "TLS",  # East Timor
@@ -198,60 +231,85 @@ NGO_CODES: dict[str, str] = {
 }
 
 #: Region, religion and ethnic blocks: never an organisation's own code.
-_NOT_ORG_BLOCKS = frozenset(
-    "AFR ARB ASA CAF CAS CAU CRB EAF EEU EIN EUR LAM MDT MEA NAF NAM NMR PGS SAF SAM SAS "
-    "SCN SEA SEU WAF WEU WST BLK BLN CTH PRO ORT SUN SHI TAO ZRO JAN".split()
+_NOT_ORG_BLOCKS = _wordset(
+    "AFR ARB ASA CAF CAS CAU CRB EAF EEU EIN EUR LAM MDT MEA NAF NAM NMR PGS SAF SAM "
+    "SAS SCN SEA SEU WAF WEU WST BLK BLN CTH PRO ORT SUN SHI TAO ZRO JAN"
 )
 
 # ---------------------------------------------------------------- words
 
 _CODE = re.compile(r"\[([^\]}]*)[\]}]")
 _COMMENT = re.compile(r"(?:^|\s)#")
-_FUNCTION = frozenset(
-    "of the and for in on at to a an by with from against without into over under".split()
+_FUNCTION = _wordset("of the and for in on at to a an by with from against without into over under")
+_PARTICLES = _wordset(
+    "al el bin ibn bint de da di do dos das du del della der den des van von la le "
+    "les ul ud ur e i y ez"
 )
-_PARTICLES = frozenset(
-    "al el bin ibn bint de da di do dos das du del della der den van von la le ul ud ur "
-    "e i y ez".split()
-)
-_HYPHEN_LOWER = frozenset(
-    "based led backed linked affiliated run owned aligned born controlled".split()
-)
+_HYPHEN_LOWER = _wordset("based led backed linked affiliated run owned aligned born controlled")
 _ROMAN = re.compile(r"^(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIII|XIV|XV|XVI)$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 _VOWEL = re.compile(r"[AEIOU]")
 _NAME_CHARS = re.compile(r"^[\w.'&/\- ]+$")
-_HYPHEN_NAMES = frozenset({"KOR", "PRK", "TWN", "CHN", "HKG", "MAC"})
+#: Countries whose given names news text hyphenates ("Ki-moon", "Ying-jeou"): Phoenix
+#: writes "BAN_KI_MOON"; "Ban Ki-moon" is added beside "Ban Ki Moon".
+_HYPHEN_NAMES = frozenset({"KOR", "PRK", "TWN"})
+_ONE_DAY = timedelta(days=1)
+_BRANCHES = frozenset({"LEG", "JUD", "SPY", "MIL", "COP"})
 #: English words that dyad's codebooks spell in capitals as acronyms (WHO) but that are
 #: words in organisation names.
-_NOT_ACRONYMS = frozenset(
-    "WHO IT AS AT ON OR IN IS BE TO NO SO DO GO ME MY WE HE AN AM BY IF UP OF US".split()
+_NOT_ACRONYMS = _wordset(
+    "WHO IT AS AT ON OR IN IS BE TO NO SO DO GO ME MY WE HE AN AM BY IF UP OF US"
 ) - {"US"}
+_UNCOUNTABLE = _wordset(
+    "police media personnel staff intelligence information enforcement security "
+    "justice aerospace artillery infantry cavalry clergy leadership equipment militia "
+    "junta youth livestock gendarmerie gendarmery"
+)
+_PLURAL_ENDINGS = ("men", "people", "children", "folk")
+#: Agents that are things or abstractions rather than people or organisations: as a dyad
+#: noun each would make an actor of "authority to act", "said on television".
+AGENT_STOPLIST = _wordset(
+    "authority intelligence television tv publication website blog telecom aerospace "
+    "chamber barracks"
+) | {
+    "intelligence information",
+    "intelligence activity",
+    "intelligence operation",
+    "web site",
+    "internet site",
+}
 _NOT_MAN = frozenset({"human", "german", "roman", "shaman", "ottoman", "talisman", "caiman"})
 
 #: Words of an institution's name. A record of the countries file whose primary phrase
-#: holds one is a body or group, not a person.
-_ORG_WORDS = frozenset(
-    """MINISTRY MINISTRIES DEPARTMENT PARTY COUNCIL ARMY FORCE FORCES POLICE COURT PARLIAMENT
-    ASSEMBLY AGENCY COMMISSION GOVERNMENT COMMITTEE FRONT MOVEMENT ORGANIZATION ORGANISATION
-    UNION LEAGUE ALLIANCE CONGRESS SENATE BANK SERVICE SERVICES OFFICE BUREAU CORPS GUARD
-    GUARDS BRIGADE BRIGADES ADMINISTRATION POLITBURO REGIME JUNTA CABINET DIRECTORATE
-    INSTITUTE UNIVERSITY PALACE COMMAND NAVY MILITARY INTELLIGENCE DECLARATION COALITION
-    BLOC SOCIETY ASSOCIATION FEDERATION BOARD AUTHORITY TEAM COMMUNITY RIFLES MILITIA
-    MILITIAS BATTALION REGIMENT DIVISION SECRETARIAT TRIBUNAL CHAMBER FUND FOUNDATION
-    PROGRAM PROGRAMME NETWORK CENTER CENTRE GROUP COMMISSION CONFERENCE FORUM TRUST
-    CAMPAIGN CONSORTIUM ACADEMY COLLEGE SCHOOL CHURCH MISSION INITIATIVE PROJECT
-    PARTNERSHIP TREATY INTERNATIONAL WORLD GLOBAL NATIONAL UNITED FRIENDS BROTHERHOOD
-    FELLOWSHIP CONFEDERATION COOPERATION COUNCILS RELIEF AID WATCH CLUB COOPERATIVE
-    INSTITUTO INSTITUT FUNDACION ASOCIACION FEDERACION COMITE CENTRO STIFTUNG
-    JABHAT AHRAR HARAKAT HARAKAH JAYSH JAISH LIWA KATAIB KATAEB ANSAR TAHRIR HIZB FAYLAQ
-    MAJLIS JAMAAT TANZEEM TEHRIK TEHREEK SABHA DUMA BUNDESRAT BUNDESTAG KNESSET MOSSAD
-    SYNDICATE OPPOSITION REBELS INSURGENTS SECURITY""".split()
+#: holds one of ``_ORG_STRONG`` is a body or group, not a person, even with dated roles;
+#: for undated records and the international file ``_ORG_WORDS`` (which also holds words
+#: that are surnames: Church, Duma, Street, Bank) decides.
+_ORG_STRONG = _wordset(
+    "MINISTRY MINISTRIES DEPARTMENT PARTY COUNCIL ARMY FORCES POLICE COURT PARLIAMENT "
+    "ASSEMBLY AGENCY COMMISSION GOVERNMENT COMMITTEE FRONT MOVEMENT ORGANIZATION "
+    "ORGANISATION UNION LEAGUE ALLIANCE CONGRESS AUTHORITY BRIGADE BRIGADES BATTALION "
+    "COALITION POLITBURO REGIME JUNTA CABINET DIRECTORATE SECRETARIAT ADMINISTRATION"
+)
+_ORG_WORDS = _ORG_STRONG | _wordset(
+    "FORCE SENATE BANK SERVICE SERVICES OFFICE BUREAU CORPS GUARD GUARDS INSTITUTE "
+    "UNIVERSITY PALACE COMMAND NAVY MILITARY INTELLIGENCE DECLARATION BLOC SOCIETY "
+    "ASSOCIATION FEDERATION BOARD TEAM COMMUNITY RIFLES MILITIA MILITIAS REGIMENT "
+    "DIVISION TRIBUNAL CHAMBER FUND FOUNDATION PROGRAM PROGRAMME NETWORK CENTER "
+    "CENTRE GROUP GROUPS CONFERENCE FORUM TRUST CAMPAIGN CONSORTIUM ACADEMY COLLEGE "
+    "SCHOOL CHURCH MISSION INITIATIVE PROJECT PARTNERSHIP TREATY INTERNATIONAL WORLD "
+    "GLOBAL NATIONAL UNITED FRIENDS BROTHERHOOD FELLOWSHIP CONFEDERATION COOPERATION "
+    "COUNCILS RELIEF AID WATCH CLUB COOPERATIVE INSTITUTO INSTITUT FUNDACION "
+    "ASOCIACION FEDERACION COMITE CENTRO STIFTUNG JABHAT AHRAR HARAKAT HARAKAH HARKAT "
+    "JAYSH JAISH LIWA KATAIB KATAEB ANSAR TAHRIR HIZB HIZBUL FAYLAQ MAJLIS JAMAAT "
+    "JAMAAH JEMAAH TANZEEM TEHRIK TEHREEK LASHKAR SABHA DUMA BUNDESRAT BUNDESTAG "
+    "KNESSET MOSSAD SYNDICATE OPPOSITION REBELS INSURGENTS SECURITY MUJAHIDEEN MUJAHIDIN MUJAHIDEN "
+    "COMPANY CELLS CELL NUCLEI NUCLEUS COMMANDOS ACTION STRUGGLE LIBERATION HOUSE YARD "
+    "RESERVE TANK BET RIOT"
 )
 #: Words of an office ("US_SECRETARY_OF_STATE_"): dyad's titles code those.
-_OFFICE_WORDS = frozenset(
-    """PRESIDENT PREMIER MINISTER SECRETARY AMBASSADOR DIRECTOR ATTORNEY CHANCELLOR CHAIRMAN
-    SPEAKER GOVERNOR ENVOY SPOKESMAN COMMANDER CHIEF HEAD GENERAL""".split()
+_OFFICE_WORDS = _wordset(
+    "PRESIDENT PREMIER MINISTER SECRETARY AMBASSADOR DIRECTOR ATTORNEY CHANCELLOR "
+    "CHAIRMAN SPEAKER GOVERNOR ENVOY SPOKESMAN COMMANDER CHIEF HEAD GENERAL REPRESENTATIVE"
 )
 
 
@@ -363,7 +421,9 @@ def _restriction(raw: str) -> _Restricted | None:
             return _Restricted(parsed, None, None, True)
         if rest[0] in "<>":
             day = _date(rest[1:])
-            return _Restricted(parsed, *((None, day) if rest[0] == "<" else (day, None)), False)
+            if rest[0] == "<":
+                return _Restricted(parsed, None, day, False)
+            return _Restricted(parsed, day, None, False)
         first, _, second = rest.partition("-")
         start, end = _date(first), _date(second)
     except ValueError:
@@ -430,6 +490,9 @@ def _case_word(word: str, *, first: bool, casing: _Casing) -> str:
     if _INITIALS.match(word):
         return word
     letters = word.replace(".", "")
+    ordinal = re.fullmatch(r"(\d+)(ST|ND|RD|TH|S)", word)
+    if ordinal:
+        return ordinal.group(1) + ordinal.group(2).lower()  # 23rd, 1920s
     if casing.org and (
         word in casing.acronyms
         or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
@@ -442,7 +505,7 @@ def _case_word(word: str, *, first: bool, casing: _Casing) -> str:
     if low in _PARTICLES or (low in _FUNCTION and not first):
         return low if (casing.org or not first) else _cap(word)
     parts = word.split("-")
-    out = []
+    out: list[str] = []
     for j, part in enumerate(parts):
         plow = part.lower()
         if not part:
@@ -479,7 +542,14 @@ def _initials(phrases: Iterable[str]) -> set[str]:
     return out
 
 
-def _aliases(raws: Iterable[str], casing: _Casing, counts: Counter[str], *, org: bool) -> list[str]:
+def _aliases(
+    raws: Iterable[str],
+    casing: _Casing,
+    counts: Counter[str],
+    *,
+    org: bool,
+    keep_the: bool = False,
+) -> list[str]:
     """Cleaned, cased aliases of one record in source order (duplicates removed)."""
     split = [pair for raw in raws for pair in _split_phrase(raw)]
     acronyms = set(casing.acronyms) | _initials(w for w, _ in split)
@@ -492,7 +562,7 @@ def _aliases(raws: Iterable[str], casing: _Casing, counts: Counter[str], *, org:
         if _garbled(words):
             counts["aliases dropped: garbled characters"] += 1
             continue
-        if org and words.startswith("THE ") and len(words) > 4:
+        if words.startswith("THE ") and len(words) > 4 and not keep_the:
             words = words[4:]
         if not _NAME_CHARS.match(words) or not any(c.isalpha() for c in words):
             counts["aliases dropped: odd characters"] += 1
@@ -501,6 +571,9 @@ def _aliases(raws: Iterable[str], casing: _Casing, counts: Counter[str], *, org:
         if len(alias) < 2:
             continue
         out[alias] = None
+        if casing.hyphen_lower and re.fullmatch(r"\w+ \w+ \w+", alias):
+            first, given, last = alias.split(" ")
+            out[f"{first} {given}-{last.lower()}"] = None  # Ban Ki Moon → Ban Ki-moon
         if alias[0].islower():  # "al-Qaeda" also opens a sentence as "Al-Qaeda"
             out[alias[0].upper() + alias[1:]] = None
     return list(out)
@@ -518,11 +591,18 @@ class _Known:
     titles: tuple[tuple[str, ...], ...]  # title aliases as lower-case word sequences
     acronyms: frozenset[str]  # all-capital words of bundled names ("UN", "NATO")
     entry_names: frozenset[str]  # names of bundled entries, any section
+    org_codes: frozenset[str] = frozenset()  # codes of bundled organisations
+    folded: frozenset[str] = frozenset()  # names, with case, accents and hyphens folded
 
 
 @cache
 def _bundled() -> _Known:
-    book = ActorCodebook.load()
+    # dyad's own actor codebooks only (not ActorCodebook.load(), which may one day read the
+    # imported files too: the converter must not compare its output with its last output)
+    book = ActorCodebook()
+    book._generate_countries()
+    for name in BUNDLED_FILES:
+        book.add_file(BUNDLED_DIR / name)
     names = set(book.names) | set(book.places)
     titles = {
         tuple(text.split()) for text, (kind, _entry) in book.phrases.items() if kind == "title"
@@ -539,7 +619,16 @@ def _bundled() -> _Known:
         tuple(sorted(titles)),
         frozenset(acronyms),
         frozenset(name for _section, name in book.named),
+        frozenset(e.code for (section, _n), e in book.named.items() if section == "organisations"),
+        frozenset(_fold(name) for name in names),
     )
+
+
+def _fold(name: str) -> str:
+    """ "Ma Ying-jeou", "MA YING JEOU" and "Recep Tayyip Erdoğan", "Erdogan" alike."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[-.]", " ", text).split())
 
 
 def _titled(alias: str, titles: Iterable[tuple[str, ...]]) -> bool:
@@ -564,31 +653,57 @@ def _is_office(words: str) -> bool:
         return False
     if tokens[-1] in _OFFICE_WORDS:
         return True
-    return any(t in _OFFICE_WORDS and nxt in ("OF", "TO") for t, nxt in zip(tokens, tokens[1:]))
+    return any(t in _OFFICE_WORDS and nxt in ("OF", "TO") for t, nxt in pairwise(tokens))
 
 
 def _is_org(words: str, *, broad: bool) -> bool:
     """An institution rather than a person. ``broad`` for records with one undated code,
     where persons are rare: one-word names, names with function words or digits too."""
     tokens = re.split(r"[ \-]", words)
-    if any(t in _ORG_WORDS for t in tokens) or "DOWNING STREET" in words:
+    if any(t in (_ORG_WORDS if broad else _ORG_STRONG) for t in tokens):
         return True
-    if not broad:
-        return False
+    if "DOWNING STREET" in words or not broad:
+        return "DOWNING STREET" in words
     if len(tokens) == 1 or any(t.lower() in _FUNCTION for t in tokens):
         return True
     return any(c.isdigit() or c in "&/" for c in words) or "'S" in words
 
 
-def _is_person(words: str, *, dated: bool, note: str) -> bool:
-    """A person in the international file: an IGO ruler, or a name of two to four words
-    with none of an institution's."""
+def _is_person(words: str, *, dated: bool, note: str, given: Counter[str]) -> bool:
+    """A person in the international file: an IGO ruler (dated, or from IGOrulers.txt), or
+    a name of two to four words with none of an institution's that starts with an initial
+    or with a given name of at least two persons of the countries file ("Ralph Fiennes";
+    but "Red Crescent", "Operation Smile" are organisations)."""
+    if "IGOrulers" in note:
+        return True
     if _is_org(words, broad=True):
         return False
-    return dated or "IGOrulers" in note or 2 <= len(words.split()) <= 4
+    tokens = words.split(" ")
+    if dated:
+        return True
+    if not 2 <= len(tokens) <= 4:
+        return False
+    return given[tokens[0]] >= 2 or any(_INITIALS.match(t) or len(t) == 1 for t in tokens)
 
 
 # ---------------------------------------------------------------- roles
+
+
+def _is_place_code(code: _Code) -> bool:
+    """A country or territory, possibly with a status: ``AFG``, ``GBRVGB``, ``HRVUNR``
+    (unrecognised), ``KWTOCC`` (occupied), ``ETHERIAUT`` (autonomous)."""
+    return code.country != "IGO" and (
+        code.role is None or code.role not in ACTOR_SECTORS or code.role in ("UNR", "OCC")
+    )
+
+
+def _org_sector(code: _Code) -> str | None:
+    """An institution's sector: its branch when the code names one after GOV
+    (``USAGOVJUD`` the Supreme Court, ``DEUGOVLEG`` the Bundesrat). A person's ``GOVJUD``
+    is a minister of justice: GOV."""
+    if code.role == "GOV" and len(code.blocks) > 1 and code.blocks[1] in _BRANCHES:
+        return code.blocks[1]
+    return _role_sector(code)
 
 
 def _role_sector(code: _Code) -> str | None:
@@ -596,7 +711,9 @@ def _role_sector(code: _Code) -> str | None:
 
 
 def _roles(
-    restricted: list[_Restricted], counts: Counter[str]
+    restricted: list[_Restricted],
+    counts: Counter[str],
+    sector_of: Callable[[_Code], str | None] = _role_sector,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Dated roles (merged where one continues another) and, when there are none, why."""
     dated = [r for r in restricted if not r.default]
@@ -618,7 +735,7 @@ def _roles(
             reasons["roles in an IGO"] += 1
             igo_starts.append(start or date.min)
             continue
-        sector = _role_sector(code)
+        sector = sector_of(code)
         if code.country is None or code.country in ("NGO", "MNC"):
             reasons["roles in a country without ISO 3166 code"] += 1
         elif sector is None:
@@ -651,7 +768,7 @@ def _merge_roles(
         spans.sort(key=lambda s: s[0] or date.min)
         cur_start, cur_end = spans[0]
         for start, end in spans[1:]:
-            if cur_end is None or (start or date.min) <= cur_end:
+            if cur_end is None or (start or date.min) <= cur_end + _ONE_DAY:
                 cur_end = None if cur_end is None or end is None else max(cur_end, end)
             else:
                 merged.append((country, sector, cur_start, cur_end))
@@ -691,6 +808,7 @@ class _Out:
 
     entries: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    given: Counter[str] = field(default_factory=Counter)  # first words of persons' names
 
     def add(self, file: str, section: str, aliases: list[str], data: dict[str, Any]) -> None:
         self.entries[file].append(_Entry(section, data, aliases))
@@ -725,8 +843,20 @@ def _person_aliases(
     return out
 
 
-def _org_aliases(rec: _Record, known: _Known, counts: Counter[str]) -> list[str]:
-    return _aliases(rec.phrases, _Casing(org=True, acronyms=known.acronyms), counts, org=True)
+def _org_aliases(
+    rec: _Record, known: _Known, counts: Counter[str], *, media: bool = False
+) -> list[str]:
+    """An organisation's aliases ("The Guardian" keeps its article; others drop it), less
+    those that are an office ("German Chancellor", "General Secretary of the Central
+    Committee"): dyad's titles code those, a name would hide them."""
+    casing = _Casing(org=True, acronyms=known.acronyms)
+    out = []
+    for alias in _aliases(rec.phrases, casing, counts, org=True, keep_the=media):
+        if _names_title(alias.lower().split(), known.titles):
+            counts["aliases dropped: a person's title (dyad's titles code it)"] += 1
+        else:
+            out.append(alias)
+    return out
 
 
 def _convert_countries(text: str, known: _Known, out: _Out) -> None:
@@ -743,7 +873,7 @@ def _convert_countries(text: str, known: _Known, out: _Out) -> None:
             counts["skipped: no code"] += 1
         elif not restricted:
             counts["skipped: null code [---] or unreadable dates"] += 1
-        elif all(r.code.role is None and r.code.country != "IGO" for r in restricted):
+        elif all(_is_place_code(r.code) for r in restricted):
             counts["skipped: place name (countries come from pycountry and countries.yaml)"] += 1
         elif _is_office(primary):
             counts["skipped: office title (dyad's titles code it)"] += 1
@@ -759,10 +889,15 @@ def _country_person(rec: _Record, restricted: list[_Restricted], known: _Known, 
     if why is not None:
         counts[f"skipped: {why}"] += 1
         return
+    ends = [role.get("to") for role in roles]
+    if all(ends) and max(e for e in ends if e) < ENDED_BEFORE:
+        counts[f"skipped: roles ended before {ENDED_BEFORE.year}"] += 1
+        return
     aliases = _person_aliases(rec, roles[-1]["country"], known, counts)
     if not aliases:
         counts["skipped: no usable name"] += 1
         return
+    out.given[_words(rec.phrases[0]).split(" ")[0]] += 1
     out.add(PEOPLE, "people", aliases, {"roles": roles})
 
 
@@ -773,7 +908,7 @@ def _country_org(rec: _Record, restricted: list[_Restricted], known: _Known, out
         counts["skipped: no usable name"] += 1
         return
     if any(not r.default for r in restricted):
-        roles, why = _roles(restricted, out.counts[GROUPS])
+        roles, why = _roles(restricted, out.counts[GROUPS], _org_sector)
         if why is not None:
             counts[f"skipped: organisation with {why}"] += 1
             return
@@ -781,7 +916,7 @@ def _country_org(rec: _Record, restricted: list[_Restricted], known: _Known, out
         out.add(GROUPS, "groups", aliases, {"roles": roles})
         return
     code = restricted[-1].code
-    sector = _role_sector(code)
+    sector = _org_sector(code)
     if code.country in (None, "IGO"):
         counts["skipped: organisation without a country"] += 1
     elif sector is None:
@@ -797,11 +932,21 @@ def _country_org(rec: _Record, restricted: list[_Restricted], known: _Known, out
 def _convert_milnonstate(text: str, known: _Known, out: _Out) -> None:
     """Phoenix.MilNonState.actors.txt → groups, all REB."""
     counts = out.counts[GROUPS]
-    for rec in _read_actor_records(text):
+    records = _read_actor_records(text)
+    group_names = {
+        words
+        for rec in records
+        for raw in rec.phrases
+        if _is_org(words := _words(raw), broad=False) or "GROUP" in words
+    }
+    for rec in records:
         counts["records read (MilNonState)"] += 1
         restricted = [r for raw in rec.codes if (r := _restriction(raw)) is not None]
         if not restricted:
             counts["skipped: no code"] += 1
+            continue
+        if _short_militant_name(_words(rec.phrases[0]), restricted[-1].code, group_names):
+            counts["skipped: a militant's two-word name (too ambiguous to match)"] += 1
             continue
         aliases = _org_aliases(rec, known, counts)
         if not aliases:
@@ -823,20 +968,45 @@ def _convert_milnonstate(text: str, known: _Known, out: _Out) -> None:
         out.add(GROUPS, "groups", aliases, data)
 
 
-def _org_code(code: _Code, aliases: list[str]) -> str | None:
-    """An IGO's dyad code: its most specific block, else an acronym alias, else the
-    initials of its name."""
-    for block in reversed(code.blocks):
-        if block in ACTOR_SECTORS or block in _NOT_ORG_BLOCKS or not block.isalpha():
-            continue
-        if len(block) == 3:
-            return IGO_CODES.get(block, block)
+def _short_militant_name(words: str, code: _Code, group_names: set[str]) -> bool:
+    """ "ALTAF_HUSSAIN__ [IMGSASMUS]", "ABU_SALEM__ [IMGMUS]": a member of a transnational
+    group (``IMG``) known by two words, a name or kunya many others share. A short name
+    that begins a group's name ("ABU_SAYYAF__", "ABU_SAYYAF_GROUP") is the group's."""
+    tokens = words.split(" ")
+    return (
+        len(tokens) == 2
+        and code.raw.startswith("IMG")
+        and tokens[0].lower() not in _PARTICLES
+        and not _is_org(words, broad=True)
+        and not any(name.startswith(words + " ") for name in group_names)
+    )
+
+
+def _org_code(code: _Code, aliases: list[str], taken: frozenset[str]) -> str | None:
+    """An IGO's dyad code: its most specific block (``IGOUNOKID`` → UNICEF), else an
+    acronym among its aliases, else the initials of its name (three to six letters), else
+    its region block (``IGOSAM``: a South American organisation). Initials that are
+    another organisation's code (``taken``: "ECO" is ECOWAS) are not used."""
+    specific = [
+        b
+        for b in code.blocks
+        if len(b) == 3
+        and b.isalpha()
+        and b not in ACTOR_SECTORS
+        and b not in _NOT_ORG_BLOCKS
+        and not _iso3(b)
+    ]
+    if specific:
+        return IGO_CODES.get(specific[-1], specific[-1])
     for alias in aliases:
         if re.fullmatch(r"[A-Z][A-Z0-9]{1,5}", alias):
             return alias
     words = [w for w in aliases[0].replace("-", " ").split() if w.lower() not in _FUNCTION]
     initials = "".join(w[0] for w in words).upper()
-    return initials if re.fullmatch(r"[A-Z0-9]{2,6}", initials) else None
+    if re.fullmatch(r"[A-Z0-9]{3,6}", initials) and initials not in taken:
+        return initials
+    regions = [b for b in code.blocks if b in _NOT_ORG_BLOCKS]
+    return regions[-1] if regions else None
 
 
 def _convert_international(text: str, known: _Known, out: _Out) -> None:
@@ -855,7 +1025,7 @@ def _convert_international(text: str, known: _Known, out: _Out) -> None:
         primary = _words(rec.phrases[0])
         if "MNC" in kinds:
             counts["skipped: multinational company (MNC)"] += 1
-        elif _is_person(primary, dated=dated, note=rec.note):
+        elif _is_person(primary, dated=dated, note=rec.note, given=out.given):
             kind = "IGO" if "IGO" in kinds else "NGO" if "NGO" in kinds else "other"
             counts[f"skipped: person ({kind} official or member)"] += 1
         elif code is None:
@@ -865,7 +1035,7 @@ def _convert_international(text: str, known: _Known, out: _Out) -> None:
         elif code.country == "NGO":
             _international_ngo(rec, code, known, out)
         elif _role_sector(code) == "MED":
-            aliases = _org_aliases(rec, known, out.counts[BODIES])
+            aliases = _org_aliases(rec, known, out.counts[BODIES], media=True)
             if aliases:
                 data: dict[str, Any] = {}
                 if code.country and _iso3(code.country):
@@ -879,7 +1049,8 @@ def _convert_international(text: str, known: _Known, out: _Out) -> None:
 def _international_igo(rec: _Record, code: _Code, known: _Known, out: _Out) -> None:
     counts = out.counts[ORGS]
     aliases = _org_aliases(rec, known, counts)
-    org = _org_code(code, aliases) if aliases else None
+    taken = known.org_codes | frozenset(IGO_CODES.values()) | frozenset(NGO_CODES.values())
+    org = _org_code(code, aliases, taken) if aliases else None
     if org is None:
         counts["skipped: no organisation code"] += 1
         return
@@ -916,7 +1087,7 @@ def _agent_plural(phrase: str) -> str | None:
 
 
 def _plural_word(word: str) -> str | None:
-    if not word[-1:].isalpha():
+    if not word[-1:].isalpha() or word in _UNCOUNTABLE or word.endswith(_PLURAL_ENDINGS):
         return None
     if word.endswith("man") and word not in _NOT_MAN:
         return word[:-3] + "men"
@@ -1001,9 +1172,9 @@ def _convert_agents(text: str, known: _Known, out: _Out) -> None:
                     counts["aliases dropped: already of another sector"] += 1
                 else:
                     by_sector[sector][form] = None
-    for sector, forms in by_sector.items():
+    for sector, found in by_sector.items():
         name = NOUN_NAMES[sector]
-        aliases = sorted(f for f in forms if f != name)
+        aliases = sorted(f for f in found if f != name)
         out.add(AGENTS, "nouns", [name, *aliases], {"sector": sector})
 
 
@@ -1013,8 +1184,10 @@ def _agent_problem(form: str, known: _Known) -> str | None:
         return "garbled characters"
     if not re.fullmatch(r"[\w.'&/,\- ]+", form) or not any(c.isalpha() for c in form):
         return "odd characters"
-    if words[-1] in _FUNCTION or words[0] in ("and", "of"):
+    if words[-1] in _FUNCTION or words[0] in ("and", "of", "a", "an"):
         return "starts or ends with a function word"
+    if form in AGENT_STOPLIST or (form.endswith("s") and form[:-1] in AGENT_STOPLIST):
+        return "a thing, not an actor (AGENT_STOPLIST)"
     if form in known.phrases or form in {n.lower() for n in known.entry_names}:
         return "already in dyad's codebooks"
     if _names_title(words, known.titles):
@@ -1073,18 +1246,21 @@ def _resolve(out: _Out, known: _Known) -> None:
         if entry.name in known.names or entry.name.lower() in known.phrases:
             out.counts[file]["skipped: name already in dyad's codebooks"] += 1
             out.entries[file].remove(entry)
+        elif _fold(entry.name) in known.folded:
+            out.counts[file]["skipped: name already in dyad's codebooks, spelt otherwise"] += 1
+            out.entries[file].remove(entry)
         else:
             kept.append((file, entry))
     owners: dict[str, set[int]] = defaultdict(set)
-    named: dict[str, set[int]] = defaultdict(set)
+    named: dict[str, list[int]] = defaultdict(list)  # the first entry of a name keeps it
     for _file, entry in kept:
         for alias in entry.aliases:
             owners[alias].add(id(entry))
-        named[entry.name].add(id(entry))
+        named[entry.name].append(id(entry))
     for file, entry in kept:
         counts = out.counts[file]
-        if len(named[entry.name]) > 1:
-            counts["skipped: name of an entry in another section"] += 1
+        if named[entry.name][0] != id(entry):
+            counts["skipped: name of an entry in another file or section"] += 1
             out.entries[file].remove(entry)
             continue
         aliases = [entry.name]
@@ -1093,7 +1269,7 @@ def _resolve(out: _Out, known: _Known) -> None:
                 counts["aliases dropped: already in dyad's codebooks"] += 1
             elif alias.lower() in known.phrases:
                 counts["aliases dropped: a dyad title or noun"] += 1
-            elif named[alias] - {id(entry)}:
+            elif set(named[alias]) - {id(entry)}:
                 counts["aliases dropped: name of another entry"] += 1
             elif len(owners[alias]) > 1:
                 counts["aliases dropped: shared by several entries"] += 1

@@ -68,6 +68,9 @@ __all__ = [
     "read_crosswalk",
 ]
 
+#: Drop verbs without a frame whose code is their root's catch-all (see ``_pruned``).
+PRUNE_CATCH_ALL = True
+
 #: Entries removed after conversion, each with the reason: a ``"lemma"`` key removes that
 #: verb's entry without a frame (its default code: its patterns stay), a ``"lemma:cameo"``
 #: key every entry of that lemma with that CAMEO code, framed or not.
@@ -775,7 +778,7 @@ def _pruned(entry: dict[str, Any]) -> str | None:
         return key
     if not framed and entry["lemma"] in PRUNED:
         return entry["lemma"]
-    if not framed and len(entry["cameo"]) == 3 and entry["cameo"].endswith("0"):
+    if PRUNE_CATCH_ALL and not framed and len(entry["cameo"]) == 3 and entry["cameo"].endswith("0"):
         # PETRARCH's blocks with a root's catch-all code (040 consult, 060 cooperate, 110
         # disapprove ...) hold WordNet neighbours ("consider", "gather", "join" as
         # consultations; "govern", "supervise" as cooperation); dyad's own codebook has
