@@ -726,7 +726,7 @@ class _Run:
         if sources and kind.reacts:
             # "condemned the conviction of X": the conviction is the state's deed, and the
             # reaction is aimed at that state, not at the one convicted
-            targets = self._reaction_target(cand, index) or targets
+            targets = self._reaction_target(cand, index, sources) or targets
         if not sources and not targets:
             definite = _definite(token) if is_noun else any(_definite(o) for o in cand.objects)
             if (
@@ -789,7 +789,7 @@ class _Run:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
 
-    def _reaction_target(self, cand: _Candidate, index: int) -> list[_Arg]:
+    def _reaction_target(self, cand: _Candidate, index: int, reactors: list[_Arg]) -> list[_Arg]:
         """ "Britain slammed the sentence": a reaction to an act the text told before is
         aimed at the state whose act it was (the latest hostile event of the last few
         sentences)."""
@@ -810,6 +810,7 @@ class _Run:
                 and actor.country
                 and actor.country != "IGO"
                 and onto.quad_class(prev.cand.entry.cameo) == 4
+                and all(r.actor.country != actor.country for r in reactors)
             ):
                 return [self._unnamed(cand, actor.country, "GOV")]
         return []
