@@ -61,10 +61,14 @@ def coded(pipeline, text: str) -> set[tuple[str | None, str, str, str | None]]:
             "The Greek army has moved more troops along the border with Turkey.",
             ("GRC MIL", "MOBILIZE", "154", "TUR"),
         ),
+        (
+            "The Greek army has increased its troops along the border with Turkey.",
+            ("GRC MIL", "MOBILIZE", "154", "TUR"),
+        ),
         # the beneficiary of aid in a purpose clause
         (
             "The World Bank approved a $500 million loan to support Ghana's budget.",
-            ("IGO WBK", "AID", "071", "GHA"),
+            ("IGO WBK", "AID", "071", "GHA GOV"),
         ),
     ],
 )
@@ -104,3 +108,10 @@ def test_press_contacts_and_forums_are_no_parties(pipeline):
     assert not any("MED" in (s or "") or "MED" in (t or "") for s, _p, _c, t in events)
     consult = {frozenset({s, t}) for s, p, _c, t in events if p == "CONSULT"}
     assert consult == {frozenset({"CHL GOV", "PER GOV"})}
+
+
+def test_a_warning_of_what_the_other_side_will_do_is_an_allegation(pipeline):
+    alleged = coded(pipeline, "The Kenyan president warned that Somalia could stage provocations.")
+    assert {(p, c) for _s, p, c, _t in alleged} == {("ACCUSE", "112")}
+    threat = coded(pipeline, "Kenya warned that Somalia would face consequences.")
+    assert {p for _s, p, _c, _t in threat} == {"THREATEN"}

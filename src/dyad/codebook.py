@@ -148,6 +148,7 @@ SECTIONS: dict[str, str] = {
             "border_words",
             "mediator_words",
             "place_words",
+            "suffer_words",
             "state_sectors",
             "society_sectors",
         ),

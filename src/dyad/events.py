@@ -219,7 +219,7 @@ class _Run:
                 continue
             self._events_of(cand)
         self.found += self._claims()
-        self.found = [self._demand(f) for f in self.found]
+        self.found = [self._allegation(self._demand(f)) for f in self.found]
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
@@ -860,6 +860,24 @@ class _Run:
                 )
                 request = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
                 return self._derived(request, f.sent_index, spk, f.source)
+        return f
+
+    def _allegation(self, f: _Found) -> _Found:
+        """ "X warned that Y could stage provocations": a warning of what the other party
+        will do is an allegation (ACCUSE, CAMEO 112), not a threat; "warned that Y would
+        face consequences" stays a threat."""
+        if f.cand.entry.plover != "THREATEN" or not f.cand.entry.embeds or f.target is None:
+            return f
+        suffer = self.ex.codebook.ontology.suffer_words
+        for clause in f.cand.token.children:
+            if clause.dep_ != "ccomp" or _lemma(clause) in suffer:
+                continue
+            doers = [a for c in clause.children if c.dep_ in _SUBJ for a in self.np_actors(c)]
+            if any(a.country == f.target.actor.country for a in doers):
+                entry = f.cand.entry.model_copy(
+                    update={"plover": "ACCUSE", "cameo": "112", "mode": "allege", "embeds": False}
+                )
+                return self._derived(replace(f.cand, entry=entry), f.sent_index, f.source, f.target)
         return f
 
     def _derived(self, cand: _Candidate, index: int, source: _Arg, target: _Arg) -> _Found:

@@ -107,6 +107,7 @@ class Ontology:
     border_words: frozenset[str] = frozenset()
     mediator_words: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
+    suffer_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -154,6 +155,7 @@ class Ontology:
             "border_words",
             "mediator_words",
             "place_words",
+            "suffer_words",
         ):
             words = data.get(key)
             if words is None:
