@@ -115,3 +115,21 @@ def test_a_warning_of_what_the_other_side_will_do_is_an_allegation(pipeline):
     assert {(p, c) for _s, p, c, _t in alleged} == {("ACCUSE", "112")}
     threat = coded(pipeline, "Kenya warned that Somalia would face consequences.")
     assert {p for _s, p, _c, _t in threat} == {"THREATEN"}
+
+
+def test_attacks_on_each_other_go_both_ways(pipeline):
+    events = coded(pipeline, "Armenia and Azerbaijan shelled each other's border posts on Monday.")
+    assert {(s, t) for s, p, _c, t in events if p == "ASSAULT"} >= {
+        ("ARM MIL", "AZE"),
+        ("AZE MIL", "ARM"),
+    }
+
+
+def test_downed_weapons_are_their_owners_attack(pipeline):
+    events = coded(pipeline, "Israeli air defences shot down three Iranian drones overnight.")
+    assert {(s, p, t) for s, p, _c, t in events} == {("IRN MIL", "ASSAULT", "ISR")}
+
+
+def test_weapons_that_hit_a_capital_hit_the_country(pipeline):
+    events = coded(pipeline, "Russian missiles hit Kyiv overnight.")
+    assert ("RUS MIL", "ASSAULT", "190", "UKR") in events

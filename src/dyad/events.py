@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import Any
 
 import pycountry
@@ -718,6 +718,8 @@ class _Run:
             targets: list[_Arg] = []
         else:
             sources, targets = self.noun_args(cand) if is_noun else self.verb_args(cand)
+            if entry.reversed_roles:  # "air defences shot down Ukrainian drones"
+                sources, targets = targets, sources
         kind = self.ex.codebook.ontology.plover[entry.plover]
         symmetric = kind.symmetric if entry.symmetric is None else entry.symmetric
         index = self.sent_index(token)
@@ -754,7 +756,11 @@ class _Run:
                 targets = targets or [other]
                 sources = sources or [other]
         military = entry.mode == "military" or self._military(token)
-        for src, tgt in _pairs(sources, targets, symmetric):
+        pairs = _pairs(sources, targets, symmetric)
+        if not symmetric and not targets and len(sources) >= 2 and _reciprocal(token):
+            # "X and Y launched attacks on each other's capitals": each on the other
+            pairs = list(permutations(sorted(sources, key=lambda a: a.actor.start)[:4], 2))
+        for src, tgt in pairs:
             if any(a is not None and a.actor.sector in kind.not_with for a in (src, tgt)):
                 continue
             if src is None or tgt is None:
@@ -960,9 +966,13 @@ class _Run:
         if arg is None:
             return None
         actor = arg.actor
+        sector = next((s for s in sectors if s), None)
+        if actor.resolved_by == "metonym" and sector is None:
+            # a capital stands for its government where governments act; where the event
+            # reaches the country ("missiles hit Kyiv") it is the place itself
+            return replace(arg, actor=replace(actor, sector=None))
         if actor.sector or not actor.country or actor.country == "IGO":
             return arg
-        sector = next((s for s in sectors if s), None)
         words = self.ex.codebook.ontology.people_words
         if sector is None or actor.text.rsplit(None, 1)[-1].lower() in words:
             return arg

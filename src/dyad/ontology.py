@@ -283,6 +283,7 @@ class TriggerEntry(_Model):
     anaphoric_only: bool = False
     implied_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     subject: tuple[str, ...] = ()
+    reversed_roles: bool = False
 
     _lists = field_validator(
         "object", "prep", "modifier", "unless", "target_preps", "subject", mode="before"
