@@ -563,7 +563,9 @@ def test_actors_given_by_character_offsets_only(nlp, extractor):
         ("Canada sent food aid to Haiti after the storm.", ("CAN GOV", "HTI GOV")),
         # troops move into a country, attacks hit it
         ("Spain deployed troops to Latvia last month.", ("ESP MIL", "LVA")),
-        ("Azerbaijan shelled Armenian villages on Sunday.", ("AZE MIL", "ARM")),
+        ("Azerbaijan shelled Armenian positions on Sunday.", ("AZE MIL", "ARM")),
+        # villages are their people (the Phoenix agents code VILLAGE as civilians)
+        ("Azerbaijan shelled Armenian villages on Sunday.", ("AZE MIL", "ARM CVL")),
         # military exercises and defence talks are the armed forces'
         ("Vietnam and Japan held joint naval exercises off Da Nang.", ("VNM MIL", "JPN MIL")),
         (

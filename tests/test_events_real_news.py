@@ -133,3 +133,13 @@ def test_downed_weapons_are_their_owners_attack(pipeline):
 def test_weapons_that_hit_a_capital_hit_the_country(pipeline):
     events = coded(pipeline, "Russian missiles hit Kyiv overnight.")
     assert ("RUS MIL", "ASSAULT", "190", "UKR") in events
+
+
+def test_a_hostile_act_held_out_is_a_threat_against_the_conditions_doer(pipeline):
+    events = coded(
+        pipeline,
+        '"If Somalia keeps interfering in Kenya, we stand ready to impose new sanctions," '
+        "the Kenyan president said.",
+    )
+    assert ("KEN GOV", "THREATEN", "131", "SOM GOV") in events
+    assert not any(p == "SANCTION" for _s, p, _c, _t in events)

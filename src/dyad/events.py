@@ -98,6 +98,7 @@ class _Found:
     source: _Arg
     target: _Arg
     symmetric: bool
+    status: str | None = None  # set where the event's own words do not say (a threat made)
 
 
 class EventExtractor:
@@ -219,7 +220,7 @@ class _Run:
                 continue
             self._events_of(cand)
         self.found += self._claims()
-        self.found = [self._allegation(self._demand(f)) for f in self.found]
+        self.found = [self._threat(self._allegation(self._demand(f))) for f in self.found]
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
@@ -725,6 +726,9 @@ class _Run:
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
         sources, targets = self._without_forums(sources, targets)
+        if sources and not targets and kind.threat_cameo is not None:
+            # "if Russia continues to interfere, we stand ready to impose sanctions"
+            targets = self._condition_doers(token)
         if sources and kind.reacts:
             # "condemned the conviction of X": the conviction is the state's deed, and the
             # reaction is aimed at that state, not at the one convicted
@@ -867,6 +871,48 @@ class _Run:
                 request = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
                 return self._derived(request, f.sent_index, spk, f.source)
         return f
+
+    def _clause_walk(self, token: Token) -> list[Token]:
+        """The token and its heads up to the top of its clause (a reported clause ends it)."""
+        walk = [token]
+        while len(walk) < 6 and walk[-1].head != walk[-1] and walk[-1].dep_ != "ccomp":
+            walk.append(walk[-1].head)
+        return walk
+
+    def _condition_doers(self, token: Token) -> list[_Arg]:
+        """The subject of an "if" clause the trigger's clause depends on."""
+        marks = self.ex._cues.condition_marks
+        return [
+            _Arg(a, _GOVERNOR, "condition")
+            for t in self._clause_walk(token)
+            for c in t.children
+            if c.dep_ == "advcl" and any(m.lower_ in marks for m in c.children)
+            for subj in c.children
+            if subj.dep_ in _SUBJ
+            for a in self.np_actors(subj)
+        ]
+
+    def _threat(self, f: _Found) -> _Found:
+        """ "We stand ready to impose further sanctions", "if they attack us, we will
+        retaliate": a hostile act held out is a threat to do it (THREATEN, the type's
+        threat_cameo), made when it is said."""
+        onto, cues = self.ex.codebook.ontology, self.ex._cues
+        code = onto.plover[f.cand.entry.plover].threat_cameo
+        if code is None:
+            return f
+        walk = self._clause_walk(f.cand.token)
+        held_out = any(_lemma(t) in cues.threat_words for t in walk[1:])
+        modals = {c.lower_ for t in walk for c in t.children if c.dep_ == "aux"}
+        conditional = any(
+            c.dep_ == "advcl" and any(m.lower_ in cues.condition_marks for m in c.children)
+            for t in walk
+            for c in t.children
+        )
+        if not held_out and not (conditional and modals & {"will", "would", "'ll"}):
+            return f
+        entry = f.cand.entry.model_copy(update={"plover": "THREATEN", "cameo": code, "mode": None})
+        threat = self._derived(replace(f.cand, entry=entry), f.sent_index, f.source, f.target)
+        return replace(threat, status="occurred")
 
     def _allegation(self, f: _Found) -> _Found:
         """ "X warned that Y could stage provocations": a warning of what the other party
@@ -1116,6 +1162,7 @@ class _Run:
             cand, entry = f.cand, f.cand.entry
             sent = self.sents[f.sent_index]
             status, tense = self.status(cand)
+            status = f.status or status
             src = f.source.actor if f.source else None
             tgt = f.target.actor if f.target else None
             conf = min(a.confidence for a in (f.source, f.target) if a is not None)

@@ -90,6 +90,7 @@ class PloverType(_Model):
     repression_cameo: str | None = None
     not_with: tuple[str, ...] = ()
     reacts: bool = False
+    threat_cameo: str | None = None
 
 
 @dataclass
@@ -338,6 +339,7 @@ class StatusCues(_Model):
     question_words: tuple[str, ...] = ()
     additive_modifiers: tuple[str, ...] = ()
     obligation_modals: tuple[str, ...] = ()
+    threat_words: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 
