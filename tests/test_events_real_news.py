@@ -143,3 +143,19 @@ def test_a_hostile_act_held_out_is_a_threat_against_the_conditions_doer(pipeline
     )
     assert ("KEN GOV", "THREATEN", "131", "SOM GOV") in events
     assert not any(p == "SANCTION" for _s, p, _c, _t in events)
+
+
+def test_a_plan_put_forward_by_someone_is_agreed_with_them(pipeline):
+    events = coded(
+        pipeline, "The Libyan government accepted the peace plan put forward by the African Union."
+    )
+    assert ("LBY GOV", "AGREE", "030", "IGO AFU") in events
+
+
+def test_a_condition_names_who_is_threatened(pipeline):
+    events = coded(
+        pipeline,
+        '"If there is no restraint from the Sudanese army, we will retaliate," a South Sudanese '
+        "general said.",
+    )
+    assert any(p == "THREATEN" and (t or "").startswith("SDN") for _s, p, _c, t in events)

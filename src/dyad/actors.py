@@ -83,6 +83,8 @@ _GLUE = frozenset(
         "high",
         "level",
         "high-level",
+        "joint",
+        "special",
     }
 )
 _DESTINATION = frozenset({"to", "for"})
@@ -367,7 +369,7 @@ class _DocCoder:
         if end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s"):
             end += 1
         nxt = self.start_at.get(end)
-        return nxt is not None and nxt.kind in ("title", "body")
+        return nxt is not None and nxt.kind in ("title", "body", "noun")
 
     def _is_locative(self, atom: _Atom) -> bool:
         """Object of "in", "at", "to" ... (or a conjunct of one): a place, not an actor."""

@@ -579,6 +579,17 @@ class _Run:
         heads += [o for c in token.children if c.dep_ == "agent" for o in c.children]
         pair, prep_targets = self._prep_args(heads, preps, _PREP)
         targets += prep_targets
+        if not targets:  # "accepted the plan put forward by X": the plan's author
+            targets = [
+                _Arg(a, _PREP, "author")
+                for o in cand.objects
+                for c in o.children
+                if c.dep_ == "acl"
+                for agent in c.children
+                if agent.dep_ == "agent"
+                for p in agent.children
+                for a in self.np_actors(p)
+            ]
         if cand.objects and not targets:  # "summoned the Indian envoy", "freed Pakistani prisoners"
             targets = [
                 _Arg(a, _PREP, "object phrase") for o in cand.objects for a in self.np_actors(o)
@@ -880,17 +891,25 @@ class _Run:
         return walk
 
     def _condition_doers(self, token: Token) -> list[_Arg]:
-        """The subject of an "if" clause the trigger's clause depends on."""
+        """The party an "if" clause the trigger's clause depends on names: its subject,
+        else the first actor in it ("if there is no reciprocity from the Kiev regime")."""
         marks = self.ex._cues.condition_marks
-        return [
-            _Arg(a, _GOVERNOR, "condition")
-            for t in self._clause_walk(token)
-            for c in t.children
-            if c.dep_ == "advcl" and any(m.lower_ in marks for m in c.children)
-            for subj in c.children
-            if subj.dep_ in _SUBJ
-            for a in self.np_actors(subj)
-        ]
+        for t in self._clause_walk(token):
+            for c in t.children:
+                if c.dep_ != "advcl" or not any(m.lower_ in marks for m in c.children):
+                    continue
+                found = [a for s in c.children if s.dep_ in _SUBJ for a in self.np_actors(s)]
+                found = (
+                    found
+                    or [
+                        a
+                        for i in range(c.left_edge.i, c.right_edge.i + 1)
+                        for a in self.by_token.get(i, ())
+                    ][:1]
+                )
+                if found:
+                    return [_Arg(a, _GOVERNOR, "condition") for a in _unique(found)]
+        return []
 
     def _threat(self, f: _Found) -> _Found:
         """ "We stand ready to impose further sanctions", "if they attack us, we will
