@@ -159,3 +159,12 @@ def test_a_condition_names_who_is_threatened(pipeline):
         "general said.",
     )
     assert any(p == "THREATEN" and (t or "").startswith("SDN") for _s, p, _c, t in events)
+
+
+def test_a_call_for_a_release_is_addressed_to_the_jailer(pipeline):
+    events = coded(
+        pipeline,
+        "An Iranian court jailed the French researcher for eight years on Sunday. "
+        "France called for her immediate release.",
+    )
+    assert ("FRA GOV", "REQUEST", "IRN GOV") in {(s, p, t) for s, p, _c, t in events}
