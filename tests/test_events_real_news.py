@@ -168,3 +168,14 @@ def test_a_call_for_a_release_is_addressed_to_the_jailer(pipeline):
         "France called for her immediate release.",
     )
     assert ("FRA GOV", "REQUEST", "IRN GOV") in {(s, p, t) for s, p, _c, t in events}
+
+
+def test_groups_of_several_countries_name_no_party(pipeline):
+    assert coded(pipeline, "Western governments imposed sanctions on Russia in March.") == set()
+    events = coded(pipeline, "The Kenyan president will host 20 foreign leaders in Nairobi.")
+    assert not any(p == "CONSULT" for _s, p, _c, _t in events)
+
+
+def test_officials_from_a_country_are_its_own(pipeline):
+    events = coded(pipeline, "The Qatari envoy met delegations from Sudan and South Sudan.")
+    assert {t for s, p, _c, t in events if p == "CONSULT"} == {"SDN GOV", "SSD GOV"}

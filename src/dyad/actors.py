@@ -107,6 +107,9 @@ _MEDIA_WORDS = frozenset(
 )
 _MOVES = frozenset({"visit", "leave", "reach", "tour", "enter", "flee", "evacuate"})
 _PRONOUNS = frozenset({"he", "she"})
+_MANY_COUNTRIES = frozenset(
+    {"other", "foreign", "world", "western", "various", "several", "international", "regional"}
+)
 _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 
 
@@ -459,12 +462,17 @@ class _DocCoder:
                 self.where.setdefault(self.sent_of[ent.start], []).append((ent.start, iso3))
 
     def _context(self, token: int, sector: str | None) -> str | None:
-        """The country a phrase without a country word belongs to.
+        """The country a phrase without a country word belongs to; none for phrases that
+        say they are of several or other countries ("other leaders", "foreign officials",
+        "29 world leaders", "Western governments").
 
         Government-like sectors: the one free country word of the sentence; then for all:
         the nearest place of the sentence; for others the last place of the sentence before;
         then the article's most mentioned country.
         """
+        before = {t.lower_ for t in self.doc[max(0, token - 2) : token]}
+        if before & _MANY_COUNTRIES:
+            return None
         s = self.sent_of[token]
         free = self.free.get(s, set())
         if sector in _GOV_LIKE and len(free) == 1:

@@ -49,6 +49,7 @@ _CLIMB = {
     "oprd",
     "pcomp",
 }
+_FACTUAL = frozenset({"occurred", "ongoing"})
 # Types whose purpose clause names who benefits ("aid to help X", "a loan to support X").
 _BENEFIT = frozenset({"AID", "SUPPORT"})
 _TARGET_PREPS = frozenset({"with", "to", "against", "upon", "toward", "towards", "into"})
@@ -379,11 +380,12 @@ class _Run:
         stack = [c for c in token.children if c.dep_ in (_NP_MODS | {"poss"}) - skip]
         if not out:  # "a Pakistani delegation", "the ministers of Iran and Qatar"
             # "the border with China" stands for the country across it
+            # "delegations from both sides", "officials from Kenya" are theirs too
             across = "with" if _lemma(token) in self.ex.codebook.ontology.border_words else "of"
             stack += [
                 o
                 for c in token.children
-                if c.dep_ == "prep" and c.lower_ in {"of", across}
+                if c.dep_ == "prep" and c.lower_ in {"of", "from", across}
                 for o in c.children
                 if o.dep_ == "pobj"
             ]
@@ -757,8 +759,13 @@ class _Run:
             return
         sources = _merge_same(sources)
         targets = _merge_same(targets)
-        # "Obama discussing sanctions": a topic and one party name no second party
-        topic_only = entry.object_is_topic and any(c.dep_ == "dobj" for c in token.children)
+        # "Obama discussing sanctions": a topic and one party name no second party; "host
+        # 29 world leaders": the other party is named, only not as a country
+        topic_only = any(
+            (c.dep_ == "dobj" and c not in cand.objects)
+            or (c.dep_ == "prep" and c.lower_ in {"with", "between"})
+            for c in token.children
+        )
         lookback = (
             entry.plover == "CONSULT"
             and not _reciprocal(token)
@@ -771,6 +778,9 @@ class _Run:
                 targets = targets or [other]
                 sources = sources or [other]
         military = entry.mode == "military" or self._military(token)
+        # a party must have a country: "governments" alone names none
+        sources = [a for a in sources if a.actor.country]
+        targets = [a for a in targets if a.actor.country]
         pairs = _pairs(sources, targets, symmetric)
         if not symmetric and not targets and len(sources) >= 2 and _reciprocal(token):
             # "X and Y launched attacks on each other's capitals": each on the other
@@ -845,6 +855,10 @@ class _Run:
             if f.source is None or f.target is None:
                 continue
             if onto.quad_class(f.cand.entry.cameo) != 4 or f.cand.entry.plover == "ACCUSE":
+                continue
+            # what happened, as the victim tells it; not a defence's own report of what it
+            # shot down, nor what might happen
+            if f.cand.entry.reversed_roles or self.status(f.cand)[0] not in _FACTUAL:
                 continue
             speech = self._speech_verb(f.cand.token)
             if speech is None:
