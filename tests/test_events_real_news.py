@@ -179,3 +179,8 @@ def test_groups_of_several_countries_name_no_party(pipeline):
 def test_officials_from_a_country_are_its_own(pipeline):
     events = coded(pipeline, "The Qatari envoy met delegations from Sudan and South Sudan.")
     assert {t for s, p, _c, t in events if p == "CONSULT"} == {"SDN GOV", "SSD GOV"}
+
+
+def test_a_standoff_one_is_locked_in_is_both_armies(pipeline):
+    events = coded(pipeline, "Indian troops have been locked in a standoff with Chinese troops.")
+    assert ("IND MIL", "MOBILIZE", "150", "CHN MIL") in events

@@ -149,6 +149,7 @@ SECTIONS: dict[str, str] = {
             "mediator_words",
             "place_words",
             "suffer_words",
+            "engage_words",
             "state_sectors",
             "society_sectors",
         ),

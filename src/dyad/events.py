@@ -704,8 +704,26 @@ class _Run:
             elif not targets:
                 targets = mods
         head = token.head
+        gov = _governor(token)
+        if (
+            not sources
+            and gov is not None
+            and token.dep_ == "pobj"
+            and head.lower_ == "in"
+            and head.head == gov
+            and _lemma(gov) in self.ex.codebook.ontology.engage_words
+        ):
+            # "X were locked in a standoff with Y", "X engaged in talks with Y": the
+            # verb's subject and partner are the event's
+            sources = [
+                _Arg(a, _GOVERNOR, "engaged")
+                for c in gov.children
+                if c.dep_ in _SUBJ | _PASSIVE_SUBJ
+                for a in self.np_actors(c)
+            ]
+            pair, more = self._prep_args([gov], preps, _GOVERNOR)
+            targets += pair + more
         if not sources and head != token:
-            gov = _governor(token)
             if gov is not None and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS):
                 how = _GOVERNOR if token.dep_ == "pobj" else _DIRECT
                 if token.dep_ not in {"nsubj", "nsubjpass"}:

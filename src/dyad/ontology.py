@@ -109,6 +109,7 @@ class Ontology:
     mediator_words: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
     suffer_words: frozenset[str] = frozenset()
+    engage_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -157,6 +158,7 @@ class Ontology:
             "mediator_words",
             "place_words",
             "suffer_words",
+            "engage_words",
         ):
             words = data.get(key)
             if words is None:
