@@ -723,20 +723,24 @@ class _Run:
             ]
             pair, more = self._prep_args([gov], preps, _GOVERNOR)
             targets += pair + more
-        if not sources and head != token:
-            if gov is not None and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS):
-                how = _GOVERNOR if token.dep_ == "pobj" else _DIRECT
-                if token.dep_ not in {"nsubj", "nsubjpass"}:
-                    sources = [
-                        _Arg(a.actor, min(a.confidence, how), "governing verb")
-                        for a in self.subject_actors(gov)
-                    ]
-                    sources = [s for s in sources if all(s.actor is not t.actor for t in targets)]
-                pair, more = self._prep_args([gov], preps, _GOVERNOR)
-                if token.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-                    targets += more
-                    if pair:
-                        (targets if sources else sources).extend(pair)
+        if (
+            not sources
+            and head != token
+            and gov is not None
+            and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS)
+        ):
+            how = _GOVERNOR if token.dep_ == "pobj" else _DIRECT
+            if token.dep_ not in {"nsubj", "nsubjpass"}:
+                sources = [
+                    _Arg(a.actor, min(a.confidence, how), "governing verb")
+                    for a in self.subject_actors(gov)
+                ]
+                sources = [s for s in sources if all(s.actor is not t.actor for t in targets)]
+            pair, more = self._prep_args([gov], preps, _GOVERNOR)
+            if token.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+                targets += more
+                if pair:
+                    (targets if sources else sources).extend(pair)
         return sources, targets
 
     # ------------------------------------------------------------------ events
