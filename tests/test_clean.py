@@ -273,6 +273,9 @@ def test_parse_date_requires_day_month_year() -> None:
     assert parse_date("2024-02-30") is None
     assert parse_date("March 2024") is None
     assert parse_date("Monday") is None
+    # relative to whoever reads the page, not a date the page gives
+    assert parse_date("6 hours ago") is None
+    assert parse_date("2 days ago") is None
 
 
 _LINES = st.sampled_from(

@@ -123,6 +123,21 @@ def load_generated(path: str | Path) -> Any:
     return cached(key, parse, dict)
 
 
+#: The events stage's word lists in plover.yaml (ontology.Ontology reads them): lower-case
+#: lemmas, except the sector lists, which are upper-case codes.
+WORD_LISTS = (
+    "military_words",
+    "people_words",
+    "forum_words",
+    "deed_words",
+    "border_words",
+    "mediator_words",
+    "place_words",
+    "suffer_words",
+    "engage_words",
+)
+SECTOR_LISTS = ("state_sectors", "society_sectors")
+
 #: Every top-level section a codebook file may hold, and the stage that reads it. One
 #: user file (``--codebook``) goes to every stage; each reads its own sections, and a
 #: section no stage knows is an error (a typo must not be silently ignored).
@@ -141,17 +156,8 @@ SECTIONS: dict[str, str] = {
             "types",
             "quad_classes",
             "contexts",
-            "military_words",
-            "people_words",
-            "forum_words",
-            "deed_words",
-            "border_words",
-            "mediator_words",
-            "place_words",
-            "suffer_words",
-            "engage_words",
-            "state_sectors",
-            "society_sectors",
+            *WORD_LISTS,
+            *SECTOR_LISTS,
         ),
         "events",
     ),

@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dyad.codebook import (
+    SECTOR_LISTS,
+    WORD_LISTS,
     codebook_error,
     line_of,
     load_generated,
@@ -149,30 +151,14 @@ class Ontology:
                     path, "a context is a list of words", node=contexts, entry=str(label)
                 )
             self.contexts[str(label)] = frozenset(w.lower() for w in words)
-        for key in (
-            "military_words",
-            "people_words",
-            "forum_words",
-            "deed_words",
-            "border_words",
-            "mediator_words",
-            "place_words",
-            "suffer_words",
-            "engage_words",
-        ):
+        for key in (*WORD_LISTS, *SECTOR_LISTS):
             words = data.get(key)
             if words is None:
                 continue
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 codebook_error(path, f"{key} is a list of words", entry=key)
-            setattr(self, key, frozenset(w.lower() for w in words))
-        for key in ("state_sectors", "society_sectors"):
-            codes = data.get(key)
-            if codes is None:
-                continue
-            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-                codebook_error(path, f"{key} is a list of sector codes", entry=key)
-            setattr(self, key, frozenset(c.upper() for c in codes))
+            upper = key in SECTOR_LISTS
+            setattr(self, key, frozenset(w.upper() if upper else w.lower() for w in words))
 
     @property
     def symmetric_types(self) -> frozenset[str]:
