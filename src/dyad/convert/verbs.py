@@ -40,9 +40,11 @@ word of the verb's default entry: PETRARCH would not code that verb+object with 
 default code, so dyad must not either.
 
 The PLOVER type of a code comes from the CAMEO→PLOVER crosswalk (the code, else its
-3-digit code, else its root); the crosswalk's mode or context becomes the entry's
-``mode`` when dyad's ``plover.yaml`` lists it for that type. Codes the crosswalk does not
-type (roots 01 and 02) and codes missing from ``cameo.yaml`` give no entry.
+3-digit code, else its root), except where dyad's ``plover.yaml`` types the code otherwise
+(it wins: one source of truth) or the crosswalk has no row (root 02, appeals: REQUEST in
+``plover.yaml``); the crosswalk's mode or context becomes the entry's ``mode`` when
+``plover.yaml`` lists it for that type. Root 01 (public statements, which PLOVER leaves
+out) and codes missing from ``cameo.yaml`` give no entry.
 """
 
 from __future__ import annotations
