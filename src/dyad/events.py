@@ -17,8 +17,9 @@ from itertools import combinations, permutations
 from typing import Any
 
 import pycountry
+from spacy.attrs import LEMMA, POS
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from dyad.ontology import EventCodebook, StatusCues, TriggerEntry
@@ -114,13 +115,8 @@ class EventExtractor:
     ) -> None:
         self.codebook = codebook
         self.allow_monadic = allow_monadic
-        # One Matcher pattern per part of speech (all one-word lemmas in one set) plus one
-        # per hyphenated trigger ("co-host"): matching stays linear in the tokens.
-        self._matcher = Matcher(nlp.vocab)
         self._entries: dict[tuple[str, str], list[TriggerEntry]] = {}
         self._user = {id(entry) for entry in codebook.triggers[codebook.bundled :]}
-        self._imported = {id(entry) for entry in codebook.triggers[: codebook.imported]}
-        self._pos_of: dict[int, str] = {}
         # dyad's own (and a user's) entries of a word replace the imported ones of that
         # word, and words dyad reads as status cues or speech ("cancelled the visit",
         # "plans to") are no imported events: imports add the words dyad does not know
@@ -136,20 +132,25 @@ class EventExtractor:
             if imported and ((entry.pos, entry.lemma) in known or entry.lemma in cue_words):
                 continue
             self._entries.setdefault((entry.pos, entry.lemma), []).append(entry)
-        by_pos: dict[str, set[str]] = {}
-        for pos, lemma in self._entries:
-            words = [t.text for t in nlp.tokenizer(lemma)]
-            if len(words) == 1:
-                by_pos.setdefault(pos, set()).add(lemma)
+        # the most specific entry first (a user's before dyad's on a tie), so the first
+        # whose frame holds is the one that wins
+        for entries in self._entries.values():
+            entries.sort(key=lambda e: (-e.specificity, id(e) not in self._user))
+        # Triggers are found by one lookup a token: one-word ones by the ids of the part of
+        # speech and the lemma (in any case) as Doc.to_array gives them; the few of several
+        # words ("co-host") by their first word, then the rest
+        self._single: dict[tuple[int, int], list[TriggerEntry]] = {}
+        self._multi: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        strings = nlp.vocab.strings
+        for (pos, lemma), entries in self._entries.items():
+            words = [t.text.lower() for t in nlp.tokenizer(lemma)]
+            if len(words) > 1:
+                self._multi.setdefault(words[0], []).append((tuple(words[1:]), pos, lemma))
                 continue
-            key = f"{pos}:{lemma}"
-            self._matcher.add(
-                key, [[{"LOWER": w.lower()} for w in words[:-1]] + [_head(pos, words[-1])]]
-            )
-            self._pos_of[nlp.vocab.strings[key]] = pos
-        for pos, lemmas in by_pos.items():
-            self._matcher.add(pos, [[_head(pos, *sorted(lemmas))]])
-            self._pos_of[nlp.vocab.strings[pos]] = pos
+            tags = ("NOUN", "PROPN") if pos == "NOUN" else (pos,)
+            for tag in tags:
+                for form in {lemma, lemma.capitalize(), lemma.upper()}:
+                    self._single[(POS_IDS[tag], strings.add(form))] = entries
         self._cues = codebook.status
         self._speech = codebook.speech_verbs
         self._negators = {n for n in self._cues.negators if " " not in n}
@@ -166,18 +167,24 @@ class EventExtractor:
         return run.extract()
 
     # ------------------------------------------------------------------ helpers used by _Run
-    def entries_for(self, match_id: int, span: Span) -> list[TriggerEntry]:
-        """The codebook entries a match stands for (by part of speech and lemma)."""
-        pos = self._pos_of[match_id]
-        lemma = "".join(t.lower_ for t in span[:-1]) + span[-1].lemma_.lower()
-        return self._entries.get((pos, lemma), [])
-
-
-def _head(pos: str, *lemmas: str) -> dict[str, Any]:
-    """Token pattern for a trigger word: lemma in any case, with the entry's part of speech."""
-    tags = ["NOUN", "PROPN"] if pos == "NOUN" else [pos]
-    forms = sorted({f for lemma in lemmas for f in (lemma, lemma.capitalize(), lemma.upper())})
-    return {"LEMMA": {"IN": forms}, "POS": {"IN": tags}}
+    def matches(self, doc: Doc) -> list[tuple[Span, list[TriggerEntry]]]:
+        """Every trigger word of ``doc`` with the codebook entries it may stand for."""
+        out = []
+        for i, (pos, lemma) in enumerate(doc.to_array([POS, LEMMA]).tolist()):
+            entries = self._single.get((pos, lemma))
+            if entries:
+                out.append((doc[i : i + 1], entries))
+            for rest, tag, whole in self._multi.get(doc[i].lower_, ()) if entries is None else ():
+                span = doc[i : i + 1 + len(rest)]
+                head = span[-1]
+                if (
+                    len(span) == 1 + len(rest)
+                    and tuple(t.lower_ for t in span[1:-1]) == rest[:-1]
+                    and head.lemma_.lower() == rest[-1]
+                    and head.pos_ in (("NOUN", "PROPN") if tag == "NOUN" else (tag,))
+                ):
+                    out.append((span, self._entries[(tag, whole)]))
+        return out
 
 
 def _lemma(token: Token) -> str:
@@ -207,6 +214,7 @@ class _Run:
             for i in range(start, end):
                 self.by_token.setdefault(i, []).append(actor)
         self._subjects: dict[int, list[ActorMention]] = {}
+        self._status: dict[tuple[int, str], tuple[str, str | None]] = {}
         self.found: list[_Found] = []
 
     def sent_index(self, token: Token) -> int:
@@ -225,22 +233,18 @@ class _Run:
         return tuple(self._mentions(self._dedupe(self.found)))
 
     def _candidates(self) -> list[_Candidate]:
-        best: dict[int, tuple[int, bool, bool, int, _Candidate]] = {}
-        for match_id, start, end in self.ex._matcher(self.doc):
-            token, span = self.doc[end - 1], self.doc[start:end]
-            for entry in self.ex.entries_for(match_id, span):
+        best: dict[int, tuple[int, bool, int, _Candidate]] = {}
+        for span, entries in self.ex.matches(self.doc):
+            token = span[-1]
+            for entry in entries:  # most specific first: the first frame that holds wins
                 objects = self._frame(token, entry)
                 if objects is None:
                     continue
-                rank = (
-                    entry.specificity,
-                    id(entry) in self.ex._user,
-                    id(entry) not in self.ex._imported,
-                    len(span),
-                )
-                if token.i not in best or rank > best[token.i][:4]:
+                rank = (entry.specificity, id(entry) in self.ex._user, len(span))
+                if token.i not in best or rank > best[token.i][:3]:
                     best[token.i] = (*rank, _Candidate(token, span, entry, objects))
-        return [best[i][4] for i in sorted(best)]
+                break
+        return [best[i][3] for i in sorted(best)]
 
     def _frame(self, token: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
         """The frame's matched objects (empty when it has none), or None if it fails."""
@@ -1284,6 +1288,12 @@ class _Run:
     def status(self, cand: _Candidate) -> tuple[str, str | None]:
         """(status, tense) of a trigger from its clause: negation > hypothetical >
         event-noun modifiers > planning verbs and future > progressive > past/perfect."""
+        key = (cand.token.i, cand.entry.pos)
+        if key not in self._status:
+            self._status[key] = self._read_status(cand)
+        return self._status[key]
+
+    def _read_status(self, cand: _Candidate) -> tuple[str, str | None]:
         cues = self.ex._cues
         token = cand.token
         verb = token if cand.entry.pos != "NOUN" else _governor(token)
