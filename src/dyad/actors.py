@@ -1,11 +1,11 @@
 """The actors stage: find political actors in a parsed article and code them.
 
 An actor code is an ISO 3166 alpha-3 country (or "IGO") plus a sector (see ``SECTORS``).
-Codebooks (YAML in ``dyad/codebooks/actors/``, extendable with user files) give country
-names, adjectives and seats of government, bodies, titles, organisations, armed groups,
-generic group nouns and well-known persons with dated roles. ``ActorCoder`` matches them
-with spaCy ``PhraseMatcher``s built once, then combines matches with the parse and the
-named entities: a person takes the country and sector of the titles and bodies before it
+Codebooks (YAML in ``dyad/codebooks/actors/`` and the converted Phoenix dictionaries in
+``codebooks/imported/``, extendable with user files) give country names, adjectives and
+seats of government, bodies, titles, organisations, armed groups, generic group nouns and
+persons with dated roles. ``ActorCoder`` matches them with an index of their token
+sequences built once, then combines matches with the parse and the named entities: a person takes the country and sector of the titles and bodies before it
 ("US State Department Counsellor Derek Chollet"), later short forms ("Chollet", "the
 counsellor", "he") take the full actor's code, and phrases without a country word take it
 from the sentence or the article.

@@ -1,8 +1,9 @@
 """The events stage: who did what to whom, in which sentence, and how sure we are.
 
-Triggers (verbs and nouns) come from a YAML codebook and are found with one spaCy
-``Matcher`` over lemmas and parts of speech; the entry's dependency frame (object,
-preposition, particle, modifier) is then checked on the trigger's children only. Source
+Triggers (verbs and nouns) come from YAML codebooks (dyad's own and the converted CAMEO
+verb dictionary) and are found by one lookup a token of its lemma and part of speech; the
+entry's frame (object, preposition, particle, modifier, doer) is then checked on the
+trigger's children only. Source
 and target are read from the parse (subject/object, passive agent, "with"/"to"/"between",
 possessives, compound modifiers such as "US-Pakistan talks", reported speech), status
 from tense, modality, negation and event-noun modifiers. docs/events.md gives the rules.
