@@ -5,7 +5,8 @@ Codebooks (YAML in ``dyad/codebooks/actors/`` and the converted Phoenix dictiona
 ``codebooks/imported/``, extendable with user files) give country names, adjectives and
 seats of government, bodies, titles, organisations, armed groups, generic group nouns and
 persons with dated roles. ``ActorCoder`` matches them with an index of their token
-sequences built once, then combines matches with the parse and the named entities: a person takes the country and sector of the titles and bodies before it
+sequences built once, then combines matches with the parse and the named entities: a
+person takes the country and sector of the titles and bodies before it
 ("US State Department Counsellor Derek Chollet"), later short forms ("Chollet", "the
 counsellor", "he") take the full actor's code, and phrases without a country word take it
 from the sentence or the article.
