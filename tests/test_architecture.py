@@ -58,7 +58,7 @@ def test_the_package_keeps_the_dependency_rules() -> None:
         for path in PACKAGE.glob("*.py")
     }
     assert {module: v for module, v in found.items() if v} == {}
-    assert STAGES <= set(found), "a stage module was renamed: update STAGES"
+    assert set(found) >= STAGES, "a stage module was renamed: update STAGES"
 
 
 def test_a_deliberate_violation_is_caught() -> None:
