@@ -354,9 +354,10 @@ class EventCodebook:
     def load(cls, extra: Sequence[str | Path] = ()) -> EventCodebook:
         """The bundled codebooks, then each user file in ``extra`` (later entries win).
 
-        A user file may hold any of the sections ``triggers``, ``speech_verbs``, ``status``,
-        ``codes``, ``types``, ``quad_classes``, ``contexts``, ``military_words``,
-        ``people_words``. Errors name file, line, entry.
+        A user file may hold any events section of ``codebook.SECTIONS`` (triggers,
+        speech verbs, status cues, CAMEO codes, PLOVER types, QuadClasses, contexts and the
+        word lists of ``codebook.WORD_LISTS``). Errors name file, line, entry. The bundled
+        part is built once and kept in a cache file (`dyad.cache`).
         """
         book = cached(_bundled_cache(), cls._bundled, EventCodebook)  # a fresh copy
         for path in map(Path, extra):
