@@ -50,6 +50,9 @@ def jsonl(result) -> list[dict]:
         (["--place", "PAK"], 2),
         (["--place", "boston"], 1),
         (["--text", "flood"], 1),
+        (["--text", "_"], 0),
+        (["--actor", "%"], 0),
+        (["--place", "%"], 0),
     ],
 )
 def test_events_filters(db, options, expected):
@@ -106,6 +109,10 @@ def test_events_parquet_needs_a_file(db, tmp_path):
         (["timeline", "--by", "fortnight"], "fortnight"),
         (["export", "-f", "gdelt", "--level", "mention"], "one row per event"),
         (["show", "nope"], "no event"),
+        (["events", "--status", "planed"], "status 'planed' is not one of occurred, ongoing"),
+        (["events", "--type", "FOO"], "plover type 'FOO' is not one of AGREE, CONSULT"),
+        (["timeline", "--cameo", "%"], "cameo '%'"),
+        (["export", "--from", "2024-05-01", "--to", "2024-03-01"], "start is after the end"),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(db, args, message):

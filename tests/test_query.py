@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dyad
 from dyad.errors import UsageError
@@ -257,3 +259,121 @@ def test_actor_filters(db):
         with pytest.raises(UsageError, match="dyad"):
             database.actors(dyad="KEN-ETH")
         assert database.actors(actor="KEN", output="records") == []  # factories store no actors
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"text": "_"},
+        {"text": "%"},
+        {"text": "Kenya%Ethiopia"},
+        {"actor": "%"},
+        {"actor": "_EN"},
+        {"source": "K%"},
+        {"target": "%"},
+        {"place": "%"},
+        {"place": "N_irobi"},
+        {"cameo": "1"},
+    ],
+)
+def test_wildcard_characters_are_taken_literally(db, filters):
+    with dyad.open(db) as database:
+        rows = database.events(output="records", **filters)
+        mentions = database.mentions(**filters)
+    if filters == {"cameo": "1"}:  # a true prefix: every code starting with 1
+        assert {r["cameo"] for r in rows} == {"112", "183"}
+    else:
+        assert rows == [] and mentions == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "message", "hint"),
+    [
+        (
+            {"status": "planed"},
+            "status 'planed' is not one of occurred, ongoing, planned",
+            "planned",
+        ),
+        ({"plover": "FOO"}, "plover type 'FOO' is not one of AGREE, CONSULT,", None),
+        ({"plover": "bogus"}, "plover type 'BOGUS' is not one of", None),
+        ({"plover": "consul"}, "plover type 'CONSUL'", "CONSULT"),
+        ({"cameo": "%"}, "cameo '%': expected a CAMEO code", None),
+        ({"quad_class": 5}, "quad class 5: choose 1, 2, 3 or 4", None),
+        ({"date_field": "seen"}, "date field 'seen': choose event or published", None),
+        (
+            {"date_from": date(2024, 5, 1), "date_to": date(2024, 3, 1)},
+            "date range 2024-05-01 to 2024-03-01 is empty",
+            "swap",
+        ),
+    ],
+)
+def test_values_no_event_can_have_are_errors_naming_the_choices(filters, message, hint):
+    with pytest.raises(UsageError) as caught:
+        Filters(**filters)
+    assert message in str(caught.value)
+    assert (caught.value.hint is None) if hint is None else (hint in caught.value.hint)
+
+
+# Characters that mean something to LIKE, regular expressions, SQL or shells.
+_SPECIAL = "%_\\[]^*?.'\"-> ;()|$!"
+# Values that match events in the fixture, to be spiked with special characters.
+_REAL = ["KEN", "KEN GOV", "ETH", "MLI REB", "GOV", "COP", "Nairobi", "Gao", "police post"]
+
+
+@st.composite
+def filter_values(draw: st.DrawFn) -> str:
+    """A real value or random text, with special characters put in or over its letters."""
+    chars = list(draw(st.sampled_from(_REAL) | st.text(min_size=1, max_size=6)))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(chars)))
+        special = draw(st.sampled_from(_SPECIAL))
+        if at < len(chars) and draw(st.booleans()):
+            chars[at] = special
+        else:
+            chars.insert(at, special)
+    return "".join(chars)
+
+
+def _literal_match(event: dict, mentions: list[dict], field: str, value: str) -> bool:
+    """What ``field=value`` means for one event, spelled out in Python."""
+    sides = [event["source"], event["target"]]
+
+    def prefix(code: str | None, wanted: str) -> bool:
+        wanted = wanted.upper()
+        return code is not None and (code == wanted or code.startswith(wanted + " "))
+
+    if field == "actor":
+        return any(prefix(code, value) for code in sides)
+    if field in ("source", "target"):
+        return prefix(event[field], value)
+    if field == "sector":
+        return any(code and code.partition(" ")[2] == value.upper() for code in sides)
+    if field == "place":
+        return (event["location_name"] or "").lower() == value.lower() or event[
+            "location_country"
+        ] == value.upper()
+    assert field == "text"
+    return any(value.lower() in m["sentence"].lower() for m in mentions)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    field=st.sampled_from(["actor", "source", "target", "sector", "place", "text"]),
+    value=filter_values(),
+)
+def test_no_filter_value_matches_more_than_its_literal_meaning(db, field, value):
+    with dyad.open(db) as database:
+        everything = database.events(output="records")
+        by_event = {r["event_id"]: database.event(r["event_id"])["mentions"] for r in everything}
+        found = {r["event_id"] for r in database.events(output="records", **{field: value})}
+        counted = database.count_events(**{field: value})
+    literal = {
+        r["event_id"]
+        for r in everything
+        if _literal_match(r, by_event[r["event_id"]], field, value)
+    }
+    assert found <= literal
+    assert found == literal  # and, taken literally, nothing is missed either
+    assert counted == len(found)

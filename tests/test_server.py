@@ -75,6 +75,8 @@ def test_events_filters_paging_and_sorting(client):
     directed = client.get("/events", params={"dyad": "ETH>KEN"}).json()
     assert [e["status"] for e in directed["items"]] == ["planned"]
     assert client.get("/events", params={"text": "police post"}).json()["total"] == 1
+    for wildcard in ({"text": "_"}, {"actor": "%"}, {"source": "K%"}, {"place": "%"}):
+        assert client.get("/events", params=wildcard).json()["total"] == 0, wildcard
     assert client.get("/events", params={"place": "Gao", "quad_class": 4}).json()["total"] == 1
     ascending = client.get("/events", params={"descending": "false", "limit": 2, "offset": 1})
     body = ascending.json()
@@ -100,7 +102,7 @@ def test_events_as_csv_by_parameter_and_by_accept_header(client):
     assert by_param.text == by_header.text
     json_wins = client.get("/events", headers={"Accept": "application/json, text/csv"})
     assert json_wins.headers["content-type"].startswith("application/json")
-    empty = client.get("/events", params={"plover": "NOPE", "format": "csv"})
+    empty = client.get("/events", params={"text": "no such words", "format": "csv"})
     assert empty.text.strip() == ",".join(EventOut.model_fields)
 
 
@@ -148,6 +150,14 @@ def test_articles_actors_timeline_upcoming(client):
         ("/events", {"limit": 5000}, 422, "less than or equal to 1000"),
         ("/events", {"date_from": "March"}, 422, "query parameter 'date_from'"),
         ("/events", {"status": "rumoured"}, 422, "query parameter 'status'"),
+        ("/events", {"plover": "bogus"}, 400, "plover type 'BOGUS' is not one of AGREE"),
+        ("/timeline", {"cameo": "%"}, 400, "cameo '%'"),
+        (
+            "/events",
+            {"date_from": "2024-05-01", "date_to": "2024-03-01"},
+            400,
+            "start is after the end",
+        ),
         ("/events", {"order": "random"}, 422, "query parameter 'order'"),
         ("/events", {"format": "xml"}, 422, "query parameter 'format'"),
         ("/timeline", {"by": "fortnight"}, 422, "query parameter 'by'"),

@@ -6,6 +6,7 @@ statement (no string-pasted values) and returns pandas, Arrow or plain records.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ import pyarrow as pa
 
 from dyad.errors import UsageError
 from dyad.export import export_record
+from dyad.ontology import PLOVER_TYPES
+from dyad.records import STATUSES
 from dyad.store import Store
 
 Output = Literal["pandas", "polars", "arrow", "records"]
 Period = Literal["day", "week", "month", "year"]
 
+_CAMEO_PREFIX = re.compile(r"\d{1,4}")
 _DYAD = re.compile(
     r"^\s*([A-Za-z]{3}(?:\s+[A-Za-z]{3})?)\s*(-|>|<)\s*([A-Za-z]{3}(?:\s+[A-Za-z]{3})?)\s*$"
 )
@@ -36,6 +40,9 @@ class Filters:
     ``dyad``: "USA-PAK" (either direction) or "USA>PAK" (USA source, PAK target).
     ``date_from``/``date_to``: on the event date, or on publication with
     ``date_field="published"``. ``text``: words that must appear in an evidence sentence.
+    Every value is taken literally (``%`` and ``_`` are characters, not wildcards), and
+    a value no event can have (an unknown status or type, an empty date range) is a
+    `UsageError` naming the allowed values rather than an empty answer.
     """
 
     actor: str | None = None
@@ -53,6 +60,42 @@ class Filters:
     place: str | None = None
     text: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.status is not None:
+            _check_choice("status", self.status.lower(), STATUSES)
+        if self.plover is not None:
+            _check_choice("plover type", self.plover.upper(), PLOVER_TYPES)
+        if self.cameo is not None and not _CAMEO_PREFIX.fullmatch(self.cameo):
+            raise UsageError(
+                f"cameo {self.cameo!r}: expected a CAMEO code or its leading digits"
+                " (1 to 4 digits, e.g. 04 or 112)"
+            )
+        if self.quad_class is not None and self.quad_class not in (1, 2, 3, 4):
+            raise UsageError(f"quad class {self.quad_class!r}: choose 1, 2, 3 or 4")
+        if self.date_field not in ("event", "published"):
+            raise UsageError(f"date field {self.date_field!r}: choose event or published")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise UsageError(
+                f"date range {self.date_from} to {self.date_to} is empty: the start is after"
+                " the end",
+                hint="swap the two dates",
+            )
+
+
+def _check_choice(what: str, value: str, allowed: Sequence[str]) -> None:
+    if value in allowed:
+        return
+    close = difflib.get_close_matches(value, allowed, n=1)
+    raise UsageError(
+        f"{what} {value!r} is not one of {', '.join(allowed)}",
+        hint=f"did you mean {close[0]}?" if close else None,
+    )
+
+
+def _literal_like(value: str) -> str:
+    """``value`` as a LIKE pattern that matches only itself (used with ESCAPE '\\')."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
 
 def parse_dyad(value: str) -> tuple[str, str, bool]:
     """'USA-PAK' -> ('USA', 'PAK', False); 'USA>PAK' -> ('USA', 'PAK', True)."""
@@ -69,8 +112,9 @@ def parse_dyad(value: str) -> tuple[str, str, bool]:
 
 
 def _prefix(column: str, code: str, params: list[Any]) -> str:
-    params.extend([code.upper(), code.upper() + " %"])
-    return f"({column} = ? OR {column} LIKE ?)"
+    """The code itself or a longer code starting with it ("PAK" matches "PAK GOV")."""
+    params.extend([code.upper(), code.upper() + " "])
+    return f"({column} = ? OR starts_with({column}, ?))"
 
 
 def _where(
@@ -101,8 +145,8 @@ def _where(
         clauses.append(f"{alias}.plover = ?")
         params.append(f.plover.upper())
     if f.cameo:
-        clauses.append(f"{alias}.cameo LIKE ?")
-        params.append(f.cameo + "%")
+        clauses.append(f"starts_with({alias}.cameo, ?)")
+        params.append(f.cameo)
     if f.quad_class is not None:
         clauses.append(f"{alias}.quad_class = ?")
         params.append(f.quad_class)
@@ -120,8 +164,10 @@ def _where(
         clauses.append(f"{hi} <= ?")
         params.append(f.date_to)
     if f.place:
-        clauses.append(f"({alias}.location_name ILIKE ? OR {alias}.location_country = ?)")
-        params += [f.place, f.place.upper()]
+        clauses.append(
+            f"({alias}.location_name ILIKE ? ESCAPE '\\' OR {alias}.location_country = ?)"
+        )
+        params += [_literal_like(f.place), f.place.upper()]
     return " AND ".join(clauses) or "TRUE", params
 
 
@@ -130,14 +176,20 @@ def arrow_of(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = (
     return con.sql(sql, params=list(params)).to_arrow_table()
 
 
+def _contains(column: str, words: str, params: list[Any]) -> str:
+    """``column`` holds ``words`` as they are, in any letter case."""
+    params.append(f"%{_literal_like(words)}%")
+    return f"{column} ILIKE ? ESCAPE '\\'"
+
+
 def _event_where(f: Filters) -> tuple[str, list[Any]]:
     """Conditions on ``events e``, including the evidence text search over its mentions."""
     where, params = _where(f, "e", published_expr="e.first_seen")
     if f.text:
         where += (
-            " AND e.event_id IN (SELECT m.event_id FROM event_mentions m WHERE m.sentence ILIKE ?)"
+            " AND e.event_id IN (SELECT m.event_id FROM event_mentions m"
+            f" WHERE {_contains('m.sentence', f.text, params)})"
         )
-        params.append(f"%{f.text}%")
     return where, params
 
 
@@ -224,8 +276,7 @@ class Database:
         f = filters or Filters(**kwargs)
         where, params = _where(f, "m", published_expr="a.published")
         if f.text:
-            where += " AND m.sentence ILIKE ?"
-            params.append(f"%{f.text}%")
+            where += f" AND {_contains('m.sentence', f.text, params)}"
         sql = (
             "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title,"
             " a.published AS a_published FROM event_mentions m JOIN articles a USING (article_id)"
