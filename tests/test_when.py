@@ -541,6 +541,21 @@ def test_since_runs_to_publication_and_is_never_the_future() -> None:
     assert _date(prev, 1, "coordinate", "planned", D("2025-07-09")).date is None
 
 
+def test_since_starts_a_span_and_does_not_date_a_single_event() -> None:
+    pub = D("2024-05-27")
+    first = "Japan, China and South Korea held their first trilateral summit since 2019 in Seoul."
+    for tense in ("past", None):
+        assert _date([first], 0, "summit", "occurred", pub, tense=tense).date is None
+    dated = first.replace("Seoul.", "Seoul on Thursday.")
+    got = _date([dated], 0, "summit", "occurred", pub, tense="past")
+    assert (got.date, got.date_end, got.date_text) == ("2024-05-23", None, "on Thursday")
+    twice = "Rebels attacked the town twice since March."  # simple past: no span it fills
+    assert _date([twice], 0, "attacked", "occurred", pub, tense="past").date is None
+    rounds = "Kenya has hosted three rounds of talks with Ethiopia since 2021."
+    got = _date([rounds], 0, "talks", "occurred", pub, tense="perfect")
+    assert (got.date, got.date_end, got.date_precision) == ("2021-01-01", "2024-05-27", "year")
+
+
 def test_a_reference_to_the_previous_event_takes_its_date() -> None:
     s = ["The foreign ministers held talks in the capital on Wednesday.",
          "One minister repeated the demand for reparations during the meeting."]  # fmt: skip

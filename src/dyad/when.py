@@ -1008,16 +1008,27 @@ def _spans_in(
 
 
 def _pick_in_sentence(
-    sentence: str, trigger: tuple[int, int], published: date | None, direction: Direction | None
+    sentence: str,
+    trigger: tuple[int, int],
+    published: date | None,
+    direction: Direction | None,
+    *,
+    continuing: bool = True,
 ) -> DateSpan | None:
     """The date attached to the trigger: a modifier of the trigger's own phrase first
     ("next month's conference"), else the expression with the fewest clause boundaries
-    between it and the trigger, then the nearest."""
+    between it and the trigger, then the nearest. "Since X" starts a span, so it dates
+    only a ``continuing`` event ("have held talks since March"), never one told in the
+    simple past or as the first since ("held their first summit since 2019")."""
     spans = _spans_in(sentence, published, direction, trigger)
     found_all = _find(sentence)
     best: tuple[tuple[int, int], DateSpan | None] | None = None
     for found, span in spans:
         if direction == "future" and _dates_the_report(sentence, found, trigger):
+            continue
+        if found.text.lower().startswith("since") and (
+            not continuing or _FIRST_SINCE.search(sentence, 0, found.start)
+        ):
             continue
         lo, hi = sorted((trigger[0], found.start))
         if _PARAGRAPH_BREAK.search(sentence, lo, hi):
@@ -1046,6 +1057,13 @@ def _pick_in_sentence(
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# "the first summit since 2019", "the worst floods since 1998": the date is the last time,
+# not this one.
+_FIRST_SINCE = re.compile(
+    r"\b(?:first|only|biggest|largest|highest|lowest|worst|deadliest|heaviest|strongest|"
+    r"longest|most)\b[^.;:]{0,80}$",
+    re.I,
+)
 # A reporting verb and up to three words before a date: "a statement issued today",
 # "officials said on Monday", "told reporters on Friday".
 _REPORTED = re.compile(
@@ -1179,7 +1197,8 @@ def resolve_dates(
         # still read its dates forward.
         direction = None
     trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
-    span = _pick_in_sentence(mention.sentence, trigger, published, direction)
+    continuing = mention.status == "ongoing" or mention.tense != "past"
+    span = _pick_in_sentence(mention.sentence, trigger, published, direction, continuing=continuing)
     if span is None:
         span = _from_context(mention, sentences, published, direction)
     if span is None and direction == "present" and mention.status == "ongoing" and published:
