@@ -135,6 +135,49 @@ def test_truncated_html_is_an_error() -> None:
     assert "no article text" in error.reason
 
 
+LEAD = "<p>Ghana and Togo agreed on Monday to patrol their shared border together.</p>"
+AFTER = "<p>Burkina Faso welcomed the patrols and offered to send observers to Lome.</p>"
+
+
+@pytest.mark.parametrize(
+    ("broken", "what"),
+    [
+        ('<p>Benin said <a href="/benin>it would join</a> later.</p>', "attribute quote"),
+        ("<p>Benin said it would join later.<!-- ad slot </p>", "comment opened on line 3"),
+        ("<p>Benin said it would join later.<script>track();</p>", "<script> on line 3"),
+        ("<p>Benin said it would join later.<style>p{}</p>", "<style> on line 3"),
+        ("<p>Benin said it would join later.</p></body></html>", "text after </html>"),
+    ],
+)
+def test_malformed_html_is_repaired_and_says_so(tmp_path: Path, broken: str, what: str) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(f"<html><body><article>\n{LEAD}\n{broken}{AFTER}</article></body></html>")
+    article = one_article(page)
+    assert "agreed on Monday to patrol" in article.text
+    assert "offered to send observers to Lome." in article.text
+    assert [w for w in article.warnings if w.startswith("malformed HTML repaired")] == [
+        next(w for w in article.warnings if what in w)
+    ]
+
+
+def test_well_formed_html_has_no_repair_warning() -> None:
+    article = one_article(DATA / "html" / "article.html")
+    assert not [w for w in article.warnings if "malformed" in w]
+
+
+def test_deeply_nested_html_is_read(tmp_path: Path) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text(f"<html><body>{'<div>' * 20_000}{LEAD}{AFTER}{'</div>' * 20_000}</body></html>")
+    article = one_article(page)
+    assert "shared border together." in article.text and "observers to Lome." in article.text
+    assert any("nested more than 255 levels deep" in w for w in article.warnings)
+    empty = tmp_path / "deep-empty.html"
+    empty.write_text(f"<html><body>{'<div>' * 20_000}{'</div>' * 20_000}</body></html>")
+    assert one_error(empty).reason == (
+        "no article text in the HTML (elements nested more than 255 levels deep)"
+    )
+
+
 def test_same_story_as_text_and_html_gets_one_id(tmp_path: Path) -> None:
     html = one_article(DATA / "html" / "article.html")
     story = tmp_path / "copy.txt"
@@ -243,6 +286,8 @@ def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
         (("\ufeff" + BODY).encode("utf-8"), "utf8bom.txt"),
         (BODY.encode("utf-16"), "utf16.txt"),
         (BODY.encode("utf-16-be").join([b"\xfe\xff", b""]), "utf16be.txt"),
+        (BODY.encode("utf-16-le"), "utf16le-without-bom.txt"),
+        (BODY.encode("utf-16-be"), "utf16be-without-bom.txt"),
     ],
 )
 def test_unicode_with_and_without_bom(tmp_path: Path, raw: bytes, name: str) -> None:

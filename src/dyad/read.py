@@ -290,9 +290,11 @@ def _decode(data: bytes, charset: str | None = None) -> str:
                     f"undecodable: invalid {codec} after its byte-order mark"
                 ) from None
             break
-    if text is None:
-        if b"\x00" in data[:8192]:
+    if text is None and b"\x00" in data[:8192]:
+        text = _utf16_without_bom(data)
+        if text is None:
             raise ValueError("binary file (contains NUL bytes), not text")
+    if text is None:
         text = _decode_guess(data, charset)
         if text is not None and _mostly_control(text):
             raise ValueError("binary file (mostly control characters), not text")
@@ -303,6 +305,22 @@ def _decode(data: bytes, charset: str | None = None) -> str:
     if not text.strip():
         raise ValueError("empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text that lacks its byte-order mark: the NUL bytes of its Latin letters
+    all fall on odd offsets (little-endian) or all on even ones (big-endian)."""
+    sample = data[:8192]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if len(data) % 2 or min(odd, even) > len(sample) // 100 or max(odd, even) < len(sample) // 8:
+        return None
+    try:
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        raise ValueError(
+            "undecodable: looks like UTF-16 without a byte-order mark, but is not valid UTF-16"
+        ) from None
+    return None if _mostly_symbols(text) else text
 
 
 def _decode_guess(data: bytes, charset: str | None = None) -> str | None:
@@ -353,12 +371,22 @@ def _html(path: str, html: str, *, url: str | None = None) -> Article | InputErr
     """Main text by trafilatura, publication date by htmldate (meta first, then page).
 
     ``url`` is where the page was downloaded from, when it was."""
-    doc = _extract(html, url=url, favor_precision=True)
-    if not doc.get("text"):  # precision mode drops too much on short pages
-        doc = _extract(html, url=url, favor_recall=True)
+    doc = _main_text(html, url)
+    warnings: tuple[str, ...] = ()
+    repaired, breaks = repair_html(html)
+    if breaks:
+        # A break in the markup hides the rest of the page from the parser, as it would
+        # from a browser: read the repaired page, and say what was repaired.
+        fixed = _main_text(repaired, url)
+        if len(fixed.get("text") or "") > len(doc.get("text") or ""):
+            doc = fixed
+            warnings = (f"malformed HTML repaired ({'; '.join(breaks)}); check the text",)
+        else:
+            warnings = (f"malformed HTML ({'; '.join(breaks)}); text after it may be missing",)
     text = (doc.get("text") or "").strip()
     if not text:
-        return InputError(path, "no article text in the HTML (truncated, or not an article page)")
+        why = "; ".join(breaks) or "truncated, or not an article page"
+        return InputError(path, f"no article text in the HTML ({why})")
     url = doc.get("url") or url or None
     published, how = _html_date(html, url)
     return Article(
@@ -370,7 +398,71 @@ def _html(path: str, html: str, *, url: str | None = None) -> Article | InputErr
         source=doc.get("sitename") or doc.get("hostname") or None,
         published=published,
         published_from=how,
+        warnings=warnings,
     )
+
+
+def _main_text(html: str, url: str | None) -> dict[str, Any]:
+    doc = _extract(html, url=url, favor_precision=True)
+    if not doc.get("text"):  # precision mode drops too much on short pages
+        doc = _extract(html, url=url, favor_recall=True)
+    return doc
+
+
+# Breaks after which an HTML parser (and a browser) sees no more text: a comment or a
+# raw-text element never closed, an attribute quote never closed, an early </html>.
+_RAW_TEXT = re.compile(r"<(script|style|textarea|title|xmp)\b[^>]*>", re.I)
+_OPEN_QUOTE = re.compile(r"""(=\s*(["']))([^"'<>]*)(?=>[^"']*<)""")
+_EARLY_END = re.compile(r"</(?:body|html)\s*>(?!(?:\s|<!--.*?-->|</html\s*>)*$)", re.I | re.S)
+
+
+def repair_html(html: str) -> tuple[str, list[str]]:
+    """``html`` with the breaks that hide the rest of a page closed where they most
+    likely end, and a description of each break (empty when there was none)."""
+    breaks: list[str] = []
+
+    def line(at: int) -> int:
+        return html.count("\n", 0, at) + 1
+
+    last_close = html.rfind("-->")
+    opened = html.find("<!--", last_close + 3 if last_close >= 0 else 0)
+    if opened >= 0:  # a comment opened after the last "-->" runs to the end of the page
+        breaks.append(f"comment opened on line {line(opened)} never closed")
+        end = html.find(">", opened + 4)
+        html = html[:opened] + (html[end + 1 :] if end >= 0 else "")
+    for element in reversed(list(_RAW_TEXT.finditer(html))):
+        name = element.group(1).lower()
+        if re.compile(rf"</{name}\s*>", re.I).search(html, element.end()):
+            continue
+        breaks.append(f"<{name}> on line {line(element.start())} never closed")
+        next_tag = re.compile(r"<[a-zA-Z/!]").search(html, element.end())
+        at = next_tag.start() if next_tag else len(html)
+        html = f"{html[:at]}</{name}>{html[at:]}"
+    quotes = list(_OPEN_QUOTE.finditer(html))
+    for quote in reversed(quotes):
+        html = f"{html[: quote.end()]}{quote.group(2)}{html[quote.end() :]}"
+    if quotes:
+        breaks.append(f"attribute quote on line {line(quotes[0].start())} never closed")
+    if _EARLY_END.search(html):
+        breaks.append("text after </html>")
+        html = _EARLY_END.sub("", html)
+    if _too_deep(html):
+        breaks.append(f"elements nested more than {_PARSER_DEPTH} levels deep")
+        html = _CONTAINER.sub("", html)
+    return html, breaks
+
+
+_PARSER_DEPTH = 255  # libxml2 drops everything nested deeper than this
+_CONTAINER = re.compile(r"</?(?:div|span|section|font|center)\b[^>]*>", re.I)
+
+
+def _too_deep(html: str) -> bool:
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(html, parser=parser)
+    except ParserError:
+        return False
+    return any("Excessive depth" in error.message for error in parser.error_log)
 
 
 def _extract(
