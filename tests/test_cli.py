@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -12,8 +13,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str, cwd=None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+def run(
+    *args: str, cwd=None, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     env.pop("DYAD_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "dyad", *args],
@@ -33,6 +36,34 @@ def test_help_lists_the_commands():
         assert command in result.stdout
 
 
+def test_help_names_values_in_words_and_shows_defaults():
+    from typer.testing import CliRunner
+
+    from dyad.cli import app
+
+    runner = CliRunner()
+    commands = [info.name or info.callback.__name__ for info in app.registered_commands]
+    assert len(commands) >= 18
+    for command in ["", *commands]:
+        args = [command, "--help"] if command else ["--help"]
+        result = runner.invoke(app, args, env={"COLUMNS": "200", "NO_COLOR": "1"})
+        assert result.exit_code == 0, (command, result.output)
+        for python_type in ("<bool>", "<str>", "<int", "<float", "<path>", "<list[", "<Path"):
+            assert python_type not in result.output, (command, python_type)
+        if command == "events":
+            assert "Database file [default: ./dyad.duckdb]." in result.output
+            assert "File to write [default: stdout]." in result.output
+            assert re.search(r"--limit\s+INTEGER \[x>=0\]", result.output)
+            assert re.search(r"--asc\s+Oldest", result.output)  # a flag takes no value
+
+
+def test_version():
+    from dyad import __version__
+
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"dyad {__version__}\n")
+
+
 def test_ingest_then_query_then_export(tmp_path, sample_dir):
     db = str(tmp_path / "x.duckdb")
     source = str(sample_dir / "txt" / "001_kenya_ethiopia_talks_announced.txt")
@@ -45,6 +76,46 @@ def test_ingest_then_query_then_export(tmp_path, sample_dir):
     assert stats["articles"] == 1
     lines = run("export", "--db", db).stdout.splitlines()
     assert lines and all(json.loads(line)["article_path"] == source for line in lines)
+
+
+def test_progress_in_a_log_is_one_line_at_a_time_with_rate_and_time_left(tmp_path, sample_dir):
+    files = sorted(str(p) for p in (sample_dir / "txt").glob("*.txt"))[:3]
+    result = run(
+        "ingest", *files, "--db", str(tmp_path / "x.duckdb"), "--batch-size", "1",
+        env={"DYAD_PROGRESS_SECONDS": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ingest:")]
+    assert [line.split(" articles")[0] for line in lines] == [
+        "ingest: 1/3",
+        "ingest: 2/3",
+        "ingest: 3/3",
+        "ingest: 3/3",  # the final report after the last batch
+    ]
+    assert re.fullmatch(
+        r"ingest: 1/3 articles \(33%\), \d+\.\d articles/s, \d+m\d\ds left", lines[0]
+    )
+    assert "\x1b" not in result.stderr  # no terminal codes in a log
+
+
+def test_progress_on_a_terminal_is_a_bar_with_total_rate_and_eta():
+    import io
+
+    from rich.console import Console
+
+    from dyad.api import IngestReport
+    from dyad.cli import _ingest_progress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    progress, update = _ingest_progress(False, console)
+    progress.start()
+    update(IngestReport(articles_added=30, articles_skipped=10, articles_total=160))
+    progress.refresh()
+    progress.stop()
+    shown = screen.getvalue()
+    for part in ("ingesting", "40/160", "25%", "articles/s", "ETA"):
+        assert part in shown, (part, shown)
 
 
 def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path, sample_dir):

@@ -159,6 +159,20 @@ def test_show(db):
     assert detail["mentions"][0]["outlet"] == "Capital Wire"
 
 
+def test_status_history_has_one_shape_everywhere(db):
+    from dyad.server_models import EventOut
+
+    (event,) = jsonl(run("events", "--db", db, "-f", "jsonl", "--place", "Islamabad"))
+    (as_json,) = json.loads(run("events", "--db", db, "-f", "json", "--place", "Islamabad").stdout)
+    shown = json.loads(run("show", event["event_id"], "--db", db, "--json").stdout)
+    (exported,) = jsonl(run("export", "--db", db, "--level", "event", "--place", "Islamabad"))
+    expected = [{"published": "2024-02-14", "status": "occurred"}]
+    assert event["status_history"] == as_json["status_history"] == expected
+    assert shown["status_history"] == exported["status_history"] == expected
+    api = EventOut(**{**shown, "evidence": None}).model_dump(mode="json")["status_history"]
+    assert api == expected
+
+
 def test_show_does_not_interpret_markup(db):
     (event,) = jsonl(run("events", "--db", db, "-f", "jsonl", "--text", "shelling"))
     result = run("show", event["event_id"], "--db", db)

@@ -209,7 +209,7 @@ def test_event_record_fields(events):
     assert tuple(record) == EVENT_FIELDS
     assert record["date"] is None and record["first_seen"] == "2024-02-14"
     assert record["location"]["name"] == "Pakistan"
-    assert record["status_history"] == [["2024-02-14", "occurred"]]
+    assert record["status_history"] == [{"published": "2024-02-14", "status": "occurred"}]
     assert record["evidence"] == "The UN sent aid to flood victims in Pakistan."
 
 

@@ -33,3 +33,25 @@ def test_a_heading_and_list_items_are_sentences_of_their_own(nlp):
 def test_a_line_wrapped_inside_a_paragraph_stays_one_sentence(nlp):
     text = "The ministers of Chile and Norway met in Oslo\non Monday to discuss salmon exports."
     assert len(_sentences(nlp, text)) == 1
+
+
+def test_sentences_and_evidence_end_without_the_paragraph_break(nlp, pipeline):
+    from dyad.api import text_article
+    from dyad.nlp import sentences_of
+
+    text = (
+        "Kenya and Ethiopia held talks in Nairobi on Monday.\n\n"
+        "Rain fell.\n\nThe UN sent aid to Kenya on Friday."
+    )
+    sentences = sentences_of(nlp(text))
+    assert [s.text for s in sentences] == [
+        "Kenya and Ethiopia held talks in Nairobi on Monday.",
+        "Rain fell.",
+        "The UN sent aid to Kenya on Friday.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    (result,) = pipeline.process([text_article(text)])
+    assert result.events
+    for mention in result.events:
+        assert mention.sentence == mention.sentence.strip()
+        assert text[mention.start_char : mention.end_char] == mention.sentence

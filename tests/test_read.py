@@ -13,7 +13,7 @@ import pytest
 
 from dyad.clean import WIDGET_WARNING
 from dyad.errors import InputError
-from dyad.read import NO_DATE_WARNING, iter_articles
+from dyad.read import NO_DATE_WARNING, count_articles, iter_articles
 from dyad.records import Article
 
 DATA = Path(__file__).parent / "data" / "read"
@@ -275,6 +275,18 @@ def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
     path = tmp_path / "data.xml"
     path.write_text("<?xml version='1.0'?><inventory><item>bolts</item></inventory>")
     assert "not an RSS or Atom feed" in one_error(path).reason
+
+
+def test_count_articles_for_progress(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    (tmp_path / "b.html").write_text(f"<p>{BODY}</p>")
+    (tmp_path / "c.jsonl").write_text(f'{{"text": "{BODY}"}}\n\n{{"text": "x"}}\n')
+    assert count_articles([tmp_path]) == 4
+    assert count_articles([tmp_path / "a.txt", tmp_path / "missing.txt"]) == 2
+    assert count_articles([tmp_path], skip_file=lambda p: p.endswith(".jsonl")) == 2
+    assert count_articles(["-"]) is None
+    (tmp_path / "d.json").write_text("[]")
+    assert count_articles([tmp_path]) is None
 
 
 # --- encodings and bad files ------------------------------------------------------------

@@ -17,7 +17,7 @@ from dyad.errors import InputError, UsageError
 from dyad.export import mention_record
 from dyad.link import LinkSettings
 from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool
-from dyad.read import iter_articles
+from dyad.read import count_articles, iter_articles
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.store import Store
 
@@ -45,10 +45,17 @@ class IngestReport:
     mentions_added: int = 0
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Articles (and bad inputs) this run will handle, when known before reading.
+    articles_total: int | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def articles_done(self) -> int:
+        """Articles stored or skipped, and inputs that failed: progress towards the total."""
+        return self.articles_added + self.articles_skipped + len(self.errors)
 
 
 ProgressCallback = Callable[[IngestReport], None]
@@ -92,9 +99,13 @@ class _Ingest:
             self.fingerprints[path] = _fingerprint(path)
         return self.fingerprints[path]
 
+    def was_finished(self, path: str) -> bool:
+        """Whether an earlier run stored every article of this file."""
+        return bool(self.done) and self.fingerprint(path) in self.done
+
     def finished(self, path: str) -> bool:
-        """Whether an earlier run stored every article of this file (then it is not read)."""
-        if self.done and self.fingerprint(path) in self.done:
+        """`was_finished`, counted as a file not read again."""
+        if self.was_finished(path):
             self.report.inputs_skipped += 1
             return True
         return False
@@ -209,6 +220,9 @@ def ingest(
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
     run = _Ingest(Path(db or default_db()), report, resume=resume, lock_timeout=lock_timeout)
+    if progress:
+        report.articles_total = count_articles(inputs, skip_file=run.was_finished)
+        progress(report)
     articles = run.new_articles(
         iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
     )

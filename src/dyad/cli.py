@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, TypeVar, get_args
 
 import typer
+import typer.core
 from rich import box
 from rich.console import Console
 from rich.markup import escape
@@ -37,9 +39,30 @@ err = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        from dyad import __version__
+
+        out.print(f"dyad {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn dated news articles into a political event dataset."""
+
+
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="DYAD_DB", help="Database file [default: ./dyad.duckdb]."),
+    typer.Option("--db", envvar="DYAD_DB", help="Database file \\[default: ./dyad.duckdb]."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 LinkOption = Annotated[
@@ -78,32 +101,93 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise UsageError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
 
 
-def _ingest_progress(quiet: bool):  # type: ignore[no-untyped-def]
-    """A progress callback printing articles and articles/s on a terminal."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+#: Seconds between progress lines when stderr is a log file or a pipe, not a terminal.
+PROGRESS_SECONDS_ENV = "DYAD_PROGRESS_SECONDS"
 
-    if quiet or not err.is_terminal:
+
+def _ingest_progress(quiet: bool, console: Console | None = None):  # type: ignore[no-untyped-def]
+    """A progress display and its callback: on a terminal a bar with articles/s and the
+    time left (a spinner while the total is unknown); in a log, one line every
+    ``DYAD_PROGRESS_SECONDS`` (default 10)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = console or err
+    if quiet:
         return None, None
+    started = time.perf_counter()
+    if not console.is_terminal:
+        every = _progress_seconds()
+        last = started
+
+        def log_line(report) -> None:  # type: ignore[no-untyped-def]
+            nonlocal last
+            now = time.perf_counter()
+            if now - last >= every and report.articles_done:
+                last = now
+                console.print(_progress_line(report, now - started), highlight=False)
+
+        return None, log_line
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
         TextColumn("{task.fields[rate]:.1f} articles/s"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=console,
         transient=True,
     )
-    task = progress.add_task("ingesting", rate=0.0)
-    started = time.perf_counter()
+    task = progress.add_task("ingesting", total=None, rate=0.0)
 
     def update(report) -> None:  # type: ignore[no-untyped-def]
         elapsed = max(time.perf_counter() - started, 1e-9)
         progress.update(
             task,
-            description=f"{report.articles_read} read, {report.articles_added} added",
-            rate=report.articles_read / elapsed,
+            total=report.articles_total,
+            completed=report.articles_done,
+            rate=report.articles_done / elapsed,
         )
 
     return progress, update
+
+
+def _progress_seconds() -> float:
+    raw = os.environ.get(PROGRESS_SECONDS_ENV, "10")
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        raise UsageError(f"{PROGRESS_SECONDS_ENV}={raw!r}: expected a number of seconds") from None
+
+
+def _progress_line(report, elapsed: float) -> str:  # type: ignore[no-untyped-def]
+    """'ingest: 120/500 articles (24%), 3.1 articles/s, 2m03s left'."""
+    done, total = report.articles_done, report.articles_total
+    rate = done / max(elapsed, 1e-9)
+    if not total:
+        return f"ingest: {done} articles, {rate:.1f} articles/s, {_duration(elapsed)} so far"
+    left = (total - done) / rate if rate else 0.0
+    return (
+        f"ingest: {done}/{total} articles ({100 * done // total}%), {rate:.1f} articles/s,"
+        f" {_duration(left)} left"
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 def _report_ingest(report, db: Path | None, quiet: bool) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +229,7 @@ def ingest(
         typer.Option(
             min=1,
             help="Largest file or JSON line read, in bytes "
-            "[default: $DYAD_MAX_ARTICLE_BYTES or 10 MB].",
+            "\\[default: $DYAD_MAX_ARTICLE_BYTES or 10 MB].",
         ),
     ] = None,
     workers: Annotated[
@@ -434,7 +518,7 @@ FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="table, csv, json, jsonl or parquet.")
 ]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
+    Path | None, typer.Option("--output", "-o", help="File to write \\[default: stdout].")
 ]
 LimitOption = Annotated[int, typer.Option(min=0, help="At most this many rows (0: all).")]
 
@@ -590,7 +674,7 @@ def upcoming(
     db: DbOption = None,
     today: Annotated[
         str | None,
-        typer.Option(help="Hide plans ended before this date [default: newest publication]."),
+        typer.Option(help="Hide plans ended before this date \\[default: newest publication]."),
     ] = None,
     limit: LimitOption = 50,
     fmt: FormatOption = "table",
@@ -712,7 +796,7 @@ def export(
     ] = "jsonl",
     level: Annotated[
         str | None,
-        typer.Option(help="mention or event [default: mention; event for gdelt and plover]."),
+        typer.Option(help="mention or event \\[default: mention; event for gdelt and plover]."),
     ] = None,
     header: Annotated[bool, typer.Option(help="GDELT: write a header line.")] = False,
     output: OutputOption = None,
@@ -955,6 +1039,47 @@ def serve(
     from dyad.server import serve as run_server
 
     run_server(db or default_db(), host=host, port=port, write_token=write_token)
+
+
+class _Argument(typer.core.TyperArgument):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # the metavar says it: PATHS..., EVENT_ID
+
+
+def _name_values_in_words(params: list[Any]) -> None:
+    """Help that names values in words (TEXT, PATH, INTEGER) rather than Python types."""
+    for param in params:
+        if isinstance(param, typer.core.TyperArgument):
+            param.__class__ = _Argument
+            param.metavar = param.metavar or (param.name or "").upper()
+        elif isinstance(param, typer.core.TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag or param.count else _value_kind(param)
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _name_values_in_words(params)
+        return params
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _name_values_in_words(params)
+        return params
+
+
+def _value_kind(option: typer.core.TyperOption) -> str:
+    annotation = option.type_descriptor.annotation
+    if option.type_descriptor.is_list:
+        (annotation,) = get_args(annotation)
+    return {int: "INTEGER", float: "NUMBER", Path: "PATH"}.get(annotation, "TEXT")
+
+
+app.info.cls = _Group
+for _info in app.registered_commands:
+    _info.cls = _Command
 
 
 def main() -> None:

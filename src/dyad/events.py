@@ -1247,9 +1247,9 @@ class _Run:
                 mention_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
                 article_id=self.article_id,
                 sentence_index=f.sent_index,
-                sentence=sent.text,
+                sentence=sent.text.rstrip(),  # not the blank lines ending a paragraph
                 start_char=sent.start_char,
-                end_char=sent.end_char,
+                end_char=sent.start_char + len(sent.text.rstrip()),
                 trigger=cand.span.text,
                 trigger_start=cand.span.start_char,
                 trigger_end=cand.span.end_char,

@@ -459,17 +459,25 @@ EVENT_FIELDS = (
 DATE_FIELDS = ("date", "date_end", "published", "first_seen", "last_seen")
 
 
+def status_changes(history: Any) -> list[dict[str, Any]]:
+    """An event's status history in its one public shape, from the stored JSON or pairs:
+    ``[{"published": "2024-02-20", "status": "planned"}, …]``, oldest first."""
+    if isinstance(history, str):
+        history = json.loads(history or "[]")
+    return [
+        dict(c) if isinstance(c, Mapping) else {"published": c[0], "status": c[1]}
+        for c in history or ()
+    ]
+
+
 def event_record(event: Mapping[str, Any]) -> dict[str, Any]:
     """The event-level export object (one per linked event) from a row with evidence."""
-    history = event.get("status_history")
-    if isinstance(history, str):
-        history = json.loads(history)
     record: dict[str, Any] = {}
     for field in EVENT_FIELDS:
         if field == "location":
             record[field] = _location_of(event)
         elif field == "status_history":
-            record[field] = [list(pair) for pair in history or ()]
+            record[field] = status_changes(event.get(field))
         elif field == "context":
             record[field] = list(event.get("context") or ())
         elif field in DATE_FIELDS:
@@ -489,7 +497,8 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
             for f in ("name", "country", "admin1", "lat", "lon", "geonames_id"):
                 row[f"location_{f}"] = loc.get(f)
         elif key == "status_history":
-            row[key] = ";".join(f"{d}:{s}" for d, s in value or ()) or None
+            changes = status_changes(value)
+            row[key] = ";".join(f"{c['published']}:{c['status']}" for c in changes) or None
         elif isinstance(value, list | tuple):
             row[key] = ";".join(str(v) for v in value) or None
         else:

@@ -69,8 +69,10 @@ def parse(nlp: Language, articles: Iterable[Article], *, batch_size: int = 32) -
 
 
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
-    """The Doc's sentences as records with offsets into the article text."""
+    """The Doc's sentences as records with offsets into the article text, without the
+    blank lines spaCy keeps at a paragraph's end."""
     return tuple(
-        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
+        Sentence(index=i, start=s.start_char, end=s.start_char + len(text), text=text)
         for i, s in enumerate(doc.sents)
+        for text in (s.text.rstrip(),)
     )

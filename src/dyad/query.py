@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dyad.errors import UsageError
 from dyad.export import export_record
+from dyad.formats import status_changes
 from dyad.ontology import PLOVER_TYPES
 from dyad.records import STATUSES
 from dyad.store import Store
@@ -230,7 +231,12 @@ class Database:
         self.store.close()
 
     def _run(self, sql: str, params: Sequence[Any], output: Output) -> Any:
-        return _output(arrow_of(self.con, sql, params), output)
+        result = _output(arrow_of(self.con, sql, params), output)
+        if output == "records":
+            for row in result:
+                if "status_history" in row:
+                    row["status_history"] = status_changes(row["status_history"])
+        return result
 
     def events(
         self,

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXTENSIONS",
     "NO_DATE_WARNING",
+    "count_articles",
     "iter_articles",
     "max_bytes_setting",
     "read_html_bytes",
@@ -133,6 +134,32 @@ def iter_articles(
                 yield error
             elif skip_file is None or not skip_file(path):
                 yield from _finish(_read_file(path, limit), published)
+
+
+def count_articles(
+    inputs: Sequence[str | Path], *, skip_file: Callable[[str], bool] | None = None
+) -> int | None:
+    """How many articles (or errors) reading ``inputs`` will yield, for a progress bar:
+    one per text or HTML file or bad input, one per non-blank JSON line. None when that
+    is not known without parsing (stdin, JSON lists, feeds)."""
+    total = 0
+    for item in inputs:
+        if str(item) == "-":
+            return None
+        for path, error in _expand(str(item)):
+            if error is not None or (skip_file is not None and skip_file(path)):
+                total += error is not None
+            elif _kind(path) in (_TEXT, _HTML):
+                total += 1
+            elif _kind(path) == _JSONL:
+                try:
+                    with open(path, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip()) or 1
+                except OSError:
+                    total += 1
+            else:
+                return None
+    return total
 
 
 def _stdin(stream: TextIO, max_bytes: int) -> Iterator[Article | InputError]:

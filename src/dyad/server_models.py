@@ -6,10 +6,11 @@ docs/api.md lists every key (a test checks that); add keys, never rename them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dyad.formats import status_changes
 
 
 class ErrorOut(BaseModel):
@@ -66,10 +67,7 @@ class EventOut(BaseModel):
     @field_validator("status_history", mode="before")
     @classmethod
     def _history(cls, value: Any) -> list[dict[str, Any]]:
-        if isinstance(value, str):
-            value = json.loads(value or "[]")
-        pairs = value or []
-        return [p if isinstance(p, dict) else {"published": p[0], "status": p[1]} for p in pairs]
+        return status_changes(value)
 
 
 class EventPage(BaseModel):
