@@ -38,7 +38,7 @@ def article_result(
     """An ArticleResult whose one sentence per line carries the given events.
 
     Each event dict: line (sentence index), source, target, plover, status, date,
-    date_end, precision, place (name, country), additional.
+    date_end, precision, place (name, country[, lat, lon]), additional.
     """
     article_id = hashlib.sha256(text.encode()).hexdigest()[:16]
     article = Article(
@@ -60,6 +60,8 @@ def article_result(
         sentence = sentences[spec.get("line", 0)]
         plover = spec["plover"]
         place = spec.get("place")
+        if place and len(place) == 2:  # (name, country): anywhere will do
+            place = (*place, 1.0, 2.0)
         mention = EventMention(
             mention_id=hashlib.sha256(f"{article_id}|{len(mentions)}".encode()).hexdigest()[:16],
             article_id=article_id,
@@ -80,7 +82,9 @@ def article_result(
             date=spec.get("date"),
             date_end=spec.get("date_end"),
             date_precision=spec.get("precision", "day" if spec.get("date") else None),
-            location=Location(name=place[0], country=place[1], lat=1.0, lon=2.0) if place else None,
+            location=Location(name=place[0], country=place[1], lat=place[2], lon=place[3])
+            if place
+            else None,
             confidence=0.8,
             additional=spec.get("additional", False),
         )

@@ -60,7 +60,7 @@ def build_db(path) -> None:
                     "target": "ETH GOV",
                     "plover": "CONSULT",
                     "date": "2024-03-01",
-                    "place": ("Nairobi", "KEN"),
+                    "place": ("Nairobi", "KEN", -1.29, 36.82),
                 },
                 {
                     "line": 1,
@@ -82,7 +82,7 @@ def build_db(path) -> None:
                     "target": "MLI COP",
                     "plover": "ASSAULT",
                     "date": "2024-04-10",
-                    "place": ("Gao", "MLI"),
+                    "place": ("Gao", "MLI", 16.27, -0.04),
                 },
                 {"line": 1, "source": "JPN GOV", "target": "PHL", "plover": "AID"},
             ],

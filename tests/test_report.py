@@ -98,6 +98,15 @@ def test_filters_narrow_the_report(db):
     assert describe_filters(Filters()) == "all events"
 
 
+def test_one_of_a_thing_is_singular(db):
+    with dyad.open(db) as database:
+        sections = {s.key: s for s in build_sections(database, Filters(place="Boston"))}
+    notes = " ".join(s.note or "" for s in sections.values())
+    assert "1 event at 1 place; 0 without a location." in sections["map"].note
+    assert "The 1 most-mentioned event." in notes
+    assert not re.search(r"\b1 (events|places|mentions)\b", notes), notes
+
+
 def test_sections_say_when_nothing_matches(db):
     with dyad.open(db) as database:
         sections = build_sections(database, Filters(date_from=date(2030, 1, 1)))

@@ -133,10 +133,27 @@ def test_articles_actors_timeline_upcoming(client):
         ("2024-04-01", 4, 1),
         ("2024-05-01", 1, 1),
     ]
-    upcoming = client.get("/upcoming").json()["items"]
+    upcoming_page = client.get("/upcoming").json()
+    assert upcoming_page["today"] == client.get("/stats").json()["last_published"]
+    upcoming = upcoming_page["items"]
     assert [(e["plover"], e["date"]) for e in upcoming] == [("CONSULT", "2024-05-01")]
     assert client.get("/upcoming", params={"today": "2024-07-01"}).json()["items"] == []
     assert client.get("/timeline", params={"format": "csv"}).text.startswith("period,quad_class")
+
+
+def test_places_follow_the_filters(client):
+    every = client.get("/places").json()
+    assert (every["located"], every["unlocated"]) == (2, 4)
+    assert [(p["location_name"], p["location_lat"], p["events"]) for p in every["items"]] == [
+        ("Gao", 16.27, 1),
+        ("Nairobi", -1.29, 1),
+    ]
+    kenya = client.get("/places", params={"dyad": "KEN-ETH"}).json()
+    assert [p["location_name"] for p in kenya["items"]] == ["Nairobi"]
+    assert (kenya["located"], kenya["unlocated"]) == (1, 3)
+    assert client.get("/places", params={"place": "%"}).json()["items"] == []
+    rows = list(csv.DictReader(io.StringIO(client.get("/places", params={"format": "csv"}).text)))
+    assert [r["location_name"] for r in rows] == ["Gao", "Nairobi"]
 
 
 # -- errors ------------------------------------------------------------------------------
@@ -446,7 +463,9 @@ def test_docs_cover_every_endpoint_and_key(base_url):
             assert f"{method.upper()} {path}" in doc, f"{method} {path} is not in docs/api.md"
     models = [server.EventOut, server.MentionOut, server.ArticleOut, server.ArticleDetail]
     models += [server.ActorOut, server.TimelineRow, server.StatsOut, server.InfoOut]
-    models += [server.IngestOut, server.ErrorOut]
+    models += [server.IngestOut, server.ErrorOut, server.PlaceOut]
     for model in models:
         for key in model.model_fields:
             assert f"`{key}`" in doc, f"{model.__name__}.{key} is not in docs/api.md"
+    for page_key in ("total", "today", "located", "unlocated"):
+        assert f"`{page_key}`" in doc, f"page key {page_key} is not in docs/api.md"

@@ -458,18 +458,42 @@ class Database:
         date range has passed. Other filters narrow the list as in `events`.
         """
         where, params = _event_where(filters or Filters(**kwargs))
-        reference = "?" if today else "(SELECT max(published) FROM articles)"
-        if today:
-            params.append(today)
+        params.append(today or self.last_published())
         sql = (
             f"SELECT e.* EXCLUDE (block_key) FROM events e WHERE e.status = 'planned' AND {where}"
             " AND (coalesce(e.date_end, e.date) IS NULL"
-            f" OR coalesce(e.date_end, e.date) >= {reference})" + _UPCOMING_ORDER.format(alias="e")
+            " OR coalesce(e.date_end, e.date) >= ?)" + _UPCOMING_ORDER.format(alias="e")
         )
         sql += _page(limit, 0, params)
         if evidence:
             sql = _with_evidence(sql, _UPCOMING_ORDER.format(alias="page"))
         return self._run(sql, params, output)
+
+    def places(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        output: Output = "records",
+        **kwargs: Any,
+    ) -> Any:
+        """Where the matching events happen: one row per place with coordinates (name,
+        country, lat, lon), its number of events and mentions, most events first.
+        Events without coordinates are left out (`count_events` minus their sum)."""
+        where, params = _event_where(filters or Filters(**kwargs))
+        sql = f"""
+            SELECT e.location_name, e.location_country, e.location_lat, e.location_lon,
+                   count(*) AS events, sum(e.num_mentions)::BIGINT AS mentions
+            FROM events e
+            WHERE e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL AND {where}
+            GROUP BY ALL ORDER BY events DESC, mentions DESC, e.location_name
+        """
+        return self._run(sql + _page(limit, 0, params), params, output)
+
+    def last_published(self) -> date | None:
+        """The newest publication date stored: `upcoming`'s default "today"."""
+        value = self.store.scalar("SELECT max(published) FROM articles", [])
+        return value if isinstance(value, date) else None
 
     def dyads(
         self,

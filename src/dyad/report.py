@@ -100,7 +100,10 @@ class Window:
     def note(self) -> str:
         if not self.outside:
             return ""
-        return f" {self.outside} events dated outside {self.first} – {self.last} are not shown."
+        return (
+            f" {_count(self.outside, 'event')} dated outside {self.first} – {self.last}"
+            f" {'is' if self.outside == 1 else 'are'} not shown."
+        )
 
 
 def time_window(database: Database, f: Filters) -> Window | None:
@@ -221,23 +224,17 @@ def _land() -> dict[str, Any]:
 
 
 def map_chart(database: Database, f: Filters) -> Section:
-    events = database.events(f, output="arrow").to_pandas()
-    located = events.dropna(subset=["location_lat", "location_lon"])
-    if located.empty:
+    places = database.places(f, output="pandas")
+    if places.empty:
         return Section("map", "Where events happen", note="No event has a known location.")
-    places = (
-        located.groupby(["location_name", "location_country", "location_lat", "location_lon"])
-        .agg(events=("event_id", "count"), mentions=("num_mentions", "sum"))
-        .reset_index()
-        .sort_values("events", ascending=False)
-        .head(MAX_MAP_POINTS)
-    )
+    located = int(places["events"].sum())
+    shown = places.head(MAX_MAP_POINTS)
     land = alt.Data(values=_land(), format=alt.DataFormat(type="topojson", feature="land"))
     background = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef4f8", stroke="#c9d6df")
     grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#dde5ea", strokeWidth=0.5)
     outline = alt.Chart(land).mark_geoshape(fill="#dcdcd2", stroke="#b8b8aa", strokeWidth=0.5)
     points = (
-        alt.Chart(places)
+        alt.Chart(shown)
         .mark_circle(color="#c0392b", opacity=0.75, stroke="white", strokeWidth=0.5)
         .encode(
             longitude="location_lon:Q",
@@ -245,9 +242,7 @@ def map_chart(database: Database, f: Filters) -> Section:
             size=alt.Size(
                 "events:Q",
                 scale=alt.Scale(range=[30, 900]),
-                legend=alt.Legend(
-                    format="d", tickCount=max(1, min(int(places["events"].max()), 4))
-                ),
+                legend=alt.Legend(format="d", tickCount=max(1, min(int(shown["events"].max()), 4))),
                 title="events",
             ),
             tooltip=["location_name:N", "location_country:N", "events:Q", "mentions:Q"],
@@ -258,14 +253,19 @@ def map_chart(database: Database, f: Filters) -> Section:
         .project(type="equalEarth")
         .properties(width=WIDTH, height=440)
     )
-    missing = len(events) - len(located)
+    missing = database.count_events(f) - located
     return Section(
         "map",
         "Where events happen",
         chart,
-        note=f"{len(located)} events at {len(places)} places; {missing} without a location."
-        " Land outline: Natural Earth 1:110m.",
+        note=f"{_count(located, 'event')} at {_count(len(places), 'place')};"
+        f" {missing} without a location. Land outline: Natural Earth 1:110m.",
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 event', '2 events'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def upcoming_section(database: Database, f: Filters, today: date | None) -> Section:
@@ -354,7 +354,7 @@ def events_section(database: Database, f: Filters, limit: int = 30) -> Section:
         ],
     )
     return Section(
-        "events", "Main events", html=body, note=f"The {len(rows)} most-mentioned events."
+        "events", "Main events", html=body, note=f"The {_count(len(rows), 'most-mentioned event')}."
     )
 
 

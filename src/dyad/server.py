@@ -55,6 +55,8 @@ from dyad.server_models import (
     EventPage,
     InfoOut,
     IngestOut,
+    PlaceOut,
+    PlacePage,
     StatsOut,
     Timeline,
     TimelineRow,
@@ -65,6 +67,7 @@ from dyad.store import Store
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).parent / "web"
+LAND = Path(__file__).parent / "data" / "world" / "land-110m.json"
 DEFAULT_MAX_REQUEST_BYTES = 2_000_000
 MAX_ARTICLES_PER_REQUEST = 100
 MAX_PAGE = 1000
@@ -646,9 +649,30 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
     ) -> Any:
         """Planned events whose dates have not passed, soonest first."""
         with service.reading() as database:
+            today = today or database.last_published()
             rows = database.upcoming(filters, today=today, limit=limit, output="records")
-        page = UpcomingPage(limit=limit, items=[EventOut(**r) for r in rows])
+        page = UpcomingPage(limit=limit, today=today, items=[EventOut(**r) for r in rows])
         return _list_response(request, format, page, page.items, EventOut, "upcoming")
+
+    @api.get("/places", response_model=PlacePage, responses=_csv_content("Places."))
+    def places(
+        request: Request,
+        filters: FiltersDep,
+        limit: Limit = MAX_PAGE,
+        format: FormatQuery = None,
+    ) -> Any:
+        """Where the matching events happen: places with coordinates and their event
+        counts, most events first (the page's map)."""
+        with service.reading() as database:
+            rows = database.places(filters)
+            total = database.count_events(filters)
+        located = sum(r["events"] for r in rows)
+        page = PlacePage(
+            located=located,
+            unlocated=total - located,
+            items=[PlaceOut(**r) for r in rows[:limit]],
+        )
+        return _list_response(request, format, page, page.items, PlaceOut, "places")
 
     @api.post(
         "/articles",
@@ -735,6 +759,10 @@ def create_app(
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    @app.get("/land.json", include_in_schema=False)
+    def land() -> FileResponse:  # the map's land outline (Natural Earth 1:110m)
+        return FileResponse(LAND, media_type="application/json")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -202,7 +202,26 @@ class Timeline(BaseModel):
 
 class UpcomingPage(BaseModel):
     limit: int
+    today: dt.date | None = Field(
+        description="The date plans must not have ended before: the `today` asked for, or"
+        " the newest publication date stored."
+    )
     items: list[EventOut]
+
+
+class PlaceOut(BaseModel):
+    location_name: str | None
+    location_country: str | None
+    location_lat: float
+    location_lon: float
+    events: int
+    mentions: int
+
+
+class PlacePage(BaseModel):
+    located: int = Field(description="Matching events with a known place.")
+    unlocated: int = Field(description="Matching events without coordinates (not on a map).")
+    items: list[PlaceOut]
 
 
 class StatsOut(BaseModel):
@@ -264,6 +283,8 @@ __all__ = [
     "IngestOut",
     "LocationOut",
     "MentionOut",
+    "PlaceOut",
+    "PlacePage",
     "SentenceOut",
     "StatsOut",
     "StatusChange",

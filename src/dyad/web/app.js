@@ -1,5 +1,5 @@
-// dyad web page: events table, event page with highlighted evidence, dyad timeline,
-// upcoming plans and an ingest box. No build step, no external requests. Every piece of
+// dyad web page: events table and map, event page with highlighted evidence, dyad
+// timeline, upcoming plans and an ingest box. No build step, no external requests. Every piece of
 // data reaches the DOM as a text node (textContent / createTextNode), never as HTML.
 "use strict";
 
@@ -145,7 +145,7 @@ async function route() {
       await showTimeline(params);
     } else if (view === "upcoming") {
       showView("upcoming");
-      await showUpcoming();
+      await showUpcoming(params);
     } else if (view === "ingest" && state.writable) {
       showView("ingest");
     } else {
@@ -153,8 +153,29 @@ async function route() {
       await showEvents(params);
     }
   } catch (error) {
+    clearAnswers();
     setStatus(error.message, true);
   }
+}
+
+/** After an error nothing of an earlier answer stays on screen, to be read as this one. */
+function clearAnswers() {
+  clear($("#events-table tbody"));
+  $("#events-count").textContent = "";
+  $("#prev").disabled = true;
+  $("#next").disabled = true;
+  clear($("#map"));
+  $("#map-caption").textContent = "";
+  $("#event-title").textContent = "";
+  clear($("#event-facts"));
+  clear($("#mentions"));
+  $("#event-timeline-link").hidden = true;
+  clear($("#chart"));
+  clear($("#chart-axis"));
+  $("#chart-caption").textContent = "";
+  clear($("#timeline-table tbody"));
+  clear($("#upcoming-table tbody"));
+  $("#upcoming-note").textContent = "";
 }
 
 function go(hash) {
@@ -210,7 +231,12 @@ async function showEvents(params) {
   query.set("limit", PAGE);
   query.set("offset", offset);
   $("#csv-link").setAttribute("href", `${API}/events?${query}&format=csv`);
-  const page = await api(`/events?${query}`);
+  const filtersOnly = new URLSearchParams(query);
+  for (const name of ["order", "descending", "limit", "offset"]) filtersOnly.delete(name);
+  const [page, places, land] = await Promise.all([
+    api(`/events?${query}`), api(`/places?${filtersOnly}`), landOutline(),
+  ]);
+  drawMap(places, land, params);
   const tbody = $("#events-table tbody");
   fillRows(tbody, page.items);
   const last = offset + page.items.length;
@@ -267,6 +293,105 @@ function tableKeys(event) {
     const sibling = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
     if (sibling && sibling.dataset.id) sibling.focus();
   }
+}
+
+// -- events map ------------------------------------------------------------------------------
+
+const MAP = { width: 960, north: 84, south: -58 };
+MAP.height = Math.round((MAP.width * (MAP.north - MAP.south)) / 360);
+let landPromise = null;
+
+/** The Natural Earth land outline the server ships, as SVG path data (fetched once). */
+function landOutline() {
+  landPromise ??= fetch("/land.json")
+    .then((response) => (response.ok ? response.json() : null))
+    .then((topology) => (topology ? landPath(topology) : ""))
+    .catch(() => "");
+  return landPromise;
+}
+
+/** Equirectangular projection onto the map's box. */
+function project(lon, lat) {
+  const y = ((MAP.north - lat) / (MAP.north - MAP.south)) * MAP.height;
+  return [((lon + 180) / 360) * MAP.width, y];
+}
+
+/** TopoJSON (quantised, delta-encoded arcs) to one SVG path of every land polygon. */
+function landPath(topology) {
+  const [sx, sy] = topology.transform.scale;
+  const [tx, ty] = topology.transform.translate;
+  const arcs = topology.arcs.map((arc) => {
+    let x = 0;
+    let y = 0;
+    return arc.map(([dx, dy]) => {
+      x += dx;
+      y += dy;
+      return project(x * sx + tx, y * sy + ty);
+    });
+  });
+  const ring = (indexes) => indexes.flatMap((i, n) => {
+    const points = i < 0 ? [...arcs[~i]].reverse() : arcs[i];
+    return n ? points.slice(1) : points;
+  });
+  let d = "";
+  for (const geometry of Object.values(topology.objects).flatMap((o) => o.geometries || [o])) {
+    const polygons = geometry.type === "Polygon" ? [geometry.arcs] : geometry.arcs || [];
+    for (const polygon of polygons) {
+      for (const indexes of polygon) {
+        let last = null;
+        for (const [x, y] of ring(indexes)) {
+          // A ring across the date line (Chukotka, Fiji) jumps between the map's edges.
+          const jump = last === null || Math.abs(x - last) > MAP.width / 2;
+          d += `${jump ? "M" : "L"}${x.toFixed(1)},${y.toFixed(1)}`;
+          last = x;
+        }
+        d += "Z";
+      }
+    }
+  }
+  return d;
+}
+
+/** The matching events' places as dots sized by their number of events; a dot filters
+ * the events to its place. */
+function drawMap(places, land, params) {
+  const box = clear($("#map"));
+  const map = svg("svg", { viewBox: `0 0 ${MAP.width} ${MAP.height}` });
+  map.append(svg("rect", { class: "sea", width: MAP.width, height: MAP.height }));
+  map.append(svg("path", { class: "land", d: land }));
+  const most = Math.max(1, ...places.items.map((p) => p.events));
+  for (const place of [...places.items].reverse()) {
+    const [x, y] = project(place.location_lon, place.location_lat);
+    const name = place.location_name || place.location_country || "unnamed place";
+    const where = place.location_country && place.location_country !== name
+      ? `${name}, ${place.location_country}` : name;
+    const events = count(place.events, "event");
+    const dot = svg("circle", {
+      class: "place", cx: x.toFixed(1), cy: y.toFixed(1),
+      r: (4 + 10 * Math.sqrt(place.events / most)).toFixed(1),
+      tabindex: 0, role: "button", "aria-label": `${where}: ${events}; show only these`,
+    });
+    dot.append(svg("title", {}, `${where}: ${events}, ${count(place.mentions, "mention")}`));
+    const filterTo = () => {
+      const next = new URLSearchParams(params);
+      next.set("place", name);
+      next.delete("offset");
+      go(`#/events?${next}`);
+    };
+    dot.addEventListener("click", filterTo);
+    dot.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        filterTo();
+      }
+    });
+    map.append(dot);
+  }
+  box.append(map);
+  $("#map-caption").textContent = `${count(places.located, "event")} at `
+    + `${count(places.items.length, "place")}; ${places.unlocated} without a known place.`
+    + (places.items.length ? " Select a place to see only its events." : "")
+    + " Land: Natural Earth.";
 }
 
 // -- event page ----------------------------------------------------------------------------
@@ -474,9 +599,21 @@ function drawChart(container, rows, label, by) {
 
 // -- upcoming and ingest ---------------------------------------------------------------------
 
-async function showUpcoming() {
-  const page = await api("/upcoming?limit=200");
+async function showUpcoming(params) {
+  const form = $("#upcoming-form");
+  const asked = params.get("today") || "";
+  form.elements.today.value = asked;
+  const query = new URLSearchParams({ limit: 200 });
+  if (asked) query.set("today", asked);
+  const page = await api(`/upcoming?${query}`);
   fillRows($("#upcoming-table tbody"), page.items);
+  const reference = !page.today ? "no publication date is stored"
+    : asked ? page.today
+    : `${page.today}, the newest publication date stored (set “As of” for another day)`;
+  $("#upcoming-note").textContent = page.items.length
+    ? `Plans reported but not (yet) reported as held, soonest first; as of ${reference}.`
+    : `No plans are due on or after ${reference}. Set “As of” to an earlier date to see`
+      + " plans due before it.";
 }
 
 async function submitIngest(event) {
@@ -553,6 +690,11 @@ async function start() {
       if (String(value).trim()) params.set(name, String(value).trim());
     }
     go(`#/timeline?${params}`);
+  });
+  $("#upcoming-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const today = String(new FormData(event.target).get("today") || "").trim();
+    go(today ? `#/upcoming?${new URLSearchParams({ today })}` : "#/upcoming");
   });
   $("#ingest-form").addEventListener("submit", submitIngest);
   for (const table of [$("#events-table"), $("#upcoming-table")]) {
