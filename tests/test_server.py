@@ -307,6 +307,42 @@ def test_write_needs_the_token(writable):
     assert client.get("/info").json()["writable"] is True
 
 
+def test_wrong_tokens_are_limited_per_client(tmp_path):
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    app = create_app(
+        path,
+        write_token=TOKEN,
+        pipeline_factory=FakePipeline,
+        max_wrong_tokens=3,
+        wrong_token_window=2.0,
+    )
+    article = {"text": "Kenyan and Ethiopian envoys met again in Addis Ababa."}
+    right = {"Authorization": f"Bearer {TOKEN}"}
+    wrong = {"Authorization": "Bearer guess"}
+    with live_server(app) as url:
+        guesser = httpx.Client(base_url=url + "/api/v1", timeout=10)
+        # Another client address on this machine (Linux routes all of 127/8 to lo).
+        other = httpx.Client(
+            base_url=url + "/api/v1",
+            timeout=10,
+            transport=httpx.HTTPTransport(local_address="127.0.0.2"),
+        )
+        with guesser, other:
+            assert [guesser.post("/articles", json=article, headers=wrong).status_code
+                    for _ in range(3)] == [401, 401, 401]  # fmt: skip
+            refused = guesser.post("/articles", json=article, headers=wrong)
+            assert refused.status_code == 429
+            assert "3 wrong tokens from 127.0.0.1 within 2 seconds" in refused.json()["detail"]
+            assert 1 <= int(refused.headers["retry-after"]) <= 2
+            # Locked out even with the right token, so guessing gains nothing.
+            assert guesser.post("/articles", json=article, headers=right).status_code == 429
+            assert other.post("/articles", json=article, headers=right).status_code == 200
+            time.sleep(float(refused.headers["retry-after"]) + 0.1)
+            assert guesser.post("/articles", json=article, headers=right).status_code == 200
+            assert guesser.get("/info").status_code == 200  # reads are never limited
+
+
 def test_write_ingests_articles_and_reads_see_them(writable):
     client, built = writable
     auth = {"Authorization": f"Bearer {TOKEN}"}

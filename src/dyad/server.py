@@ -20,8 +20,11 @@ import hmac
 import io
 import json
 import logging
+import math
 import re
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +77,9 @@ MAX_PAGE = 1000
 RETRY_AFTER_SECONDS = 2
 READ_LOCK_TIMEOUT = 1.0  # an ingest batch commits in well under this; then 503
 WRITE_LOCK_TIMEOUT = 10.0
+MAX_WRONG_TOKENS = 5  # per client address and window, then 429 until the window moves on
+WRONG_TOKEN_WINDOW = 60.0
+MAX_TRACKED_CLIENTS = 10_000
 API_PREFIX = "/api/v1"
 
 # The page, its scripts and the API docs load nothing from elsewhere.
@@ -124,6 +130,43 @@ class _ReadWriteGate:
                 self._cond.notify_all()
 
 
+class _WrongTokens:
+    """Wrong write tokens per client address: after ``limit`` of them within ``window``
+    seconds the client is refused (429) until the oldest leaves the window, whatever
+    token it sends, so a token cannot be guessed at speed."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """Seconds this client must wait before trying a token again (0: it may)."""
+        with self._lock:
+            failures = self._recent(client)
+            if len(failures) < self.limit:
+                return 0.0
+            return failures[0] + self.window - self.clock()
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client)
+            self._failures.setdefault(client, deque()).append(self.clock())
+            if len(self._failures) > MAX_TRACKED_CLIENTS:  # forget the quietest first
+                quietest = min(self._failures, key=lambda c: self._failures[c][-1])
+                del self._failures[quietest]
+
+    def _recent(self, client: str) -> deque[float]:
+        failures = self._failures.get(client, deque())
+        while failures and failures[0] <= self.clock() - self.window:
+            failures.popleft()
+        if not failures:
+            self._failures.pop(client, None)
+        return failures
+
+
 class ArticleProcessor(Protocol):
     """What the write endpoint needs of a `dyad.pipeline.Pipeline`."""
 
@@ -154,9 +197,11 @@ class _Service:
         write_token: str | None,
         pipeline_factory: Callable[[], ArticleProcessor],
         lock_timeout: float,
+        wrong_tokens: _WrongTokens,
     ) -> None:
         self.db = db
         self.write_token = write_token
+        self.wrong_tokens = wrong_tokens
         self.lock_timeout = lock_timeout
         self.gate = _ReadWriteGate()
         self._pipeline_factory = pipeline_factory
@@ -680,6 +725,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         responses={
             401: {"model": ErrorOut, "description": "Missing or wrong token."},
             403: {"model": ErrorOut, "description": "The server is read-only."},
+            429: {"model": ErrorOut, "description": "Too many wrong tokens; see Retry-After."},
             413: {"model": ErrorOut, "description": "Request body too large."},
         },
     )
@@ -688,10 +734,12 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
             ArticleIn | list[ArticleIn],
             Body(description=f"One article or a list of at most {MAX_ARTICLES_PER_REQUEST}."),
         ],
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> IngestOut:
         """Run the pipeline on posted articles and store them (needs the write token)."""
-        _check_token(service.write_token, credentials)
+        client = request.client.host if request.client else "unknown"
+        _check_token(service.write_token, credentials, service.wrong_tokens, client)
         items = body if isinstance(body, list) else [body]
         if not items:
             raise HTTPException(422, "body: give at least one article")
@@ -704,15 +752,30 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
     return api
 
 
-def _check_token(expected: str | None, credentials: HTTPAuthorizationCredentials | None) -> None:
+def _check_token(
+    expected: str | None,
+    credentials: HTTPAuthorizationCredentials | None,
+    wrong_tokens: _WrongTokens,
+    client: str,
+) -> None:
     if expected is None:
         raise HTTPException(
             403,
             "this server is read-only; start `dyad serve` with --write-token"
             " (or DYAD_WRITE_TOKEN) to accept articles",
         )
+    wait = wrong_tokens.wait(client)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise HTTPException(
+            429,
+            f"{wrong_tokens.limit} wrong tokens from {client} within {wrong_tokens.window:g}"
+            f" seconds: try again in {seconds} seconds",
+            headers={"Retry-After": str(seconds)},
+        )
     given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        wrong_tokens.failed(client)
         raise HTTPException(
             401,
             "missing or wrong token: send `Authorization: Bearer <token>`",
@@ -727,6 +790,8 @@ def create_app(
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     pipeline_factory: Callable[[], ArticleProcessor] = _default_pipeline,
     lock_timeout: float = READ_LOCK_TIMEOUT,
+    max_wrong_tokens: int = MAX_WRONG_TOKENS,
+    wrong_token_window: float = WRONG_TOKEN_WINDOW,
 ) -> FastAPI:
     """The web app over database ``db``.
 
@@ -734,7 +799,9 @@ def create_app(
     accepts articles from clients that send it as a bearer token; the database file is
     created if missing. ``pipeline_factory`` builds the pipeline on the first write
     (tests pass a light stand-in). A read waits up to ``lock_timeout`` seconds while
-    another process writes the database, then answers 503 with ``Retry-After``.
+    another process writes the database, then answers 503 with ``Retry-After``. A client
+    address that sent ``max_wrong_tokens`` wrong tokens within ``wrong_token_window``
+    seconds gets 429 with ``Retry-After`` until the oldest of them is that old.
     """
     path = Path(db)
     if write_token is not None and not write_token:
@@ -743,7 +810,8 @@ def create_app(
         Store(path).close()
     elif not path.exists():
         raise StoreError(f"{path}: no such database", hint="run `dyad ingest` first, or give --db")
-    service = _Service(path, write_token, pipeline_factory, lock_timeout)
+    wrong_tokens = _WrongTokens(max_wrong_tokens, wrong_token_window)
+    service = _Service(path, write_token, pipeline_factory, lock_timeout, wrong_tokens)
     app = FastAPI(
         title="dyad",
         version=__version__,
