@@ -474,7 +474,7 @@ class Database:
         filters: Filters | None = None,
         *,
         limit: int | None = None,
-        output: Output = "records",
+        output: Output = "pandas",
         **kwargs: Any,
     ) -> Any:
         """Where the matching events happen: one row per place with coordinates (name,

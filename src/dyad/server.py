@@ -709,7 +709,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
         """Where the matching events happen: places with coordinates and their event
         counts, most events first (the page's map)."""
         with service.reading() as database:
-            rows = database.places(filters)
+            rows = database.places(filters, output="records")
             total = database.count_events(filters)
         located = sum(r["events"] for r in rows)
         page = PlacePage(
