@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+import dyad
 from analysis_data import build_db
 from dyad.cli import _FILTER_OPTIONS, app
 from dyad.formats import GDELT_COLUMNS
@@ -147,6 +148,12 @@ def test_upcoming(db):
     assert rows[0]["evidence"] == "Pakistan and the US will resume their dialogue in March."
     assert jsonl(run("upcoming", "--db", db, "-f", "jsonl", "--today", "2024-04-01")) == []
     assert jsonl(run("upcoming", "--db", db, "-f", "jsonl", "--dyad", "IND-PAK")) == []
+    with dyad.open(db) as database:
+        newest = database.last_published()
+    table = " ".join(run("upcoming", "--db", db).stdout.split())
+    assert f"as of {newest}, the newest publication date stored" in table
+    table = " ".join(run("upcoming", "--db", db, "--today", "2024-04-01").stdout.split())
+    assert "as of 2024-04-01" in table and "newest" not in table
 
 
 def test_show(db):

@@ -684,19 +684,19 @@ def upcoming(
     from dyad.formats import EVENT_FIELDS, event_record
 
     with _open(db) as database:
+        as_of = _parse_date(today, "--today")
+        why = "" if as_of else ", the newest publication date stored"
+        as_of = as_of or database.last_published()
         planned = database.upcoming(
-            filters,
-            today=_parse_date(today, "--today"),
-            limit=limit or None,
-            evidence=True,
-            output="records",
+            filters, today=as_of, limit=limit or None, evidence=True, output="records"
         )
     records = [event_record(r) for r in planned]
+    title = f"Planned, not yet reported as held, as of {as_of or 'no publication date'}{why}"
     _write(
         records,
         fmt,
         output,
-        lambda rs: _events_table(rs, "Planned, not yet reported as held"),
+        lambda rs: _events_table(rs, title),
         fields=EVENT_FIELDS,
     )
 
@@ -1077,6 +1077,7 @@ def _value_kind(option: typer.core.TyperOption) -> str:
     return {int: "INTEGER", float: "NUMBER", Path: "PATH"}.get(annotation, "TEXT")
 
 
+# Every command, whichever decorator made it, gets the help that names values in words.
 app.info.cls = _Group
 for _info in app.registered_commands:
     _info.cls = _Command
