@@ -236,7 +236,7 @@ def test_fetch_ingests_pages_once_and_keeps_their_html(site, tmp_path, pipeline)
 
     with Store(db) as store:  # re-extraction from the kept HTML, without the network
         redo = IngestReport()
-        reprocess(store, pipeline, redo)
+        reprocess(db, pipeline, redo)
     assert (redo.articles_read, redo.articles_added, redo.articles_skipped) == (2, 0, 2)
     assert site.hits["/news/kenya.html"] == 1
 

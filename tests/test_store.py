@@ -122,6 +122,40 @@ def test_inputs_marked_complete_are_remembered(tmp_path):
         assert store.completed_inputs() == {"fp1"}
 
 
+def _undo_version_5(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP INDEX pages_feed; DROP INDEX pages_final_url")
+    for column in ("state", "listed_url", "first_seen", "published"):
+        con.execute(f"ALTER TABLE pages DROP COLUMN {column}")
+    con.execute("CREATE INDEX pages_final_url ON pages (final_url)")
+    for column in ("parent", "lastmod"):
+        con.execute(f"ALTER TABLE feeds DROP COLUMN {column}")
+
+
+def test_version_4_pages_get_their_state(tmp_path):
+    """Pages kept before every listed item was recorded get a state from what they hold."""
+    db = tmp_path / "v4.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    _undo_version_5(con)
+    con.execute(
+        """INSERT INTO pages (url, html, processed_at, failures, fetched_at) VALUES
+        ('http://a.example/done', 'x', '2024-03-04', 0, '2024-03-04'),
+        ('http://a.example/downloaded', 'x', NULL, 0, '2024-03-04'),
+        ('http://a.example/failed', NULL, NULL, 2, '2024-03-04'),
+        ('http://a.example/given-up', NULL, NULL, 5, '2024-03-04')"""
+    )
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db) as store:
+        states = dict(store.con.execute("SELECT url, state FROM pages").fetchall())
+    assert states == {
+        "http://a.example/done": "done",
+        "http://a.example/downloaded": "downloaded",
+        "http://a.example/failed": "pending",
+        "http://a.example/given-up": "given_up",
+    }
+
+
 def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
     """A database written before the link columns were stored gets them, by one full
     re-link, and later batches link into it as they would into a new one."""
@@ -141,6 +175,7 @@ def test_version_2_database_migrates_and_keeps_its_events(tmp_path):
     con.execute("CREATE INDEX event_mentions_article ON event_mentions (article_id)")
     con.execute("CREATE INDEX event_mentions_block ON event_mentions (block_key)")
     con.execute("DROP TABLE minhash_bands; DELETE FROM meta WHERE key = 'minhash_banding'")
+    _undo_version_5(con)
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     with Store(db) as store:
@@ -216,6 +251,7 @@ def test_version_3_database_drops_its_link_groups_and_keeps_its_events(tmp_path)
         before = _linked(store)
     con = duckdb.connect(str(db))
     con.execute("ALTER TABLE event_mentions ADD COLUMN link_group VARCHAR")
+    _undo_version_5(con)
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
     with Store(db) as store:

@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -27,6 +29,7 @@ from dyad.watch import (
     read_feeds_file,
     stop_on_signals,
 )
+from live_server import FakePipeline
 from local_site import Site, rss, story
 
 FAST = FetchSettings(  # a 1 s timeout leaves room for a busy test machine
@@ -291,10 +294,13 @@ def test_a_page_named_by_its_canonical_url_is_not_fetched_again(tmp_path, pipeli
         site.add("/news/bridge.html", story("bridge"))
         site.add("/a.rss", rss([(site.url("/amp/bridge.html"), DATE)]), content_type="text/xml")
         site.add("/b.rss", rss([(canonical + "?utm_medium=social", DATE)]), content_type="text/xml")
-        feeds = [site.url("/a.rss"), site.url("/b.rss")]
+        with Watcher([site.url("/a.rss")], db=db, pipeline=pipeline, fetch_settings=FAST) as w:
+            report = w.run_once()
+        assert (report.pages_fetched, report.articles_added) == (1, 1)
+        feeds = [site.url("/a.rss"), site.url("/b.rss")]  # b.rss names it by its canonical URL
         with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as watcher:
             report = watcher.run_once()
-        assert (report.pages_fetched, report.articles_added) == (1, 1)
+        assert (report.pages_fetched, report.articles_added) == (0, 0)
         assert site.hits["/amp/bridge.html"] == 1 and site.hits["/news/bridge.html"] == 0
     assert raw_html(canonical, db=db) == amp.encode()
 
@@ -343,16 +349,22 @@ def test_stop_between_articles_and_continue_after_restart(tmp_path, pipeline):
         with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as watcher:
             site.routes["/news/harbour.html"].on_request = watcher.stop  # Ctrl-C arrives here
             report = watcher.run_once()
-        assert report.stopped and report.pages_fetched == 2
-        assert site.hits["/news/council.html"] == 0 and site.hits["/other.rss"] == 0
+        # pages go in the order listed first (one date for all: then by URL); the page
+        # under way when the stop came is abandoned, nothing after it is asked for
+        assert report.stopped and report.pages_fetched == 1 and report.articles_added == 0
+        assert site.hits["/news/council.html"] == 1 and site.hits["/news/harbour.html"] == 1
+        assert site.hits["/news/kenya.html"] == 0
+        with Store(db) as store:
+            assert store.page_counts() == {"downloaded": 1, "pending": 3}
 
         site.routes["/news/harbour.html"].on_request = None
         with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST) as again:
             resumed = again.run_once()
         assert not resumed.stopped
-        assert resumed.pages_fetched == 2 and resumed.articles_added == 4
-        assert all(site.hits[f"/news/{n}.html"] == 1 for n in names)
-        assert site.hits["/other.rss"] == 1
+        assert resumed.pages_fetched == 3 and resumed.articles_added == 4
+        assert [site.hits[f"/news/{n}.html"] for n in names] == [1, 2, 1, 1]
+        with Store(db) as store:
+            assert store.page_counts() == {"done": 4}
 
 
 def test_run_polls_every_interval_until_stopped_and_rereads_the_feeds_file(tmp_path):
@@ -458,3 +470,82 @@ def test_cli_watch_reports_bad_feeds_files_and_intervals(tmp_path):
     assert "[D100]" in bad_file.stderr and "feeds.txt:2" in bad_file.stderr
     bad_every = CliRunner().invoke(app, ["watch", str(feeds), "--every", "hourly"])
     assert bad_every.exit_code == 2 and "--every" in bad_every.stderr
+
+
+# -- no listed item is ever lost ---------------------------------------------------------
+
+
+def _site_with(site: Site, names: Sequence[str], feed: str = "/feed.rss", **options: object):
+    for name in names:
+        site.add(f"/news/{name}.html", story(name))
+    items = [(site.url(f"/news/{n}.html"), DATE) for n in names]
+    site.add(feed, rss(items), content_type="application/rss+xml", etag='"v1"', **options)
+    return site.url(feed)
+
+
+def _pages(db) -> dict[str, str]:
+    with Store(db) as store:
+        return dict(store.con.execute("SELECT url, state FROM pages").fetchall())
+
+
+def test_max_new_leaves_the_rest_pending_for_the_next_polls(tmp_path):
+    db = tmp_path / "max-new.duckdb"
+    names = ["kenya", "harbour", "council"]
+    settings = WatchSettings(max_new_per_feed=1)
+    with Site() as site:
+        feed = _site_with(site, names)
+        with Watcher(
+            [feed], db=db, pipeline=FakePipeline(), fetch_settings=FAST, watch_settings=settings
+        ) as watcher:
+            first = watcher.run_once()
+            # all three listed items are recorded with the feed's ETag, one is fetched
+            assert sorted(_pages(db).values()) == ["done", "pending", "pending"]
+            later = [watcher.run_once() for _ in range(2)]
+        assert site.not_modified["/feed.rss"] == 2  # the feed said nothing new
+        assert [r.pages_fetched for r in (first, *later)] == [1, 1, 1]
+        assert all(site.hits[f"/news/{n}.html"] == 1 for n in names)
+    assert list(_pages(db).values()) == ["done"] * 3
+    with Store(db) as store:
+        assert store.counts()["articles"] == 3
+
+
+def _child(db, *feeds: str) -> subprocess.Popen[str]:
+    child = Path(__file__).parent / "watch_child.py"
+    return subprocess.Popen(
+        [sys.executable, str(child), str(db), *feeds],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+
+
+def test_sigterm_after_two_of_five_pages_and_a_restart_gets_all_five(tmp_path):
+    db = tmp_path / "sigterm.duckdb"
+    names = ["kenya", "harbour", "council", "rail", "dam"]  # fetched in this order (by URL)
+    order = sorted(names)
+    with Site() as site:
+        feed = _site_with(site, names)
+        proc = _child(db, feed)
+        third = site.routes[f"/news/{order[2]}.html"]
+        third.on_request = lambda: proc.send_signal(signal.SIGTERM)
+        third.delay = 1.0  # a slow page under way when the signal comes
+        try:
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        assert "SIGTERM: stopping" in stderr and "Traceback" not in stderr
+        assert [site.hits[f"/news/{n}.html"] for n in order] == [1, 1, 1, 0, 0]
+        states = _pages(db)
+        assert sorted(states.values()).count("pending") == 3  # the third was abandoned
+        assert site.not_modified["/feed.rss"] == 0
+
+        third.on_request = None
+        again = _child(db, feed)
+        _, stderr = again.communicate(timeout=60)
+        assert again.returncode == 0, stderr
+        assert site.not_modified["/feed.rss"] == 1  # the feed answered 304: nothing new
+        assert [site.hits[f"/news/{n}.html"] for n in order] == [1, 1, 2, 1, 1]
+    assert list(_pages(db).values()) == ["done"] * 5
+    with Store(db) as store:
+        assert store.counts()["articles"] == 5

@@ -223,9 +223,66 @@ def ingest(
     if progress:
         report.articles_total = count_articles(inputs, skip_file=run.was_finished)
         progress(report)
-    articles = run.new_articles(
-        iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
+    items = iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
+    _process_and_write(
+        run,
+        items,
+        settings=settings,
+        link_settings=link_settings,
+        pipeline=pipeline,
+        batch_size=batch_size,
+        progress=progress,
+        dask=dask,
+        shard_size=shard_size,
+        partitions=partitions,
     )
+    return report
+
+
+def ingest_articles(
+    articles: Iterable[Article | InputError],
+    *,
+    db: str | Path | None = None,
+    settings: PipelineSettings | None = None,
+    link_settings: LinkSettings | None = None,
+    pipeline: Processor | None = None,
+    batch_size: int = 64,
+    lock_timeout: float | None = None,
+) -> IngestReport:
+    """Process and store articles read elsewhere (downloaded pages, a stream), the way
+    `ingest` does files: stored articles skipped, one transaction per batch, the database
+    held only while a batch is looked up or written. A failed article is an error of the
+    report, named by its ``path``."""
+    if batch_size < 1:
+        raise UsageError(f"batch size {batch_size}: expected 1 or more")
+    report = IngestReport()
+    run = _Ingest(Path(db or default_db()), report, resume=False, lock_timeout=lock_timeout)
+    _process_and_write(
+        run,
+        articles,
+        settings=settings,
+        link_settings=link_settings,
+        pipeline=pipeline,
+        batch_size=batch_size,
+    )
+    return report
+
+
+def _process_and_write(
+    run: _Ingest,
+    items: Iterable[Article | InputError],
+    *,
+    settings: PipelineSettings | None,
+    link_settings: LinkSettings | None,
+    pipeline: Processor | None,
+    batch_size: int,
+    progress: ProgressCallback | None = None,
+    dask: str | Client | None = None,
+    shard_size: int = 64,
+    partitions: str | Path | None = None,
+) -> None:
+    report = run.report
+    articles = run.new_articles(items)
     with ExitStack() as stack:
         results: Iterable[ArticleResult | InputError]
         if dask is not None:
@@ -259,7 +316,6 @@ def ingest(
         run.write(batch, link_settings, final=True)
     if progress:
         progress(report)
-    return report
 
 
 def text_article(text: str, *, published: date | None = None, title: str | None = None) -> Article:

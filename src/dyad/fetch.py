@@ -3,13 +3,14 @@
 `Fetcher` is the only place dyad talks HTTP. It sends a user agent naming dyad, obeys
 robots.txt (RFC 9309 through `urllib.robotparser`, including Crawl-delay), waits between
 requests to one host, retries transient failures (timeouts, connection errors, 429 and
-5xx) with exponential backoff, follows redirects itself so every hop is checked against
-robots.txt, and stops reading a response at a byte cap or a total time limit. Its
-`httpx.Client` is injectable, so tests and embedders choose the transport.
+5xx) with exponential backoff within a time budget per URL, follows redirects itself so
+every hop is checked against robots.txt, and stops reading a response at a byte cap.
+Its `httpx.Client` is injectable, so tests and embedders choose the transport.
 
-Downloaded pages go into the ``pages`` table before they are processed, zlib-compressed,
-so an article can be re-extracted later without downloading it again (`raw_html`,
-`ingest_downloaded`). URLs are remembered in a normalised form (`normalise_url`).
+Downloaded pages go into the store's ``pages`` table before they are processed,
+zlib-compressed, so an article can be re-extracted later without downloading it again
+(`raw_html`, `reprocess`); they are ingested through `dyad.api.ingest_articles`. URLs are
+remembered in a normalised form (`normalise_url`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ import logging
 import os
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -33,13 +32,13 @@ import httpx
 from courlan import normalize_url
 
 from dyad import __version__
-from dyad.api import IngestReport, default_db
+from dyad.api import IngestReport, default_db, ingest_articles
 from dyad.errors import InputError
 from dyad.link import LinkSettings
-from dyad.pipeline import Pipeline, PipelineSettings
+from dyad.pipeline import Pipeline, PipelineSettings, Processor
 from dyad.read import read_html_bytes
-from dyad.records import Article, ArticleResult
-from dyad.store import Store
+from dyad.records import Article
+from dyad.store import DownloadedPage, Store
 
 __all__ = [
     "USER_AGENT",
@@ -47,13 +46,15 @@ __all__ = [
     "FetchError",
     "FetchReport",
     "FetchSettings",
+    "FetchStopped",
     "Fetcher",
     "fetch_urls",
-    "has_pending",
     "ingest_downloaded",
     "normalise_url",
     "raw_html",
     "reprocess",
+    "retry_policy",
+    "save_download",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_STATUSES = frozenset({410, 451})  # gone, or unavailable for legal reasons
+ROBOTS_UNAVAILABLE_WAIT = 600.0  # seconds a site is skipped while its robots.txt fails
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309: crawlers may ignore robots.txt beyond 500 KiB
 MAX_CRAWL_DELAY = 60.0  # a robots.txt cannot stall a host for longer than this per request
 RETRY = timedelta(minutes=15)  # a failed page may be tried again after this, doubling
@@ -77,12 +80,31 @@ MAX_RETRY = timedelta(days=1)
 
 
 class FetchError(InputError):
-    """A URL could not be downloaded (or is not an HTML page); ``status`` if HTTP said so."""
+    """A URL could not be downloaded (or is not an HTML page); ``status`` if HTTP said so.
 
-    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+    ``permanent``: asking again will not help (not HTML, forbidden by robots.txt, too
+    large, 410 Gone). ``host_failed``: the host refused, did not answer in time or
+    trickled past the time budget, so its other pages need not be tried now.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        permanent: bool = False,
+        host_failed: bool = False,
+    ) -> None:
         super().__init__(url, reason)
         self.url = url
         self.status = status
+        self.permanent = permanent
+        self.host_failed = host_failed
+
+
+class FetchStopped(Exception):
+    """The fetcher was asked to stop while a request was under way; nothing failed."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +112,10 @@ class FetchSettings:
     """How politely and how patiently to download; the defaults suit public news sites."""
 
     user_agent: str = field(default_factory=lambda: _user_agent(os.environ.get("DYAD_CONTACT")))
-    timeout: float = 15.0  # seconds to connect, and between two reads
-    total_timeout: float = 60.0  # seconds for a whole response, however it trickles in
-    retries: int = 2  # extra attempts after a transient failure
+    connect_timeout: float = 5.0  # seconds to open a connection
+    timeout: float = 10.0  # seconds to the first byte of an answer, and between two reads
+    total_timeout: float = 30.0  # seconds for one URL, retries and redirects included
+    retries: int = 2  # extra attempts after a transient failure, while time is left
     backoff: float = 1.0  # seconds before the first retry, doubled for each further one
     max_backoff: float = 30.0  # cap on one wait, Retry-After included
     max_bytes: int = 5_000_000  # a longer response is abandoned while streaming
@@ -142,13 +165,18 @@ class _TooSlow(Exception):
 class _Robots:
     parser: RobotFileParser
     expires: float
+    unavailable: str | None = None  # why the whole site is skipped until ``expires``
 
 
 class Fetcher:
-    """Polite HTTP GETs with robots.txt, per-host pacing, retries and size caps.
+    """Polite HTTP GETs with robots.txt, per-host pacing, retries and a time budget.
 
-    Waits (pacing, backoff) end early when ``stop`` is set, so a stopping watcher is not
-    held up; the request under way still completes. Use as a context manager.
+    Each URL gets ``total_timeout`` seconds, retries and redirects included; each read
+    ``timeout`` seconds and each connection ``connect_timeout``, so a host that never
+    answers or trickles bytes costs seconds. When ``stop`` is set, waits end at once and
+    a download under way is abandoned (`FetchStopped`) at its next read. One thread per
+    host at a time may use it (the pacing of a host is not locked). Use as a context
+    manager.
     """
 
     def __init__(
@@ -162,7 +190,9 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         self._own_client = client is None
         self.client = client or httpx.Client(
-            transport=transport, timeout=httpx.Timeout(self.settings.timeout)
+            transport=transport,
+            timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
         )
         self.stop = stop or threading.Event()
         self._robots: dict[str, _Robots] = {}
@@ -190,18 +220,24 @@ class Fetcher:
     ) -> Download:
         """Download ``url`` (conditionally, given a stored ETag or Last-Modified).
 
-        Raises FetchError for a refused, failed, oversized or error (4xx/5xx) response;
-        a 304 comes back as a Download with ``not_modified``.
+        Raises FetchError for a refused, failed, oversized or error (4xx/5xx) response,
+        FetchStopped when stopped; a 304 comes back as a Download with ``not_modified``.
         """
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        final_url, raw = self._follow(url, headers, robots=self.settings.robots)
+        deadline = time.monotonic() + self.settings.total_timeout
+        final_url, raw = self._follow(url, headers, deadline, robots=self.settings.robots)
         if raw.status >= 400 or raw.status < 200 or raw.status in REDIRECT_STATUSES:
             phrase = httpx.codes.get_reason_phrase(raw.status)
-            raise FetchError(url, f"HTTP {raw.status} {phrase}".strip(), status=raw.status)
+            raise FetchError(
+                url,
+                f"HTTP {raw.status} {phrase}".strip(),
+                status=raw.status,
+                permanent=raw.status in PERMANENT_STATUSES,
+            )
         return Download(
             url=url,
             final_url=final_url,
@@ -217,83 +253,121 @@ class Fetcher:
         page = self.get(url)
         if not _looks_like_html(page):
             kind = page.content_type or "no Content-Type"
-            raise FetchError(url, f"not an HTML page ({kind})", status=page.status)
+            raise FetchError(url, f"not an HTML page ({kind})", status=page.status, permanent=True)
         return page
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's site lets dyad fetch it (loaded once per TTL)."""
-        origin = _origin(url)
-        entry = self._robots.get(origin)
-        if entry is None or entry.expires < time.monotonic():
-            entry = self._load_robots(origin)
-            self._robots[origin] = entry
+        """Whether robots.txt of the URL's site lets dyad fetch it (loaded once per TTL).
+
+        Raises FetchError when the site cannot be reached, or while its robots.txt is
+        unavailable (429, 5xx): RFC 9309 asks crawlers to stay away then."""
+        entry = self._robots_of(url, time.monotonic() + self.settings.total_timeout)
+        if entry.unavailable:
+            raise FetchError(url, entry.unavailable)
         return entry.parser.can_fetch(self.settings.user_agent, url)
 
     # -- internals ----------------------------------------------------------------
 
-    def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> tuple[str, _Raw]:
+    def _robots_of(self, url: str, deadline: float) -> _Robots:
+        origin = _origin(url)
+        entry = self._robots.get(origin)
+        if entry is None or entry.expires < time.monotonic():
+            entry = self._load_robots(origin, deadline)
+            self._robots[origin] = entry
+        return entry
+
+    def _follow(
+        self, url: str, headers: dict[str, str], deadline: float, *, robots: bool
+    ) -> tuple[str, _Raw]:
         current = url
         for _ in range(self.settings.max_redirects + 1):
             if urlsplit(current).scheme not in ("http", "https"):
-                raise FetchError(url, f"not an http(s) URL: {current}")
-            if robots and not self.allowed(current):
-                raise FetchError(url, f"disallowed by robots.txt: {current}")
-            raw = self._with_retries(current, headers, self.settings.max_bytes)
+                raise FetchError(url, f"not an http(s) URL: {current}", permanent=True)
+            if robots:
+                try:
+                    entry = self._robots_of(current, deadline)
+                except FetchError as exc:  # the host did not answer for its robots.txt
+                    raise FetchError(url, exc.reason, host_failed=True) from None
+                if entry.unavailable:
+                    raise FetchError(url, entry.unavailable)
+                if not entry.parser.can_fetch(self.settings.user_agent, current):
+                    raise FetchError(url, f"disallowed by robots.txt: {current}", permanent=True)
+            raw = self._with_retries(current, headers, deadline)
             location = raw.headers.get("location")
             if raw.status not in REDIRECT_STATUSES or not location:
                 return current, raw
             current = urljoin(current, location)
-        raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
+        raise FetchError(url, f"more than {self.settings.max_redirects} redirects", permanent=True)
 
-    def _with_retries(self, url: str, headers: dict[str, str], cap: int) -> _Raw:
+    def _with_retries(self, url: str, headers: dict[str, str], deadline: float) -> _Raw:
         s = self.settings
         for attempt in range(s.retries + 1):
-            last = attempt == s.retries
             wait = min(s.max_backoff, s.backoff * 2**attempt)
             try:
-                raw = self._once(url, headers, cap)
+                raw = self._once(url, headers, deadline)
             except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-                raise FetchError(url, f"bad URL: {exc}") from None
+                raise FetchError(url, f"bad URL: {exc}", permanent=True) from None
+            except httpx.ConnectTimeout:
+                failure = FetchError(
+                    url, f"no connection within {s.connect_timeout:g} s", host_failed=True
+                )
+            except httpx.ConnectError as exc:
+                failure = FetchError(url, f"cannot connect: {exc}", host_failed=True)
             except httpx.TimeoutException:
-                if last:
-                    raise FetchError(url, f"timed out (no answer within {s.timeout:g} s)") from None
-                reason = "timed out"
+                failure = FetchError(
+                    url, f"timed out (no answer within {s.timeout:g} s)", host_failed=True
+                )
             except _TooSlow:
-                if last:
-                    raise FetchError(url, f"timed out (over {s.total_timeout:g} s)") from None
-                reason = "too slow"
-            except httpx.RequestError as exc:  # connection refused or dropped, bad encoding
-                if last:
-                    raise FetchError(url, f"connection failed: {exc}") from None
-                reason = f"connection failed: {exc}"
+                failure = FetchError(
+                    url, f"timed out (over {s.total_timeout:g} s)", host_failed=True
+                )
+            except httpx.RequestError as exc:  # connection dropped, bad encoding
+                failure = FetchError(url, f"connection failed: {exc}")
             else:
-                if raw.status not in RETRY_STATUSES or last:
+                if raw.status not in RETRY_STATUSES:
                     return raw
-                reason = f"HTTP {raw.status}"
                 wait = max(wait, min(s.max_backoff, _retry_after(raw.headers)))
-            log.debug("%s: %s; retrying in %.1f s", url, reason, wait)
-            self.stop.wait(wait)
+                phrase = httpx.codes.get_reason_phrase(raw.status)
+                failure = FetchError(url, f"HTTP {raw.status} {phrase}".strip(), status=raw.status)
+                if attempt == s.retries or time.monotonic() + wait >= deadline:
+                    return raw
+            if attempt == s.retries or time.monotonic() + wait >= deadline:
+                raise failure
+            log.debug("%s: %s; retrying in %.1f s", url, failure.reason, wait)
+            if self.stop.wait(wait):
+                raise FetchStopped(url)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _once(self, url: str, headers: dict[str, str], cap: int) -> _Raw:
+    def _once(self, url: str, headers: dict[str, str], deadline: float) -> _Raw:
         self._pace(url)
-        started = time.monotonic()
-        request_headers = {"User-Agent": self.settings.user_agent, **headers}
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _TooSlow
+        s = self.settings
+        timeout = httpx.Timeout(min(s.timeout, left), connect=min(s.connect_timeout, left))
+        request_headers = {"User-Agent": s.user_agent, **headers}
         with self.client.stream(
-            "GET", url, headers=request_headers, follow_redirects=False
+            "GET", url, headers=request_headers, follow_redirects=False, timeout=timeout
         ) as response:
             if not 200 <= response.status_code < 300:  # the body of an error is not needed
                 return _Raw(response.status_code, response.headers, b"")
+            cap = s.max_bytes
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > cap:
-                raise FetchError(url, f"response of {int(declared):,} bytes is over {cap:,}")
+                raise FetchError(
+                    url, f"response of {int(declared):,} bytes is over {cap:,}", permanent=True
+                )
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
+                if self.stop.is_set():
+                    raise FetchStopped(url)
                 size += len(chunk)
                 if size > cap:
-                    raise FetchError(url, f"response is over the limit of {cap:,} bytes")
-                if time.monotonic() - started > self.settings.total_timeout:
+                    raise FetchError(
+                        url, f"response is over the limit of {cap:,} bytes", permanent=True
+                    )
+                if time.monotonic() > deadline:
                     raise _TooSlow
                 chunks.append(chunk)
             return _Raw(response.status_code, response.headers, b"".join(chunks))
@@ -307,29 +381,35 @@ class Fetcher:
             delay = entry.parser.crawl_delay(self.settings.user_agent)
             if delay:
                 interval = max(interval, min(float(delay), MAX_CRAWL_DELAY))
+        if self.stop.is_set():
+            raise FetchStopped(url)
         now = time.monotonic()
         slot = self._next_slot.get(host, now)
-        if slot > now:
-            self.stop.wait(slot - now)
+        if slot > now and self.stop.wait(slot - now):
+            raise FetchStopped(url)
         self._next_slot[host] = max(slot, now) + interval
 
-    def _load_robots(self, origin: str) -> _Robots:
-        """RFC 9309: a 4xx means no rules; an unreachable robots.txt means stay away."""
+    def _load_robots(self, origin: str, deadline: float) -> _Robots:
+        """RFC 9309: a 4xx means no rules; a 429 or 5xx means stay away for a while. A host
+        that does not answer at all is a FetchError (nothing is cached)."""
         parser = RobotFileParser(origin + "/robots.txt")
-        ttl = self.settings.robots_ttl
         try:
-            _, raw = self._follow(origin + "/robots.txt", {}, robots=False)
+            _, raw = self._follow(origin + "/robots.txt", {}, deadline, robots=False)
         except FetchError as exc:
-            log.warning("%s/robots.txt unreachable (%s); not fetching from %s", origin, exc, origin)
-            raw = None
-        if raw is not None and 200 <= raw.status < 300:
+            if exc.host_failed:
+                raise
+            raw = _Raw(exc.status or 0, httpx.Headers(), b"")  # too many redirects, too large
+        if 200 <= raw.status < 300:
             parser.parse(raw.content[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
-        elif raw is not None and 400 <= raw.status < 500 and raw.status != 429:
+        elif 400 <= raw.status < 500 and raw.status != 429:
             parser.parse([])  # no rules: everything allowed
         else:
-            parser.parse(["User-agent: *", "Disallow: /"])
-            ttl = min(ttl, 600.0)  # ask again soon
-        return _Robots(parser, time.monotonic() + ttl)
+            wait = ROBOTS_UNAVAILABLE_WAIT
+            why = f"HTTP {raw.status}" if raw.status else "unreadable"
+            reason = f"{origin}/robots.txt unavailable ({why}); site skipped for {wait / 60:g} min"
+            log.warning("%s", reason)
+            return _Robots(parser, time.monotonic() + wait, unavailable=reason)
+        return _Robots(parser, time.monotonic() + self.settings.robots_ttl)
 
 
 def _origin(url: str) -> str:
@@ -381,207 +461,115 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-# -- the pages table ---------------------------------------------------------------
-
-
-def known_pages(
-    store: Store,
-    urls: Sequence[str],
-    *,
-    now: datetime | None = None,
-    max_failures: int | None = None,
-) -> set[str]:
-    """Those of the (normalised) ``urls`` not to download: downloaded already, under
-    their own name, their redirect target's or the canonical URL a page names; and,
-    given ``now``, failed pages whose retry time has not come or (given
-    ``max_failures``) that failed too often."""
-    if not urls:
-        return set()
-    rows = store.con.execute(
-        """
-        SELECT url, final_url, html IS NOT NULL OR article_id IS NOT NULL, failures, retry_at
-        FROM pages
-        WHERE url IN (SELECT unnest(?)) OR final_url IN (SELECT unnest(?))
-        """,
-        [list(urls), list(urls)],
-    ).fetchall()
-    skip: set[str] = set()
-    for url, final_url, downloaded, failures, retry_at in rows:
-        waiting = now is not None and retry_at is not None and retry_at > now
-        given_up = max_failures is not None and failures >= max_failures
-        if downloaded or waiting or given_up:
-            skip.update(u for u in (url, final_url) if u)
-    return skip & set(urls)
-
-
-def save_download(store: Store, key: str, page: Download, *, feed: str | None = None) -> None:
-    """Keep a downloaded page (compressed) for processing now and re-processing later."""
-    store.con.execute(
-        """
-        INSERT INTO pages (url, final_url, feed, status, content_type, fetched_at, html,
-                           processed_at, article_id, error, failures, retry_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, 0, NULL)
-        ON CONFLICT (url) DO UPDATE SET
-            final_url = excluded.final_url, feed = coalesce(pages.feed, excluded.feed),
-            status = excluded.status, content_type = excluded.content_type,
-            fetched_at = excluded.fetched_at, html = excluded.html, processed_at = NULL,
-            article_id = NULL, error = NULL, failures = 0, retry_at = NULL
-        """,
-        [
-            key,
-            normalise_url(page.final_url),
-            feed,
-            page.status,
-            page.content_type,
-            utcnow(),
-            zlib.compress(page.content, 6),
-        ],
-    )
-
-
-def save_failure(
-    store: Store,
-    key: str,
+def retry_policy(
     error: FetchError,
-    *,
     now: datetime,
-    retry: timedelta,
-    max_retry: timedelta,
-    feed: str | None = None,
-) -> int:
-    """Record a failed download; it may be tried again after ``retry``, doubled for each
-    earlier failure up to ``max_retry``. Returns how often this page has failed."""
-    before = store.scalar("SELECT failures FROM pages WHERE url = ?", [key]) or 0
-    failures = int(before) + 1
-    retry_at = now + min(max_retry, retry * 2 ** min(failures - 1, 30))
-    store.con.execute(
-        """
-        INSERT INTO pages (url, feed, status, fetched_at, error, failures, retry_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (url) DO UPDATE SET
-            status = excluded.status, fetched_at = excluded.fetched_at,
-            error = excluded.error, failures = excluded.failures, retry_at = excluded.retry_at
-        """,
-        [key, feed, error.status, now, error.reason, failures, retry_at],
+    *,
+    retry: timedelta = RETRY,
+    max_retry: timedelta = MAX_RETRY,
+    attempts: int | None = None,
+) -> Callable[[int], datetime | None]:
+    """When a page that failed ``failures`` times may be tried again: after ``retry``,
+    doubled per failure up to ``max_retry``; never (None) after a permanent failure or
+    ``attempts`` failures."""
+
+    def when(failures: int) -> datetime | None:
+        if error.permanent or (attempts is not None and failures >= attempts):
+            return None
+        return now + min(max_retry, retry * 2 ** min(failures - 1, 30))
+
+    return when
+
+
+def save_download(store: Store, key: str, page: Download, *, now: datetime | None = None) -> None:
+    """Keep a downloaded page (compressed) for processing now and re-processing later."""
+    store.save_page(
+        key,
+        final_url=normalise_url(page.final_url),
+        status=page.status,
+        content_type=page.content_type,
+        html=page.content,
+        now=now or utcnow(),
     )
-    return failures
 
 
 def raw_html(url: str, *, db: str | Path | None = None) -> bytes | None:
     """The HTML dyad downloaded for ``url`` (as served, decompressed), or None."""
-    key = normalise_url(url)
     with Store(db or default_db()) as store:
-        row = store.con.execute(
-            """
-            SELECT html FROM pages WHERE html IS NOT NULL AND (url = ? OR final_url = ?
-                OR url IN (SELECT final_url FROM pages WHERE url = ? AND html IS NULL))
-            ORDER BY fetched_at DESC LIMIT 1
-            """,
-            [key, key, key],
-        ).fetchall()
-    return zlib.decompress(bytes(row[0][0])) if row else None
-
-
-def has_pending(store: Store) -> bool:
-    """Whether downloaded pages wait to be processed (left by an interrupted run)."""
-    return bool(
-        store.scalar("SELECT count(*) FROM pages WHERE html IS NOT NULL AND processed_at IS NULL")
-    )
-
-
-def _pending(store: Store, limit: int, *, redo: bool) -> list[tuple[Any, ...]]:
-    where = "html IS NOT NULL" + ("" if redo else " AND processed_at IS NULL")
-    return store.con.execute(
-        f"SELECT url, final_url, content_type, html FROM pages WHERE {where}"
-        " ORDER BY fetched_at, url LIMIT ?",
-        [limit],
-    ).fetchall()
+        return store.page_html(normalise_url(url))
 
 
 def ingest_downloaded(
-    store: Store,
-    pipeline: Pipeline,
+    db: str | Path,
+    pipeline: Processor,
     report: IngestReport,
     *,
     link_settings: LinkSettings | None = None,
     batch_size: int = 64,
     stop: threading.Event | None = None,
+    redo: bool = False,
+    limit: int | None = None,
 ) -> None:
-    """Extract and ingest every downloaded page not processed yet, in batches.
+    """Extract and ingest every downloaded page not processed yet (with ``redo``, every
+    downloaded page; ``limit`` pages at most), a batch at a time, through
+    `dyad.api.ingest_articles`. The database is held only to read a batch and to mark it
+    done.
 
     Pages whose article is already stored (the same text under another URL) are skipped;
     pages without article text are marked with the reason and not tried again.
     """
-    while not (stop is not None and stop.is_set()):
-        rows = _pending(store, batch_size, redo=False)
-        if not rows:
+    done = 0
+    while not (stop is not None and stop.is_set()) and (limit is None or done < limit):
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        with Store(db) as store:
+            pages = store.downloaded_pages(size, offset=done if redo else 0, redo=redo)
+        if not pages:
             return
-        _ingest_rows(store, pipeline, report, rows, link_settings)
+        done += len(pages)
+        _ingest_pages(db, pages, pipeline, report, link_settings)
 
 
-def _ingest_rows(
-    store: Store,
-    pipeline: Pipeline,
+def _ingest_pages(
+    db: str | Path,
+    pages: Sequence[DownloadedPage],
+    pipeline: Processor,
     report: IngestReport,
-    rows: list[tuple[Any, ...]],
     link_settings: LinkSettings | None,
 ) -> None:
     outcome: dict[str, tuple[str | None, str | None]] = {}  # key -> (article_id, error)
     articles: list[Article] = []
     key_of: dict[str, str] = {}  # article path (the page URL) -> page key
     canonical: dict[str, str] = {}  # page key -> the other URL the page names as its own
-    for key, final_url, content_type, blob in rows:
-        where = final_url or key
-        item = read_html_bytes(
-            zlib.decompress(bytes(blob)), url=where, charset=_charset(content_type)
-        )
+    for page in pages:
+        where = page.final_url or page.key
+        item = read_html_bytes(page.html, url=where, charset=_charset(page.content_type))
         if isinstance(item, InputError):
             report.errors.append(item)
-            outcome[key] = (None, item.reason)
+            outcome[page.key] = (None, item.reason)
             continue
-        report.articles_read += 1
         report.warnings.extend(f"{where}: {w}" for w in item.warnings)
-        outcome[key] = (item.article_id, None)
-        if item.url and normalise_url(item.url) not in (key, final_url):
-            canonical[key] = normalise_url(item.url)
-        key_of[where] = key
+        outcome[page.key] = (item.article_id, None)
+        if item.url and normalise_url(item.url) not in (page.key, page.final_url):
+            canonical[page.key] = normalise_url(item.url)
+        key_of[where] = page.key
         articles.append(item)
-    known = store.known_articles(a.article_id for a in articles)
-    fresh = list({a.article_id: a for a in articles if a.article_id not in known}.values())
-    report.articles_skipped += len(articles) - len(fresh)
-    results: list[ArticleResult] = []
-    for result in pipeline.process(fresh):
-        if isinstance(result, InputError):
-            report.errors.append(result)
-            outcome[key_of.get(result.path, result.path)] = (None, result.reason)
-        else:
-            results.append(result)
-    written = store.write_batch(results, link_settings=link_settings)
+    written = ingest_articles(
+        articles, db=db, pipeline=pipeline, link_settings=link_settings, batch_size=len(pages)
+    )
+    for error in written.errors:
+        outcome[key_of.get(error.path, error.path)] = (None, error.reason)
+    report.errors.extend(written.errors)
+    report.articles_read += written.articles_read
     report.articles_added += written.articles_added
     report.articles_skipped += written.articles_skipped
     report.mentions_added += written.mentions_added
-    now = utcnow()
-    store.con.executemany(
-        "UPDATE pages SET processed_at = ?, article_id = ?, error = ? WHERE url = ?",
-        [(now, aid, error, key) for key, (aid, error) in outcome.items()],
-    )
-    # Remember the canonical URL too, so a feed naming the page by it does not fetch it again.
-    aliases = [
-        (url, key, now, now, outcome[key][0])
-        for key, url in canonical.items()
-        if outcome[key][0] is not None
-    ]
-    if aliases:  # DuckDB's executemany refuses an empty list
-        store.con.executemany(
-            "INSERT INTO pages (url, final_url, fetched_at, processed_at, article_id)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-            aliases,
-        )
+    with Store(db) as store:
+        store.mark_pages_processed(outcome, canonical=canonical, now=utcnow())
 
 
 def reprocess(
-    store: Store,
-    pipeline: Pipeline,
+    db: str | Path,
+    pipeline: Processor,
     report: IngestReport,
     *,
     link_settings: LinkSettings | None = None,
@@ -591,17 +579,9 @@ def reprocess(
 
     Articles already stored are kept as they are (ingest is idempotent); pages whose text
     now extracts differently become new articles."""
-    offset = 0
-    while True:
-        rows = store.con.execute(
-            "SELECT url, final_url, content_type, html FROM pages WHERE html IS NOT NULL"
-            " ORDER BY fetched_at, url LIMIT ? OFFSET ?",
-            [batch_size, offset],
-        ).fetchall()
-        if not rows:
-            return
-        _ingest_rows(store, pipeline, report, rows, link_settings)
-        offset += len(rows)
+    ingest_downloaded(
+        db, pipeline, report, link_settings=link_settings, batch_size=batch_size, redo=True
+    )
 
 
 # -- dyad fetch ------------------------------------------------------------------------
@@ -638,39 +618,52 @@ def fetch_urls(
 
     A URL downloaded before is not fetched again unless ``refetch``; a failing URL is
     reported in ``errors`` and the others go on. Pages downloaded by an interrupted run
-    are processed too.
+    are processed too. The database is held only while a page is looked up or written.
     """
     report = FetchReport()
+    path = db or default_db()
     loaded: list[Pipeline] = [pipeline] if pipeline is not None else []
 
-    def ingest_pending(store: Store) -> None:
-        if has_pending(store):  # the model loads only when there is something to read
+    def ingest_pending() -> None:
+        with Store(path) as store:
+            waiting = store.page_counts().get("downloaded", 0)
+        if waiting:  # the model loads only when there is something to read
             if not loaded:
                 loaded.append(Pipeline(settings))
-            ingest_downloaded(store, loaded[0], report, link_settings=link_settings)
+            ingest_downloaded(
+                path, loaded[0], report, link_settings=link_settings, batch_size=batch_size
+            )
             if progress:
                 progress(report)
 
-    with Store(db or default_db()) as store, Fetcher(fetch_settings, client=client) as fetcher:
-        report.events_before = _event_count(store)
-        ingest_pending(store)
+    with Fetcher(fetch_settings, client=client) as fetcher:
+        report.events_before = _event_count(path)
+        ingest_pending()
         for url in _unique(urls):
             key = normalise_url(url)
-            if not refetch and known_pages(store, [key]):
-                report.pages_known += 1
-                continue
+            if not refetch:
+                with Store(path) as store:
+                    known = store.known_pages([key])
+                if known:
+                    report.pages_known += 1
+                    continue
             try:
                 page = fetcher.get_page(url)
             except FetchError as exc:
                 report.errors.append(exc)
-                save_failure(store, key, exc, now=utcnow(), retry=RETRY, max_retry=MAX_RETRY)
+                now = utcnow()
+                with Store(path) as store:
+                    store.save_page_failure(
+                        key, exc.reason, status=exc.status, now=now, retry_at=retry_policy(exc, now)
+                    )
                 continue
-            save_download(store, key, page)
+            with Store(path) as store:
+                save_download(store, key, page)
             report.pages_fetched += 1
             if report.pages_fetched % batch_size == 0:
-                ingest_pending(store)
-        ingest_pending(store)
-        report.events_after = _event_count(store)
+                ingest_pending()
+        ingest_pending()
+        report.events_after = _event_count(path)
     return report
 
 
@@ -683,5 +676,6 @@ def _unique(urls: Sequence[str]) -> Iterator[str]:
             yield url.strip()
 
 
-def _event_count(store: Store) -> int:
-    return int(store.scalar("SELECT count(*) FROM events"))
+def _event_count(db: str | Path) -> int:
+    with Store(db) as store:
+        return store.counts()["events"]

@@ -12,8 +12,10 @@ import json
 import math
 import os
 import time
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +49,7 @@ from dyad.records import (
     Sentence,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _ACTOR_COLUMNS = """
     {p} VARCHAR, {p}_name VARCHAR, {p}_country VARCHAR, {p}_sector VARCHAR, {p}_text VARCHAR,
@@ -147,6 +149,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX event_mentions_article ON event_mentions (article_id);
     CREATE INDEX event_mentions_block ON event_mentions (block_key);
     """,
+    # 5: every item a feed lists is a page row from the moment it is listed (its state
+    # says how far it got), and the sitemaps of a sitemap index are remembered with it
+    """
+    ALTER TABLE pages ADD COLUMN state VARCHAR;
+    ALTER TABLE pages ADD COLUMN listed_url VARCHAR;
+    ALTER TABLE pages ADD COLUMN first_seen TIMESTAMP;
+    ALTER TABLE pages ADD COLUMN published TIMESTAMP;
+    UPDATE pages SET first_seen = fetched_at, state = CASE
+        WHEN processed_at IS NOT NULL THEN 'done'
+        WHEN html IS NOT NULL THEN 'downloaded'
+        WHEN failures >= 5 THEN 'given_up'
+        ELSE 'pending' END;
+    CREATE INDEX pages_feed ON pages (feed);
+    ALTER TABLE feeds ADD COLUMN parent VARCHAR;
+    ALTER TABLE feeds ADD COLUMN lastmod TIMESTAMP;
+    """,
 )
 
 TABLES = ("articles", "sentences", "actor_mentions", "event_mentions", "events")
@@ -160,6 +178,41 @@ class BatchReport:
     articles_skipped: int
     mentions_added: int
     events_touched: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPage:
+    """An item a feed lists: its normalised URL (the page's key), as listed, its date."""
+
+    key: str
+    url: str
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageToFetch:
+    """A pending page: its key, the URL to ask for, how often it failed so far."""
+
+    key: str
+    url: str
+    failures: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadedPage:
+    key: str
+    final_url: str | None
+    content_type: str | None
+    html: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    retry_at: datetime | None = None
+    kind: str | None = None
 
 
 def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
@@ -620,6 +673,262 @@ class Store:
             raise
         return touched
 
+    # -- pages and feeds (dyad.fetch, dyad.watch) --------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def feed_state(self, url: str) -> FeedState:
+        """What the last poll of a feed left: validators and backoff (all empty if never)."""
+        rows = self.con.execute(
+            "SELECT etag, last_modified, failures, retry_at, kind FROM feeds WHERE url = ?", [url]
+        ).fetchall()
+        return FeedState(*rows[0]) if rows else FeedState()
+
+    def record_feed(
+        self,
+        url: str,
+        *,
+        kind: str,
+        etag: str | None,
+        last_modified: str | None,
+        items: Sequence[ListedPage],
+        now: datetime,
+        parent: str | None = None,
+    ) -> int:
+        """Remember a feed's new validators together with every item it lists, in one
+        transaction: a validator is never saved without the items it stands for. A
+        sitemap index's items are feeds (``kind`` sitemapindex); other items become
+        pending pages unless known already (under their URL, as a redirect target or as a
+        canonical URL). Returns the number of new items."""
+        keys = list(dict.fromkeys(i.key for i in items))
+        with self._transaction():
+            self.con.execute(
+                """
+                INSERT INTO feeds (url, kind, etag, last_modified, polled_at, changed_at,
+                    items, error, failures, retry_at, parent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?)
+                ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, etag = excluded.etag,
+                    last_modified = excluded.last_modified, polled_at = excluded.polled_at,
+                    changed_at = excluded.changed_at, items = excluded.items, error = NULL,
+                    failures = 0, retry_at = NULL, parent = coalesce(excluded.parent, parent)
+                """,
+                [url, kind, etag, last_modified, now, now, len(keys), parent],
+            )
+            if kind == "sitemapindex":
+                return self._record_children(url, items)
+            known = set(self.known_pages(keys, downloaded_only=False))
+            fresh = {i.key: i for i in reversed(items) if i.key not in known}
+            rows = [(i.key, i.url, url, now, i.published) for i in fresh.values()]
+            if rows:
+                self.con.executemany(
+                    "INSERT INTO pages (url, listed_url, feed, first_seen, published, state)"
+                    " VALUES (?, ?, ?, ?, ?, 'pending') ON CONFLICT (url) DO NOTHING",
+                    rows,
+                )
+        return len(rows)
+
+    def _record_children(self, index: str, sitemaps: Sequence[ListedPage]) -> int:
+        known = {r[0] for r in self.con.execute("SELECT url FROM feeds").fetchall()}
+        rows = [(s.url, index, s.published) for s in sitemaps]
+        if rows:
+            self.con.executemany(
+                "INSERT INTO feeds (url, parent, lastmod) VALUES (?, ?, ?) ON CONFLICT (url)"
+                " DO UPDATE SET parent = excluded.parent, lastmod = excluded.lastmod",
+                rows,
+            )
+        return sum(s.url not in known for s in sitemaps)
+
+    def child_feeds(self, index: str, limit: int) -> list[str]:
+        """The newest ``limit`` sitemaps a sitemap index listed."""
+        rows = self.con.execute(
+            "SELECT url FROM feeds WHERE parent = ? ORDER BY lastmod DESC NULLS LAST, url LIMIT ?",
+            [index, limit],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def record_feed_unchanged(self, url: str, now: datetime) -> None:
+        self.con.execute(
+            "UPDATE feeds SET polled_at = ?, error = NULL, failures = 0, retry_at = NULL"
+            " WHERE url = ?",
+            [now, url],
+        )
+
+    def record_feed_failure(
+        self, url: str, reason: str, *, now: datetime, retry_at: datetime
+    ) -> int:
+        """Remember a failed poll (validators and items stay); returns failures in a row."""
+        self.con.execute(
+            """
+            INSERT INTO feeds (url, polled_at, error, failures, retry_at) VALUES (?, ?, ?, 1, ?)
+            ON CONFLICT (url) DO UPDATE SET polled_at = excluded.polled_at,
+                error = excluded.error, failures = feeds.failures + 1,
+                retry_at = excluded.retry_at
+            """,
+            [url, now, reason, retry_at],
+        )
+        return int(self.scalar("SELECT failures FROM feeds WHERE url = ?", [url]))
+
+    def due_pages(self, feed: str, *, now: datetime, limit: int) -> list[PageToFetch]:
+        """Up to ``limit`` pending pages of a feed whose (retry) time has come, newest
+        first, then in the order they were first listed."""
+        rows = self.con.execute(
+            """
+            SELECT url, coalesce(listed_url, url), failures FROM pages
+            WHERE feed = ? AND state = 'pending' AND (retry_at IS NULL OR retry_at <= ?)
+            ORDER BY published DESC NULLS LAST, first_seen, url LIMIT ?
+            """,
+            [feed, now, limit],
+        ).fetchall()
+        return [PageToFetch(key, url, failures) for key, url, failures in rows]
+
+    def page_counts(self) -> dict[str, int]:
+        """How many pages are in each state (pending, downloaded, done, given_up)."""
+        return dict(self.con.execute("SELECT state, count(*) FROM pages GROUP BY state").fetchall())
+
+    def known_pages(self, keys: Sequence[str], *, downloaded_only: bool = True) -> set[str]:
+        """Those of the (normalised) ``keys`` dyad has: downloaded already, under their own
+        name, as a redirect target or as the canonical URL a page names; with
+        ``downloaded_only`` false, also any page listed before, whatever its state."""
+        if not keys:
+            return set()
+        rows = self.con.execute(
+            """
+            SELECT url, final_url FROM pages
+            WHERE (url IN (SELECT unnest($keys)) OR final_url IN (SELECT unnest($keys)))
+              AND (NOT $downloaded_only OR html IS NOT NULL OR article_id IS NOT NULL)
+            """,
+            {"keys": list(keys), "downloaded_only": downloaded_only},
+        ).fetchall()
+        return {u for row in rows for u in row if u} & set(keys)
+
+    def save_page(
+        self,
+        key: str,
+        *,
+        final_url: str,
+        status: int,
+        content_type: str | None,
+        html: bytes,
+        now: datetime,
+    ) -> None:
+        """Keep a downloaded page (compressed) for processing now and re-processing later."""
+        self.con.execute(
+            """
+            INSERT INTO pages (url, final_url, status, content_type, fetched_at, html,
+                               first_seen, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'downloaded')
+            ON CONFLICT (url) DO UPDATE SET
+                final_url = excluded.final_url, status = excluded.status,
+                content_type = excluded.content_type, fetched_at = excluded.fetched_at,
+                html = excluded.html, processed_at = NULL, article_id = NULL, error = NULL,
+                retry_at = NULL, state = 'downloaded'
+            """,
+            [key, final_url, status, content_type, now, zlib.compress(html, 6), now],
+        )
+
+    def save_page_failure(
+        self,
+        key: str,
+        reason: str,
+        *,
+        status: int | None,
+        now: datetime,
+        retry_at: Callable[[int], datetime | None],
+    ) -> tuple[int, datetime | None]:
+        """Record a failed download. ``retry_at(failures)`` says when to try again, or None
+        to give the page up. Returns the failures so far and the retry time."""
+        failures = int(self.scalar("SELECT failures FROM pages WHERE url = ?", [key]) or 0) + 1
+        when = retry_at(failures)
+        self.con.execute(
+            """
+            INSERT INTO pages (url, status, fetched_at, first_seen, error, failures, retry_at,
+                               state)
+            VALUES ($key, $status, $now, $now, $reason, $failures, $when, $state)
+            ON CONFLICT (url) DO UPDATE SET status = excluded.status,
+                fetched_at = excluded.fetched_at, error = excluded.error,
+                failures = excluded.failures, retry_at = excluded.retry_at,
+                state = excluded.state
+            """,
+            {
+                "key": key,
+                "status": status,
+                "now": now,
+                "reason": reason,
+                "failures": failures,
+                "when": when,
+                "state": "pending" if when is not None else "given_up",
+            },
+        )
+        return failures, when
+
+    def downloaded_pages(
+        self, limit: int, *, offset: int = 0, redo: bool = False
+    ) -> list[DownloadedPage]:
+        """Downloaded pages not processed yet (with ``redo``, every downloaded page)."""
+        where = "html IS NOT NULL" + ("" if redo else " AND processed_at IS NULL")
+        rows = self.con.execute(
+            f"SELECT url, final_url, content_type, html FROM pages WHERE {where}"
+            " ORDER BY fetched_at, url LIMIT ? OFFSET ?",
+            [limit, offset],
+        ).fetchall()
+        return [
+            DownloadedPage(key, final_url, content_type, zlib.decompress(bytes(blob)))
+            for key, final_url, content_type, blob in rows
+        ]
+
+    def mark_pages_processed(
+        self,
+        outcome: Mapping[str, tuple[str | None, str | None]],
+        *,
+        canonical: Mapping[str, str],
+        now: datetime,
+    ) -> None:
+        """Record what processing made of each page (``{key: (article_id, error)}``), and
+        remember the canonical URL a page names as known too (``{key: canonical}``)."""
+        rows = [(now, aid, error, key) for key, (aid, error) in outcome.items()]
+        aliases = [
+            (url, key, now, now, now, outcome[key][0])
+            for key, url in canonical.items()
+            if outcome.get(key, (None, None))[0] is not None
+        ]
+        with self._transaction():
+            if rows:
+                self.con.executemany(
+                    "UPDATE pages SET processed_at = ?, article_id = ?, error = ?,"
+                    " state = 'done' WHERE url = ?",
+                    rows,
+                )
+            if aliases:  # DuckDB's executemany refuses an empty list
+                self.con.executemany(
+                    "INSERT INTO pages (url, final_url, first_seen, fetched_at, processed_at,"
+                    " article_id, state) VALUES (?, ?, ?, ?, ?, ?, 'done')"
+                    " ON CONFLICT (url) DO UPDATE SET final_url = excluded.final_url,"
+                    " article_id = excluded.article_id, state = 'done'"
+                    " WHERE pages.html IS NULL AND pages.state <> 'done'",
+                    aliases,
+                )
+
+    def page_html(self, key: str) -> bytes | None:
+        """The HTML kept for a page (as served, decompressed), under its URL, its redirect
+        target or the canonical URL it names; None if never downloaded."""
+        rows = self.con.execute(
+            """
+            SELECT html FROM pages WHERE html IS NOT NULL AND (url = ? OR final_url = ?
+                OR url IN (SELECT final_url FROM pages WHERE url = ? AND html IS NULL))
+            ORDER BY fetched_at DESC LIMIT 1
+            """,
+            [key, key, key],
+        ).fetchall()
+        return zlib.decompress(bytes(rows[0][0])) if rows else None
+
     # -- reading ----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -874,6 +1183,10 @@ def mention_from_row(row: dict[str, Any]) -> EventMention:
 
 __all__ = [
     "BatchReport",
+    "DownloadedPage",
+    "FeedState",
+    "ListedPage",
+    "PageToFetch",
     "Store",
     "mention_from_row",
     "result_from_rows",

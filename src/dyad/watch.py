@@ -2,28 +2,35 @@
 
 A `Watcher` polls each feed (RSS, Atom, sitemap, sitemap index, news sitemap) with the
 ETag / Last-Modified it stored last time, so an unchanged feed costs one 304 and nothing
-else. Item URLs are normalised and looked up in the ``pages`` table; only pages never
-downloaded are fetched (`dyad.fetch.Fetcher`), kept, and ingested through the whole
-pipeline. A failing feed or page is logged and tried again later, with a backoff stored
-in the database; it never stops the others. All state lives in the database, so a
-restarted watcher continues where the last one stopped.
+else. Every item a feed lists is recorded as a pending page, in the same transaction as
+the feed's new validators, before any page is fetched: a page stays pending until it is
+downloaded or given up with a reason, whatever the feed answers later and however the
+process stops. Pending pages are downloaded on a few threads, one host per thread at a
+time (`dyad.fetch.Fetcher`), kept, and ingested through `dyad.api.ingest_articles`. A
+failing feed or page is logged and tried again later, with a backoff stored in the
+database; it never stops the others. All state lives in the database, so a restarted
+watcher continues where the last one stopped.
 
-The library logs (logger ``dyad.watch``: one INFO line per cycle, a WARNING per failure)
-and never prints; `stop_on_signals` lets a command stop it cleanly on Ctrl-C / SIGTERM.
+The library logs (logger ``dyad.watch``: one INFO line per cycle, a DEBUG line per feed
+and page, a WARNING per failure) and never prints; `stop_on_signals` lets a command stop
+it on Ctrl-C / SIGTERM within a few seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import re
 import signal
 import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urljoin, urlsplit
@@ -35,21 +42,21 @@ from lxml import etree
 from dyad.api import default_db
 from dyad.errors import InputError, StoreLockedError
 from dyad.fetch import (
+    Download,
     Fetcher,
     FetchError,
     FetchReport,
     FetchSettings,
-    has_pending,
+    FetchStopped,
     ingest_downloaded,
-    known_pages,
     normalise_url,
+    retry_policy,
     save_download,
-    save_failure,
     utcnow,
 )
 from dyad.link import LinkSettings
-from dyad.pipeline import Pipeline, PipelineSettings
-from dyad.store import Store
+from dyad.pipeline import Pipeline, PipelineSettings, Processor
+from dyad.store import FeedState, ListedPage, PageToFetch, Store
 
 __all__ = [
     "CycleReport",
@@ -84,6 +91,8 @@ class WatchSettings:
     max_page_retry: timedelta = timedelta(days=1)
     page_attempts: int = 5  # a page that failed this often is given up
     batch_size: int = 16  # articles per pipeline batch and transaction
+    workers: int = 8  # hosts downloaded from at the same time
+    grace: float = 3.0  # seconds a stop waits for downloads under way before leaving them
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,8 @@ class ParsedFeed:
 
     kind: str
     items: tuple[FeedItem, ...]
+    etag: str | None = None  # the validators the feed came with
+    last_modified: str | None = None
 
 
 @dataclass
@@ -110,14 +121,23 @@ class CycleReport(FetchReport):
     feeds_unchanged: int = 0
     feeds_failed: int = 0
     feeds_waiting: int = 0  # skipped: backing off after failures
+    pages_failed: int = 0  # to be tried again later
+    pages_given_up: int = 0  # failed for good (a permanent failure, or too often)
+    pages_deferred: int = 0  # not tried: their host failed earlier in the cycle
     stopped: bool = False
-    started: datetime = field(default_factory=utcnow)
+
+    @property
+    def feeds_ok(self) -> bool:
+        """No feed failed in this cycle, nor is backing off from an earlier failure."""
+        return not (self.feeds_failed or self.feeds_waiting)
 
     def summary(self) -> str:
         return (
             f"{self.feeds} feeds polled ({self.feeds_unchanged} unchanged, "
             f"{self.feeds_failed} failed, {self.feeds_waiting} backing off), "
-            f"{self.pages_fetched} pages fetched, {self.articles_added} new articles, "
+            f"{self.pages_fetched} pages fetched ({self.pages_failed} failed, "
+            f"{self.pages_given_up} given up, {self.pages_deferred} left for later), "
+            f"{self.articles_added} new articles, "
             f"{self.events_added} new events, {len(self.errors)} errors"
             + (" (stopped early)" if self.stopped else "")
         )
@@ -238,12 +258,121 @@ def _iso_datetime(value: str | None) -> datetime | None:
     return stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
 
 
+class _HostQueues:
+    """Runs tasks on a few daemon threads, one task per host at a time: hosts are fetched
+    in parallel while each host's requests go one after another (the Fetcher paces them).
+
+    Results come back to the caller's thread (`results`), which alone touches the
+    database. After ``stop`` no queued task starts; tasks under way are waited for at
+    most ``grace`` seconds, then abandoned (their pages stay pending)."""
+
+    def __init__(self, workers: int, stop: threading.Event, grace: float) -> None:
+        self._stop = stop
+        self._grace = grace
+        self._ready = threading.Condition()
+        self._queues: dict[str, deque[tuple[object, Callable[[], object]]]] = {}
+        self._busy: set[str] = set()
+        self._done: queue.SimpleQueue[tuple[object, object]] = queue.SimpleQueue()
+        self._outstanding = 0
+        self._closed = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"dyad-fetch-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, url: str, tag: object, task: Callable[[], object]) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._ready:
+            self._queues.setdefault(host, deque()).append((tag, task))
+            self._outstanding += 1
+            self._ready.notify()
+
+    def drop_host(self, url: str) -> list[object]:
+        """Take the host's queued tasks back; returns their tags."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._ready:
+            dropped = [tag for tag, _ in self._queues.pop(host, ())]
+            self._outstanding -= len(dropped)
+        return dropped
+
+    def results(self, idle: Callable[[], None]) -> Iterator[tuple[object, object]]:
+        """(tag, result or exception) as tasks finish, until none is left; ``idle`` is
+        called whenever nothing finished for a moment."""
+        abandon_at: float | None = None
+        while True:
+            with self._ready:
+                if self._stop.is_set():
+                    self._outstanding -= sum(len(q) for q in self._queues.values())
+                    self._queues.clear()
+                    abandon_at = abandon_at or time.monotonic() + self._grace
+                if self._outstanding <= 0:
+                    return
+            if abandon_at is not None and time.monotonic() > abandon_at:
+                return
+            try:
+                tag, result = self._done.get(timeout=0.1)
+            except queue.Empty:
+                if not self._stop.is_set():
+                    idle()
+                continue
+            with self._ready:
+                self._outstanding -= 1
+            yield tag, result
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                host = None
+                while host is None:
+                    if self._closed:
+                        return
+                    host = next(
+                        (h for h, q in self._queues.items() if q and h not in self._busy), None
+                    )
+                    if host is None or self._stop.is_set():
+                        host = None
+                        self._ready.wait(0.5)
+                tag, task = self._queues[host].popleft()
+                if not self._queues[host]:
+                    del self._queues[host]
+                self._busy.add(host)
+            try:
+                result: object = task()
+            except Exception as exc:  # handed to the caller's thread, which reports it
+                result = exc
+            with self._ready:
+                self._busy.discard(host)
+                self._ready.notify_all()
+            self._done.put((tag, result))
+
+
+@dataclass(frozen=True)
+class _FeedTask:
+    url: str
+    nested: bool = False  # a sitemap of a sitemap index
+
+
+@dataclass(frozen=True)
+class _PageTask:
+    page: PageToFetch
+    feed: str
+
+
 class Watcher:
     """Polls feeds into a database, one cycle at a time (`run_once`) or until stopped.
 
     ``feeds`` is a list of URLs or a feeds file, read again at every cycle so edits apply
-    without a restart. The database is opened for each cycle and closed between cycles,
-    so other dyad commands can query it while the watcher waits. Use as a context manager.
+    without a restart. Feeds and pages are downloaded on ``settings.workers`` threads, one
+    host per thread at a time; this thread alone writes the database, each time in a
+    short transaction (connect, write, close), so other dyad commands can read it during
+    a poll. Use as a context manager.
     """
 
     def __init__(
@@ -251,7 +380,7 @@ class Watcher:
         feeds: Sequence[str] | str | Path,
         *,
         db: str | Path | None = None,
-        pipeline: Pipeline | None = None,
+        pipeline: Processor | None = None,
         settings: PipelineSettings | None = None,
         watch_settings: WatchSettings | None = None,
         fetch_settings: FetchSettings | None = None,
@@ -270,6 +399,7 @@ class Watcher:
         self.link_settings = link_settings
         self.clock = clock
         self._stop = threading.Event()
+        self._downloaded = 0  # pages downloaded in this cycle and not ingested yet
         self.fetcher = Fetcher(fetch_settings, client=client, stop=self._stop)
 
     def __enter__(self) -> Watcher:
@@ -282,7 +412,8 @@ class Watcher:
         self.fetcher.close()
 
     def stop(self) -> None:
-        """Ask the watcher to stop after the article under way (safe from a signal)."""
+        """Ask the watcher to stop: no new request starts, those under way are abandoned
+        within ``settings.grace`` seconds. Safe from a signal handler or another thread."""
         self._stop.set()
 
     @property
@@ -290,7 +421,7 @@ class Watcher:
         return self._stop.is_set()
 
     @property
-    def pipeline(self) -> Pipeline:
+    def pipeline(self) -> Processor:
         """The pipeline, loaded when the first page needs it."""
         if self._pipeline is None:
             self._pipeline = Pipeline(self._pipeline_settings)
@@ -312,170 +443,241 @@ class Watcher:
             started = time.monotonic()
             try:
                 self.run_once()
-            except StoreLockedError as exc:  # a long ingest holds the file: try next time
+            except StoreLockedError as exc:  # another process held the file too long
                 log.warning("%s; polling again in %g s", exc, self.settings.every)
             done += 1
             if cycles is not None and done >= cycles:
                 return
             self._stop.wait(max(0.0, self.settings.every - (time.monotonic() - started)))
 
+    def _store(self) -> Store:
+        return Store(self.db)
+
     def run_once(self) -> CycleReport:
-        """One cycle: finish pages an earlier run downloaded, then poll every feed."""
+        """One cycle: finish pages an earlier run downloaded, poll every feed, fetch the
+        pending pages of each (newest first, ``max_new_per_feed`` at most), ingest them."""
         report = CycleReport()
-        now = self.clock()
-        with Store(self.db) as store:
-            report.events_before = int(store.scalar("SELECT count(*) FROM events"))
-            self._ingest(store, report)
-            for feed in self.feeds():
-                if self.stopping:
-                    break
-                self._poll(store, feed, report, now)
-            report.stopped = self.stopping
-            report.events_after = int(store.scalar("SELECT count(*) FROM events"))
+        feeds = self.feeds()
+        with self._store() as store:
+            report.events_before = store.counts()["events"]
+            states = {feed: store.feed_state(feed) for feed in feeds}
+        self._ingest(report)
+        pool = _HostQueues(self.settings.workers, self._stop, self.settings.grace)
+        try:
+            now = self.clock()
+            for feed in feeds:
+                state = states[feed]
+                if state.retry_at is not None and state.retry_at > now:
+                    report.feeds_waiting += 1
+                    log.debug("feed %s: backing off until %s", feed, state.retry_at)
+                    self._submit_pages(pool, feed, report)
+                    continue
+                self._submit_feed(pool, _FeedTask(feed), state)
+            for tag, result in pool.results(idle=lambda: self._ingest_some(report)):
+                with self._store() as store:
+                    if isinstance(tag, _FeedTask):
+                        self._feed_done(store, pool, tag, result, report)
+                    elif isinstance(tag, _PageTask):
+                        self._page_done(store, pool, tag, result, report)
+                if self._downloaded >= self.settings.batch_size:
+                    self._ingest_some(report)
+        finally:
+            pool.close()
+        self._ingest(report)
+        report.stopped = self.stopping
+        with self._store() as store:
+            report.events_after = store.counts()["events"]
         log.info("%s", report.summary())
         return report
 
-    # -- one feed ---------------------------------------------------------------------
+    # -- feeds ------------------------------------------------------------------------
 
-    def _poll(
-        self, store: Store, feed: str, report: CycleReport, now: datetime, *, nested: bool = False
-    ) -> None:
-        state = store.con.execute(
-            "SELECT etag, last_modified, failures, retry_at FROM feeds WHERE url = ?", [feed]
-        ).fetchall()
-        etag, last_modified, failures, retry_at = state[0] if state else (None, None, 0, None)
-        if retry_at is not None and retry_at > now:
-            report.feeds_waiting += 1
-            return
-        report.feeds += 1
-        try:
+    def _submit_feed(self, pool: _HostQueues, task: _FeedTask, state: FeedState) -> None:
+        def poll() -> Download | ParsedFeed:
             download = self.fetcher.get(
-                feed, etag=etag, last_modified=last_modified, accept=ACCEPT_FEED
+                task.url, etag=state.etag, last_modified=state.last_modified, accept=ACCEPT_FEED
             )
             if download.not_modified:
-                store.con.execute("UPDATE feeds SET polled_at = ? WHERE url = ?", [now, feed])
-                report.feeds_unchanged += 1
-                self._fetch_items(store, feed, self._due_failures(store, feed, now), report, now)
-                return
+                return download
             try:
                 parsed = parse_feed(download.content, download.final_url)
             except ValueError as exc:
-                raise FetchError(feed, str(exc), status=download.status) from None
-        except FetchError as exc:
-            self._feed_failed(store, feed, exc, failures, now, report)
+                raise FetchError(task.url, str(exc), status=download.status) from None
+            return replace(parsed, etag=download.etag, last_modified=download.last_modified)
+
+        pool.submit(task.url, task, poll)
+
+    def _feed_done(
+        self, store: Store, pool: _HostQueues, task: _FeedTask, result: object, report: CycleReport
+    ) -> None:
+        feed = task.url
+        now = self.clock()
+        if isinstance(result, FetchStopped):
             return
-        store.con.execute(
-            """
-            INSERT OR REPLACE INTO feeds (url, kind, etag, last_modified, polled_at,
-                changed_at, items, error, failures, retry_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL)
-            """,
-            [feed, parsed.kind, download.etag, download.last_modified, now, now, len(parsed.items)],
-        )
-        if parsed.kind == "sitemapindex":
-            if nested:
-                log.warning("%s: a sitemap index inside a sitemap index is not followed", feed)
+        report.feeds += 1
+        if isinstance(result, Exception):
+            error = result if isinstance(result, FetchError) else FetchError(feed, repr(result))
+            self._feed_failed(store, feed, error, now, report)
+        elif isinstance(result, Download):  # 304 Not Modified
+            store.record_feed_unchanged(feed, now)
+            report.feeds_unchanged += 1
+            log.debug("feed %s: unchanged", feed)
+            if store.feed_state(feed).kind == "sitemapindex":
+                self._poll_children(store, pool, task, report)
+        elif isinstance(result, ParsedFeed):
+            items = [ListedPage(normalise_url(i.url), i.url, i.published) for i in result.items]
+            if result.kind == "sitemapindex":
+                items = [ListedPage(i.url, i.url, i.published) for i in result.items]
+            new = store.record_feed(
+                feed,
+                kind=result.kind,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                items=items,
+                now=now,
+            )
+            log.debug("feed %s: %s, %d items, %d new", feed, result.kind, len(items), new)
+            if result.kind == "sitemapindex":
+                self._poll_children(store, pool, task, report)
                 return
-            for child in parsed.items[: self.settings.max_child_sitemaps]:
-                if self.stopping:
-                    return
-                self._poll(store, child.url, report, now, nested=True)
+        self._submit_pages(pool, feed, report, store)
+
+    def _poll_children(
+        self, store: Store, pool: _HostQueues, task: _FeedTask, report: CycleReport
+    ) -> None:
+        if task.nested:
+            log.warning("%s: a sitemap index inside a sitemap index is not followed", task.url)
             return
-        self._fetch_items(store, feed, parsed.items, report, now)
+        now = self.clock()
+        for child in store.child_feeds(task.url, self.settings.max_child_sitemaps):
+            state = store.feed_state(child)
+            if state.retry_at is not None and state.retry_at > now:
+                report.feeds_waiting += 1
+                self._submit_pages(pool, child, report, store)
+            else:
+                self._submit_feed(pool, _FeedTask(child, nested=True), state)
 
     def _feed_failed(
-        self,
-        store: Store,
-        feed: str,
-        exc: FetchError,
-        failures: int,
-        now: datetime,
-        report: CycleReport,
+        self, store: Store, feed: str, exc: FetchError, now: datetime, report: CycleReport
     ) -> None:
-        failures += 1
+        failures = store.feed_state(feed).failures + 1
         wait = min(self.settings.max_feed_retry, self.settings.feed_retry * 2 ** (failures - 1))
-        store.con.execute(
-            """
-            INSERT INTO feeds (url, polled_at, error, failures, retry_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (url) DO UPDATE SET polled_at = excluded.polled_at,
-                error = excluded.error, failures = excluded.failures, retry_at = excluded.retry_at
-            """,
-            [feed, now, exc.reason, failures, now + wait],
-        )
+        store.record_feed_failure(feed, exc.reason, now=now, retry_at=now + wait)
         report.feeds_failed += 1
         report.errors.append(exc)
         log.warning("feed %s failed %d× (%s); next try after %s", feed, failures, exc.reason, wait)
 
-    def _fetch_items(
-        self,
-        store: Store,
-        feed: str,
-        items: Sequence[FeedItem],
-        report: CycleReport,
-        now: datetime,
+    # -- pages ------------------------------------------------------------------------
+
+    def _submit_pages(
+        self, pool: _HostQueues, feed: str, report: CycleReport, store: Store | None = None
     ) -> None:
-        urls: dict[str, str] = {}  # normalised -> as listed
-        for item in items:
-            urls.setdefault(normalise_url(item.url), item.url)
-        skip = known_pages(store, list(urls), now=now, max_failures=self.settings.page_attempts)
-        new = [(key, url) for key, url in urls.items() if key not in skip]
-        for key, url in new[: self.settings.max_new_per_feed]:
-            if self.stopping:
-                return
-            try:
-                page = self.fetcher.get_page(url)
-            except FetchError as exc:
-                count = save_failure(
-                    store,
-                    key,
-                    exc,
-                    now=now,
-                    retry=self.settings.page_retry,
-                    max_retry=self.settings.max_page_retry,
-                    feed=feed,
-                )
-                report.errors.append(exc)
-                log.warning("page %s failed %d× (%s)", url, count, exc.reason)
-                continue
-            save_download(store, key, page, feed=feed)
-            report.pages_fetched += 1
-        self._ingest(store, report)
+        """Queue the pending pages of a feed whose time has come, whatever the feed said."""
+        limit = self.settings.max_new_per_feed
+        if store is None:
+            with self._store() as opened:
+                due = opened.due_pages(feed, now=self.clock(), limit=limit)
+        else:
+            due = store.due_pages(feed, now=self.clock(), limit=limit)
+        for page in due:
+            pool.submit(page.url, _PageTask(page, feed), partial(self.fetcher.get_page, page.url))
 
-    def _due_failures(self, store: Store, feed: str, now: datetime) -> list[FeedItem]:
-        """Pages of an unchanged feed that failed and may be tried again now."""
-        rows = store.con.execute(
-            "SELECT url FROM pages WHERE feed = ? AND html IS NULL AND retry_at <= ?"
-            " AND failures < ? ORDER BY url",
-            [feed, now, self.settings.page_attempts],
-        ).fetchall()
-        return [FeedItem(url) for (url,) in rows]
-
-    def _ingest(self, store: Store, report: CycleReport) -> None:
-        """Ingest downloaded pages not processed yet (none are left after a clean cycle)."""
-        if self.stopping or not has_pending(store):
+    def _page_done(
+        self, store: Store, pool: _HostQueues, task: _PageTask, result: object, report: CycleReport
+    ) -> None:
+        page = task.page
+        if isinstance(result, FetchStopped):
             return
+        if isinstance(result, Download):
+            save_download(store, page.key, result, now=self.clock())
+            report.pages_fetched += 1
+            self._downloaded += 1
+            log.debug(
+                "page %s: %d %s, %s bytes",
+                page.url,
+                result.status,
+                result.mime_type,
+                f"{len(result.content):,}",
+            )
+            return
+        assert isinstance(result, Exception)
+        error = result if isinstance(result, FetchError) else FetchError(page.url, repr(result))
+        now = self.clock()
+        failures, retry_at = store.save_page_failure(
+            page.key,
+            error.reason,
+            status=error.status,
+            now=now,
+            retry_at=retry_policy(
+                error,
+                now,
+                retry=self.settings.page_retry,
+                max_retry=self.settings.max_page_retry,
+                attempts=self.settings.page_attempts,
+            ),
+        )
+        report.errors.append(error)
+        if retry_at is None:
+            report.pages_given_up += 1
+            log.warning("page %s failed %d×, given up: %s", page.url, failures, error.reason)
+        else:
+            report.pages_failed += 1
+            log.warning(
+                "page %s failed %d× (%s); next try after %s",
+                page.url,
+                failures,
+                error.reason,
+                retry_at - now,
+            )
+        if error.host_failed:
+            dropped = pool.drop_host(page.url)
+            if dropped:
+                report.pages_deferred += len(dropped)
+                log.warning(
+                    "%s: %d more pages of that host left for the next poll",
+                    urlsplit(page.url).netloc,
+                    len(dropped),
+                )
+
+    def _ingest_some(self, report: CycleReport) -> None:
+        """Ingest one batch of the pages downloaded in this cycle while downloads go on."""
+        if self._downloaded:
+            self._ingest(report, limit=self.settings.batch_size)
+
+    def _ingest(self, report: CycleReport, *, limit: int | None = None) -> None:
+        """Ingest downloaded pages not processed yet (``limit`` pages at most)."""
+        if self.stopping:
+            return
+        with self._store() as store:
+            if not store.page_counts().get("downloaded"):
+                return
         errors = len(report.errors)
         ingest_downloaded(
-            store,
+            self.db,
             self.pipeline,
             report,
             link_settings=self.link_settings,
             batch_size=self.settings.batch_size,
             stop=self._stop,
+            limit=limit,
         )
+        self._downloaded = 0
         for error in report.errors[errors:]:
             log.warning("%s", error)
 
 
 @contextlib.contextmanager
 def stop_on_signals(watcher: Watcher) -> Iterator[None]:
-    """While inside, SIGINT (Ctrl-C) and SIGTERM stop the watcher after the article under
-    way; a second Ctrl-C interrupts at once. Only from the main thread."""
+    """While inside, SIGINT (Ctrl-C) and SIGTERM stop the watcher (`Watcher.stop`); a
+    second Ctrl-C interrupts at once. Only from the main thread."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if watcher.stopping and signum == signal.SIGINT:
             raise KeyboardInterrupt
-        log.info("%s: stopping after the current article", signal.Signals(signum).name)
+        log.info(
+            "%s: stopping; pages not fetched yet stay pending for the next start",
+            signal.Signals(signum).name,
+        )
         watcher.stop()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
