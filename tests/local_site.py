@@ -7,6 +7,7 @@ The articles are fictional, written for these tests.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ class Route:
     last_modified: str | None = None
     delay: float = 0.0  # seconds to sleep before answering
     stream: int = 0  # serve this many bytes in chunks, without a Content-Length
+    trickle: float = 0.0  # send the body one byte at a time, this many seconds apart
     headers: dict[str, str] = field(default_factory=dict)
     on_request: Callable[[], None] | None = None
 
@@ -32,13 +34,14 @@ class Route:
 class Site:
     """``with Site() as site: site.add("/a.html", "<html>…"); site.url("/a.html")``."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """``host``: any 127.x.y.z address, so that tests can have several "hosts"."""
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
         self.requests: list[tuple[str, float, dict[str, str]]] = []
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = ThreadingHTTPServer((host, port), _handler(self))
         self.server.handle_error = lambda request, address: None  # clients that hang up
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -101,6 +104,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if route.stream:
                 self._stream(route)
                 return
+            if route.trickle:
+                self._trickle(route)
+                return
             self._send(route.status, route.body, route.content_type, headers)
 
         def _validators(self, route: Route) -> dict[str, str]:
@@ -139,10 +145,58 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
+        def _trickle(self, route: Route) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type or "text/html")
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                for byte in route.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(route.trickle)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
+
+
+class SilentHost:
+    """A host that accepts connections and never answers (``with SilentHost() as url``)."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.sock = socket.create_server((host, 0), backlog=64)
+
+    def __enter__(self) -> str:
+        host, port = self.sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+def refused_url(host: str = "127.0.0.1") -> str:
+    """The base URL of a port nobody listens on: connections are refused."""
+    with socket.create_server((host, 0)) as sock:
+        port = sock.getsockname()[1]
+    return f"http://{host}:{port}"
+
+
+def numbered_story(number: int) -> str:
+    """A distinct article for tests that need many."""
+    return article_html(
+        f"Ferry timetable change number {number}",
+        [
+            f"The ferry company of the fictional town of Lakeside changed timetable number "
+            f"{number} on Monday, moving the first crossing of the day by {number} minutes.",
+            "Commuters were told of the change by notices at the quay and on the boats, and "
+            "the company said the new times would hold until the end of the season.",
+            f"Route {number} will also gain a later crossing on Friday evenings in summer.",
+        ],
+    )
 
 
 def article_html(title: str, paragraphs: list[str], published: str = "2024-03-04") -> str:

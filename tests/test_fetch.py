@@ -25,7 +25,7 @@ from dyad.fetch import (
 )
 from dyad.read import read_html_bytes
 from dyad.store import Store
-from local_site import Site, article_html, story
+from local_site import Site, article_html, refused_url, story
 
 FAST = FetchSettings(  # a 1 s timeout leaves room for a busy test machine
     timeout=1.0,
@@ -247,3 +247,29 @@ def test_cli_fetch_reports_failures_with_exit_code_1(site, tmp_path):
     assert result.exit_code == 1
     assert "404" in result.stderr and "0 pages downloaded" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_refused_connection_is_said_so_and_not_mistaken_for_robots_txt():
+    base = refused_url()
+    with Fetcher(FAST) as fetcher:
+        with pytest.raises(FetchError, match="cannot connect") as refused:
+            fetcher.get_page(base + "/news/a.html")
+        assert refused.value.host_failed and not refused.value.permanent
+        assert "robots" not in str(refused.value)
+        port = int(base.rsplit(":", 1)[1])
+        with Site(port=port) as site:  # the host comes up: nothing about it was remembered
+            site.add("/news/a.html", story("kenya"))
+            assert fetcher.get_page(base + "/news/a.html").status == 200
+
+
+def test_a_page_that_is_no_article_or_forbidden_is_a_permanent_failure(site):
+    site.add("/news/brochure.pdf", b"%PDF-1.4", content_type="application/pdf")
+    site.add("/news/gone.html", "gone", status=410)
+    with Fetcher(FAST) as fetcher:
+        for path in ("/news/brochure.pdf", "/private/memo.html", "/news/gone.html"):
+            with pytest.raises(FetchError) as failed:
+                fetcher.get_page(site.url(path))
+            assert failed.value.permanent, path
+        with pytest.raises(FetchError) as missing:  # may be published later: try again
+            fetcher.get_page(site.url("/news/missing.html"))
+        assert not missing.value.permanent

@@ -2,7 +2,7 @@
 
 ``python watch_child.py DB FEED [FEED ...]`` polls once with the stand-in pipeline of
 `live_server.FakePipeline` (no spaCy model to load) and stops on SIGTERM / SIGINT, as
-`dyad watch --once` does. It prints ``ready`` to stdout once its first request is sent.
+`dyad watch --once` does; `poll` does the same in a process started by multiprocessing.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ FETCH = FetchSettings(
 )
 
 
-def main(db: str, feeds: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    settings = WatchSettings(batch_size=4)
+def poll(db: str, feeds: list[str]) -> int:
+    settings = WatchSettings(batch_size=16)
     with (
         Watcher(
             feeds, db=db, pipeline=FakePipeline(), fetch_settings=FETCH, watch_settings=settings
@@ -36,4 +35,5 @@ def main(db: str, feeds: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    sys.exit(poll(sys.argv[1], sys.argv[2:]))

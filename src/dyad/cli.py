@@ -984,8 +984,12 @@ def watch(
         Path, typer.Argument(help="Feed and sitemap URLs, one per line; # starts a comment.")
     ],
     db: DbOption = None,
-    every: Annotated[str, typer.Option(help="Time between polls: 90s, 15m, 1h …")] = "15m",
-    once: Annotated[bool, typer.Option(help="Poll every feed once, then exit.")] = False,
+    every: Annotated[
+        str, typer.Option(help="Time between polls: 90s, 15m, 1h … (at least 1m).")
+    ] = "15m",
+    once: Annotated[
+        bool, typer.Option(help="Poll every feed once, then exit (1 if a feed failed).")
+    ] = False,
     max_new: Annotated[
         int, typer.Option(min=1, help="Newest unseen items fetched per feed and poll.")
     ] = 50,
@@ -996,17 +1000,24 @@ def watch(
     delay: DelayOption = 1.0,
     robots: RobotsOption = True,
     quiet: QuietOption = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log.")] = 0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="A line per feed and page.")
+    ] = 0,
 ) -> None:
     """Poll RSS/Atom feeds and sitemaps, ingesting new articles, until Ctrl-C or SIGTERM."""
     from dyad.fetch import FetchSettings
     from dyad.pipeline import PipelineSettings
-    from dyad.watch import Watcher, WatchSettings, parse_interval, stop_on_signals
+    from dyad.watch import MIN_EVERY, Watcher, WatchSettings, parse_interval, stop_on_signals
 
     try:
         seconds = parse_interval(every)
     except ValueError as exc:
         raise UsageError(f"--every {exc}") from None
+    if seconds < MIN_EVERY and not once:
+        raise UsageError(
+            f"--every {every}: at least {MIN_EVERY:g} s between polls, "
+            "so that the sites you follow are not hammered"
+        )
     watcher = Watcher(  # reads the feeds file: a bad line stops here, before any polling
         feeds_file,
         db=db,
@@ -1016,7 +1027,12 @@ def watch(
     )
     _log_to_stderr(quiet, verbose)
     with watcher, stop_on_signals(watcher):
-        watcher.run(cycles=1 if once else None)
+        if not once:
+            watcher.run()
+            return
+        report = watcher.run_once()
+    if not report.feeds_ok:  # for cron and service managers: a feed needs attention
+        raise typer.Exit(1)
 
 
 @app.command()

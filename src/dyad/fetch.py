@@ -83,8 +83,9 @@ class FetchError(InputError):
     """A URL could not be downloaded (or is not an HTML page); ``status`` if HTTP said so.
 
     ``permanent``: asking again will not help (not HTML, forbidden by robots.txt, too
-    large, 410 Gone). ``host_failed``: the host refused, did not answer in time or
-    trickled past the time budget, so its other pages need not be tried now.
+    large, 410 Gone). ``host_failed``: the host cannot be reached (refused, no
+    connection, or no answer for its robots.txt), so its other pages need not be tried
+    now.
     """
 
     def __init__(
@@ -314,13 +315,9 @@ class Fetcher:
             except httpx.ConnectError as exc:
                 failure = FetchError(url, f"cannot connect: {exc}", host_failed=True)
             except httpx.TimeoutException:
-                failure = FetchError(
-                    url, f"timed out (no answer within {s.timeout:g} s)", host_failed=True
-                )
+                failure = FetchError(url, f"timed out (no answer within {s.timeout:g} s)")
             except _TooSlow:
-                failure = FetchError(
-                    url, f"timed out (over {s.total_timeout:g} s)", host_failed=True
-                )
+                failure = FetchError(url, f"timed out (over {s.total_timeout:g} s)")
             except httpx.RequestError as exc:  # connection dropped, bad encoding
                 failure = FetchError(url, f"connection failed: {exc}")
             else:
@@ -396,8 +393,8 @@ class Fetcher:
         try:
             _, raw = self._follow(origin + "/robots.txt", {}, deadline, robots=False)
         except FetchError as exc:
-            if exc.host_failed:
-                raise
+            if exc.status is None and not exc.permanent:  # no answer: refused, timed out
+                raise FetchError(exc.url, exc.reason, host_failed=True) from None
             raw = _Raw(exc.status or 0, httpx.Headers(), b"")  # too many redirects, too large
         if 200 <= raw.status < 300:
             parser.parse(raw.content[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())

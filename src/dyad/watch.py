@@ -59,6 +59,7 @@ from dyad.pipeline import Pipeline, PipelineSettings, Processor
 from dyad.store import FeedState, ListedPage, PageToFetch, Store
 
 __all__ = [
+    "MIN_EVERY",
     "CycleReport",
     "FeedItem",
     "ParsedFeed",
@@ -76,6 +77,7 @@ ACCEPT_FEED = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 _GZIP_MAGIC = b"\x1f\x8b"
+MIN_EVERY = 60.0  # seconds: the shortest interval `dyad watch` accepts between polls
 
 
 @dataclass(frozen=True)
@@ -266,9 +268,16 @@ class _HostQueues:
     database. After ``stop`` no queued task starts; tasks under way are waited for at
     most ``grace`` seconds, then abandoned (their pages stay pending)."""
 
-    def __init__(self, workers: int, stop: threading.Event, grace: float) -> None:
+    def __init__(
+        self,
+        workers: int,
+        stop: threading.Event,
+        grace: float,
+        host_failed: Callable[[object], bool],
+    ) -> None:
         self._stop = stop
         self._grace = grace
+        self._host_failed = host_failed
         self._ready = threading.Condition()
         self._queues: dict[str, deque[tuple[object, Callable[[], object]]]] = {}
         self._busy: set[str] = set()
@@ -288,14 +297,6 @@ class _HostQueues:
             self._queues.setdefault(host, deque()).append((tag, task))
             self._outstanding += 1
             self._ready.notify()
-
-    def drop_host(self, url: str) -> list[object]:
-        """Take the host's queued tasks back; returns their tags."""
-        host = (urlsplit(url).hostname or "").lower()
-        with self._ready:
-            dropped = [tag for tag, _ in self._queues.pop(host, ())]
-            self._outstanding -= len(dropped)
-        return dropped
 
     def results(self, idle: Callable[[], None]) -> Iterator[tuple[object, object]]:
         """(tag, result or exception) as tasks finish, until none is left; ``idle`` is
@@ -347,10 +348,48 @@ class _HostQueues:
                 result: object = task()
             except Exception as exc:  # handed to the caller's thread, which reports it
                 result = exc
+            dropped: deque[tuple[object, Callable[[], object]]] = deque()
             with self._ready:
+                if self._host_failed(result):
+                    dropped = self._queues.pop(host, deque())
                 self._busy.discard(host)
                 self._ready.notify_all()
             self._done.put((tag, result))
+            for later, _ in dropped:  # the host's other tasks wait for the next cycle
+                self._done.put((later, HOST_FAILED))
+
+
+class _Writer:
+    """The watcher's connection to the database, open only while results keep coming
+    and for ``hold`` seconds at most; then closed for ``pause`` seconds, so that other
+    processes (queries, the web server) get their turn during a long poll."""
+
+    def __init__(self, open_store: Callable[[], Store], hold: float = 1.0, pause: float = 0.3):
+        self._open_store = open_store
+        self._hold = hold
+        self._pause = pause
+        self._store: Store | None = None
+        self._opened = 0.0
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self._open_store()
+            self._opened = time.monotonic()
+        return self._store
+
+    def share(self) -> None:
+        """Close the connection if it was held long enough, and let others in."""
+        if self._store is not None and time.monotonic() - self._opened > self._hold:
+            self.release()
+            time.sleep(self._pause)
+
+    def release(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+HOST_FAILED = object()  # the result of a task not run because its host failed before
 
 
 @dataclass(frozen=True)
@@ -461,29 +500,45 @@ class Watcher:
         with self._store() as store:
             report.events_before = store.counts()["events"]
             states = {feed: store.feed_state(feed) for feed in feeds}
-        self._ingest(report)
-        pool = _HostQueues(self.settings.workers, self._stop, self.settings.grace)
+            leftover = store.page_counts().get("downloaded", 0)
+        if leftover:
+            self._ingest(report)
+        pool = _HostQueues(
+            self.settings.workers,
+            self._stop,
+            self.settings.grace,
+            host_failed=lambda result: isinstance(result, FetchError) and result.host_failed,
+        )
+        writer = _Writer(self._store)
         try:
             now = self.clock()
             for feed in feeds:
                 state = states[feed]
-                if state.retry_at is not None and state.retry_at > now:
-                    report.feeds_waiting += 1
-                    log.debug("feed %s: backing off until %s", feed, state.retry_at)
-                    self._submit_pages(pool, feed, report)
+                if state.retry_at is None or state.retry_at <= now:
+                    self._submit_feed(pool, _FeedTask(feed), state)
                     continue
-                self._submit_feed(pool, _FeedTask(feed), state)
-            for tag, result in pool.results(idle=lambda: self._ingest_some(report)):
-                with self._store() as store:
-                    if isinstance(tag, _FeedTask):
-                        self._feed_done(store, pool, tag, result, report)
-                    elif isinstance(tag, _PageTask):
-                        self._page_done(store, pool, tag, result, report)
+                report.feeds_waiting += 1
+                log.debug("feed %s: backing off until %s", feed, state.retry_at)
+                self._submit_pages(writer.store(), pool, feed)
+
+            def idle() -> None:
+                writer.release()
+                self._ingest_some(report)
+
+            for tag, result in pool.results(idle=idle):
+                if isinstance(tag, _FeedTask):
+                    self._feed_done(writer.store(), pool, tag, result, report)
+                elif isinstance(tag, _PageTask):
+                    self._page_done(writer.store(), tag, result, report)
+                writer.share()
                 if self._downloaded >= self.settings.batch_size:
+                    writer.release()
                     self._ingest_some(report)
         finally:
+            writer.release()
             pool.close()
-        self._ingest(report)
+        if self._downloaded:
+            self._ingest(report)
         report.stopped = self.stopping
         with self._store() as store:
             report.events_after = store.counts()["events"]
@@ -514,6 +569,10 @@ class Watcher:
         now = self.clock()
         if isinstance(result, FetchStopped):
             return
+        if result is HOST_FAILED:
+            report.feeds_waiting += 1
+            log.warning("feed %s not polled: its host failed earlier in this poll", feed)
+            return
         report.feeds += 1
         if isinstance(result, Exception):
             error = result if isinstance(result, FetchError) else FetchError(feed, repr(result))
@@ -540,7 +599,7 @@ class Watcher:
             if result.kind == "sitemapindex":
                 self._poll_children(store, pool, task, report)
                 return
-        self._submit_pages(pool, feed, report, store)
+        self._submit_pages(store, pool, feed)
 
     def _poll_children(
         self, store: Store, pool: _HostQueues, task: _FeedTask, report: CycleReport
@@ -553,7 +612,7 @@ class Watcher:
             state = store.feed_state(child)
             if state.retry_at is not None and state.retry_at > now:
                 report.feeds_waiting += 1
-                self._submit_pages(pool, child, report, store)
+                self._submit_pages(store, pool, child)
             else:
                 self._submit_feed(pool, _FeedTask(child, nested=True), state)
 
@@ -569,24 +628,21 @@ class Watcher:
 
     # -- pages ------------------------------------------------------------------------
 
-    def _submit_pages(
-        self, pool: _HostQueues, feed: str, report: CycleReport, store: Store | None = None
-    ) -> None:
+    def _submit_pages(self, store: Store, pool: _HostQueues, feed: str) -> None:
         """Queue the pending pages of a feed whose time has come, whatever the feed said."""
-        limit = self.settings.max_new_per_feed
-        if store is None:
-            with self._store() as opened:
-                due = opened.due_pages(feed, now=self.clock(), limit=limit)
-        else:
-            due = store.due_pages(feed, now=self.clock(), limit=limit)
+        due = store.due_pages(feed, now=self.clock(), limit=self.settings.max_new_per_feed)
         for page in due:
             pool.submit(page.url, _PageTask(page, feed), partial(self.fetcher.get_page, page.url))
 
     def _page_done(
-        self, store: Store, pool: _HostQueues, task: _PageTask, result: object, report: CycleReport
+        self, store: Store, task: _PageTask, result: object, report: CycleReport
     ) -> None:
         page = task.page
         if isinstance(result, FetchStopped):
+            return
+        if result is HOST_FAILED:
+            report.pages_deferred += 1
+            log.debug("page %s: left for the next poll, its host failed", page.url)
             return
         if isinstance(result, Download):
             save_download(store, page.key, result, now=self.clock())
@@ -629,15 +685,6 @@ class Watcher:
                 error.reason,
                 retry_at - now,
             )
-        if error.host_failed:
-            dropped = pool.drop_host(page.url)
-            if dropped:
-                report.pages_deferred += len(dropped)
-                log.warning(
-                    "%s: %d more pages of that host left for the next poll",
-                    urlsplit(page.url).netloc,
-                    len(dropped),
-                )
 
     def _ingest_some(self, report: CycleReport) -> None:
         """Ingest one batch of the pages downloaded in this cycle while downloads go on."""
@@ -648,9 +695,6 @@ class Watcher:
         """Ingest downloaded pages not processed yet (``limit`` pages at most)."""
         if self.stopping:
             return
-        with self._store() as store:
-            if not store.page_counts().get("downloaded"):
-                return
         errors = len(report.errors)
         ingest_downloaded(
             self.db,
