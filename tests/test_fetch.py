@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from datetime import date
 
@@ -18,6 +19,7 @@ from dyad.fetch import (
     Fetcher,
     FetchError,
     FetchSettings,
+    FetchStopped,
     fetch_urls,
     normalise_url,
     raw_html,
@@ -273,3 +275,18 @@ def test_a_page_that_is_no_article_or_forbidden_is_a_permanent_failure(site):
         with pytest.raises(FetchError) as missing:  # may be published later: try again
             fetcher.get_page(site.url("/news/missing.html"))
         assert not missing.value.permanent
+
+
+def test_a_stop_makes_no_further_request_and_skips_no_host_delay(site):
+    stop = threading.Event()
+    settings = FetchSettings(host_interval=2.0, timeout=2.0)
+    with Fetcher(settings, stop=stop) as fetcher:
+        fetcher.get_page(site.url("/news/kenya.html"))
+        threading.Timer(0.3, stop.set).start()  # arrives while the host's 2 s delay runs
+        started = time.monotonic()
+        with pytest.raises(FetchStopped):
+            fetcher.get_page(site.url("/news/harbour.html"))
+        assert time.monotonic() - started < 1.5
+        with pytest.raises(FetchStopped):
+            fetcher.get_page(site.url("/news/harbour.html"))
+    assert site.hits["/news/harbour.html"] == 0

@@ -13,7 +13,7 @@ import pytest
 
 from dyad.clean import WIDGET_WARNING
 from dyad.errors import InputError
-from dyad.read import NO_DATE_WARNING, count_articles, iter_articles
+from dyad.read import NO_DATE_WARNING, count_articles, iter_articles, read_html_bytes
 from dyad.records import Article
 
 DATA = Path(__file__).parent / "data" / "read"
@@ -133,6 +133,19 @@ def test_truncated_html_is_an_error() -> None:
     error = one_error(DATA / "html" / "truncated.html")
     assert error.path.endswith("truncated.html")
     assert "no article text" in error.reason
+
+
+def test_a_page_of_menus_and_links_is_no_article() -> None:
+    links = "".join(f'<li><a href="/{x}">{x.upper()}</a></li>' for x in "abc")
+    page = (
+        "<html><head><title>World | The Courier</title></head>"
+        f"<body><nav>{links}</nav><main><ul>{links}</ul></main></body></html>"
+    )
+    error = read_html_bytes(page.encode(), url="http://news.example/world")
+    assert isinstance(error, InputError)
+    assert error.reason == "no article text in the HTML (only menus, links or captions)"
+    brief = page.replace("<main>", "<main><p>Ghana closed its border on Monday.</p>")
+    assert isinstance(read_html_bytes(brief.encode(), url="http://news.example/b"), Article)
 
 
 LEAD = "<p>Ghana and Togo agreed on Monday to patrol their shared border together.</p>"

@@ -394,6 +394,10 @@ def _parse(kind: str, path: str, text: str) -> Iterator[Article | InputError]:
         yield from _json(path, text)
 
 
+#: A page whose every line is shorter than this (a menu, a list of links) is no article.
+MIN_SENTENCE_WORDS = 4
+
+
 def _html(path: str, html: str, *, url: str | None = None) -> Article | InputError:
     """Main text by trafilatura, publication date by htmldate (meta first, then page).
 
@@ -414,6 +418,8 @@ def _html(path: str, html: str, *, url: str | None = None) -> Article | InputErr
     if not text:
         why = "; ".join(breaks) or "truncated, or not an article page"
         return InputError(path, f"no article text in the HTML ({why})")
+    if not any(len(line.split()) >= MIN_SENTENCE_WORDS for line in text.splitlines()):
+        return InputError(path, "no article text in the HTML (only menus, links or captions)")
     url = doc.get("url") or url or None
     published, how = _html_date(html, url)
     return Article(
