@@ -1,11 +1,11 @@
 """How much a silent or trickling site costs a poll, and how fast a stop is (on demand).
 
-    .venv/bin/python bench/bench_watch.py [--pages 20] [--runs 3]
+    .venv/bin/python bench/bench_watch.py [--pages 20] [--bad 2] [--runs 3]
 
 Serves news sites on 127.0.0.x in this process (the tests' local site): one good site
 with ``--pages`` pages, one site that accepts connections and never answers, one that
-sends its pages a byte every 50 ms. A feed on the good site lists the bad sites' pages
-first. With dyad's default time limits, it prints:
+sends its pages a byte every 50 ms (``--bad`` pages each). A feed on the good site lists
+the bad sites' pages first. With dyad's default time limits, it prints:
 
 - when the good site's pages were all downloaded, seconds after the poll started, with
   and without the bad sites in the feed (their ratio is what the bad sites cost the
@@ -45,15 +45,14 @@ def _dyad(*args: str) -> list[str]:
     return [sys.executable, "-m", "dyad", *args]
 
 
-def one_poll(pages: int, bad_sites: bool, tmp: Path, reader: bool) -> dict[str, float]:
+def one_poll(pages: int, bad: int, tmp: Path, reader: bool) -> dict[str, float]:
     db = tmp / f"poll-{time.monotonic_ns()}.duckdb"
     with Site() as good, Site("127.0.0.2") as trickler, SilentHost("127.0.0.3") as silent:
         items = []
-        if bad_sites:
-            for n in range(3):
-                trickler.add(f"/news/{n}.html", numbered_story(1000 + n), trickle=0.05)
-                items.append((trickler.url(f"/news/{n}.html"), NEWER))
-                items.append((f"{silent}/news/{n}.html", NEWER))
+        for n in range(bad):
+            trickler.add(f"/news/{n}.html", numbered_story(1000 + n), trickle=0.05)
+            items.append((trickler.url(f"/news/{n}.html"), NEWER))
+            items.append((f"{silent}/news/{n}.html", NEWER))
         for n in range(pages):
             good.add(f"/news/{n}.html", numbered_story(n))
             items.append((good.url(f"/news/{n}.html"), DATE))
@@ -105,6 +104,7 @@ def sigterm_exit(tmp: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--bad", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dyad-bench-watch-") as name:
@@ -112,8 +112,11 @@ def main() -> None:
         runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
         for _ in range(args.runs):
             for bad in (False, True):
-                runs[bad].append(one_poll(args.pages, bad, tmp, reader=bad))
-        print(f"{args.pages} good pages, 3 silent and 3 trickling pages; medians of {args.runs}")
+                runs[bad].append(one_poll(args.pages, args.bad if bad else 0, tmp, reader=bad))
+        print(
+            f"{args.pages} good pages, {args.bad} silent and {args.bad} trickling pages;"
+            f" medians of {args.runs}"
+        )
         for bad, label in ((False, "good site alone"), (True, "with the bad sites")):
             for key in runs[bad][0]:
                 value = statistics.median(r[key] for r in runs[bad])
