@@ -83,6 +83,7 @@ def test_perfect_predictions_score_one_everywhere() -> None:
     ]
     report = score(golds, preds)
     assert set(report.metrics().values()) - {None} == {1.0}
+    assert report.repeats_per_event == 0.0
     assert report.metrics()["linking_recall"] is None  # no two mentions share a key
     assert report.event.precise == 2 and report.event.found == 2
     assert report.misses == [] and report.false_events == []
@@ -275,9 +276,13 @@ def test_prediction_fitting_required_and_optional_line_counts_for_recall() -> No
 def test_date_outside_gold_range_is_wrong() -> None:
     g = gold(date="2023-02-13", date_end="2023-02-16")
     inside = score([g], [pred(date="2023-02-14")])
-    outside = score([g], [pred(date="2023-02-17")])
+    next_day = score([g], [pred(date="2023-02-17")])
+    outside = score([g], [pred(date="2023-02-18")])
     overhang = score([g], [pred(date="2023-02-13", date_end="2023-02-19")])
-    assert inside.fields["date"].accuracy == 1.0
+    assert inside.fields["date"].accuracy == inside.fields["date_exact"].accuracy == 1.0
+    # one day off counts for ``date`` (an overnight event, a report's day), not exactly
+    assert next_day.fields["date"].accuracy == 1.0
+    assert next_day.fields["date_exact"].accuracy == 0.0
     assert outside.fields["date"].accuracy == 0.0
     assert overhang.fields["date"].accuracy == 0.0
 
@@ -289,14 +294,16 @@ def test_date_within_gold_month() -> None:
     assert (
         score([g], [pred(date="2023-02-27", date_end="2023-03-02")]).fields["date"].accuracy == 0.0
     )
-    assert score([g], [pred(date="2023-03-01")]).fields["date"].accuracy == 0.0
+    assert score([g], [pred(date="2023-03-02")]).fields["date"].accuracy == 0.0
+    assert score([g], [pred(date="2023-03-01")]).fields["date_exact"].accuracy == 0.0
 
 
 def test_date_alt_is_accepted() -> None:
     g = gold(date="2026-01-25", date_alt="2025-07-25")
     assert score([g], [pred(date="2025-07-25")]).fields["date"].accuracy == 1.0
     assert score([g], [pred(date="2026-01-25")]).fields["date"].accuracy == 1.0
-    assert score([g], [pred(date="2025-07-26")]).fields["date"].accuracy == 0.0
+    assert score([g], [pred(date="2025-07-27")]).fields["date"].accuracy == 0.0
+    assert score([g], [pred(date="2025-07-26")]).fields["date_exact"].accuracy == 0.0
 
 
 def test_gold_without_date_is_right_only_for_undated_prediction() -> None:

@@ -23,9 +23,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,10 @@ __all__ = [
 ]
 
 #: Fields scored over matched mentions, in report order.
-FIELDS = ("cameo_root", "sector", "status", "date", "location")
+FIELDS = ("cameo_root", "sector", "status", "date", "date_exact", "location")
+#: Days a predicted date may lie outside the gold day or range and still count for
+#: ``date`` (an overnight attack, a report's day); ``date_exact`` allows none.
+DATE_SLACK_DAYS = 1
 
 Prediction = Mapping[str, Any]
 
@@ -444,6 +447,18 @@ class EvalReport:
     false_events: list[FalseEvent]
     ignored_predictions: int = 0
     by_type: dict[str, PRF] = field(default_factory=dict)
+    cross_linking: PRF = field(default_factory=lambda: PRF(0, 0, 0, 0))
+
+    @property
+    def repeats(self) -> int:
+        """False events that fit a gold line an event of the same article already matched:
+        one real event told again in an article and counted as another event."""
+        return sum(f.hint == _DUPLICATE_HINT for f in self.false_events)
+
+    @property
+    def repeats_per_event(self) -> float | None:
+        """Extra events from repeats per required event found."""
+        return _ratio(self.repeats, self.event.found)
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {
@@ -457,6 +472,9 @@ class EvalReport:
                 "linking_precision": self.linking.precision,
                 "linking_recall": self.linking.recall,
                 "linking_f1": self.linking.f1,
+                "cross_linking_precision": self.cross_linking.precision,
+                "cross_linking_recall": self.cross_linking.recall,
+                "cross_linking_f1": self.cross_linking.f1,
             }
         )
         return out
@@ -471,6 +489,9 @@ class EvalReport:
                 for name, fs in self.fields.items()
             },
             "linking": self.linking.to_dict(),
+            "cross_linking": self.cross_linking.to_dict(),
+            "repeats": self.repeats,
+            "repeats_per_event": self.repeats_per_event,
             "ignored_predictions": self.ignored_predictions,
             "articles": [{**asdict(row), **row.prf.to_dict()} for row in self.articles],
             "matches": [asdict(m) for m in self.matches],
@@ -538,7 +559,7 @@ def _sector_ok(gold: GoldMention, pred: Prediction, swapped: bool) -> bool | Non
     return all(verdicts) if verdicts else None
 
 
-def _date_ok(gold: GoldMention, pred: Prediction) -> bool:
+def _date_ok(gold: GoldMention, pred: Prediction, slack: int = 0) -> bool:
     if pred.get("date") is None:
         return gold.date is None
     if gold.date is None:
@@ -547,7 +568,8 @@ def _date_ok(gold: GoldMention, pred: Prediction) -> bool:
     if span is None:
         return False
     accepted = [_interval(gold.date, gold.date_end), _interval(gold.date_alt, None)]
-    return any(g is not None and g[0] <= span[0] and span[1] <= g[1] for g in accepted)
+    pad = timedelta(days=slack)
+    return any(g is not None and g[0] - pad <= span[0] and span[1] <= g[1] + pad for g in accepted)
 
 
 def _judge(
@@ -558,7 +580,8 @@ def _judge(
         "cameo_root": None if gold_cameo is None else (pred_cameo or "")[:2] == gold_cameo[:2],
         "sector": _sector_ok(gold, pred, swapped),
         "status": None if gold.status is None else pred.get("status") == gold.status,
-        "date": _date_ok(gold, pred),
+        "date": _date_ok(gold, pred, DATE_SLACK_DAYS),
+        "date_exact": _date_ok(gold, pred),
         "location": _location_ok(
             _gold_place(gold.location, countries), pred.get("location"), countries
         ),
@@ -656,6 +679,7 @@ def score(
         event=event,
         fields=fields,
         linking=_linking(matches),
+        cross_linking=_linking(matches, across=True),
         articles=rows,
         matches=matches,
         misses=misses,
@@ -746,7 +770,7 @@ def _score_article(
             p.get("plover"),
             _cameo(p.get("cameo")),
             p.get("sentence"),
-            "duplicate: the gold line it fits is matched already" if j in fitting else "",
+            _DUPLICATE_HINT if j in fitting else "",
         )
         for j, p in enumerate(preds)
         if j not in used_pred and j not in repeats
@@ -764,6 +788,9 @@ def _score_article(
     )
     matches = [_match(golds[i], preds[j], *judged[i, j]) for i, j in pairs]
     return _ArticleScore(row, matches, misses, false_events)
+
+
+_DUPLICATE_HINT = "duplicate: the gold line it fits is matched already"
 
 
 def _event_groups(preds: Sequence[Prediction]) -> list[int]:
@@ -807,6 +834,7 @@ def _match(g: GoldMention, p: Prediction, swapped: bool, verdicts: dict[str, boo
             "sector": f"{g.source} → {g.target}",
             "status": g.status,
             "date": g.date if not g.date_end else f"{g.date}..{g.date_end}",
+            "date_exact": g.date if not g.date_end else f"{g.date}..{g.date_end}",
             "location": g.location,
         },
         predicted_values={
@@ -814,6 +842,9 @@ def _match(g: GoldMention, p: Prediction, swapped: bool, verdicts: dict[str, boo
             "sector": f"{normalise_code(p.get('source'))} → {normalise_code(p.get('target'))}",
             "status": p.get("status"),
             "date": p.get("date") if not p.get("date_end") else f"{p['date']}..{p['date_end']}",
+            "date_exact": p.get("date")
+            if not p.get("date_end")
+            else f"{p['date']}..{p['date_end']}",
             "location": None
             if not isinstance(loc, Mapping)
             else ", ".join(str(v) for v in (loc.get("name"), loc.get("country")) if v),
@@ -825,9 +856,12 @@ def _pairs(counts: Iterable[int]) -> int:
     return sum(math.comb(n, 2) for n in counts)
 
 
-def _linking(matches: Sequence[Match]) -> PRF:
+def _linking(matches: Sequence[Match], *, across: bool = False) -> PRF:
     """Pairwise linking over matched mentions: a pair is linked in gold when both share an
-    event_key, and in the prediction when both share an event_id."""
+    event_key, and in the prediction when both share an event_id. ``across`` counts only
+    pairs from two different articles (one event told by several outlets); the default
+    counts pairs within an article too, where two gold events merged into one is an error
+    of its own."""
     gold_keys = Counter(m.event_key for m in matches if m.event_key is not None)
     pred_ids = Counter(m.event_id for m in matches if m.event_id is not None)
     both = Counter(
@@ -835,6 +869,17 @@ def _linking(matches: Sequence[Match]) -> PRF:
         for m in matches
         if m.event_key is not None and m.event_id is not None
     )
+    if across:
+        # pairs within one article are taken out of each count
+        def per_article(key: Callable[[Match], object]) -> int:
+            return _pairs(
+                Counter((key(m), m.article) for m in matches if key(m) is not None).values()
+            )
+
+        tp = _pairs(both.values()) - per_article(lambda m: (m.event_key, m.event_id))
+        predicted = _pairs(pred_ids.values()) - per_article(lambda m: m.event_id)
+        gold = _pairs(gold_keys.values()) - per_article(lambda m: m.event_key)
+        return PRF(precise=tp, predicted=predicted, found=tp, gold=gold)
     tp = _pairs(both.values())
     return PRF(
         precise=tp, predicted=_pairs(pred_ids.values()), found=tp, gold=_pairs(gold_keys.values())
@@ -1079,6 +1124,14 @@ def render(report: EvalReport | SentenceScores, console: Console, *, limit: int 
     summary.add_row("linking precision", _fmt(ln.precision), f"{ln.precise}/{ln.predicted} pairs")
     summary.add_row("linking recall", _fmt(ln.recall), f"{ln.found}/{ln.gold} pairs")
     summary.add_row("linking F1", _fmt(ln.f1), "")
+    cl = report.cross_linking
+    summary.add_row(
+        "cross-article linking precision", _fmt(cl.precision), f"{cl.precise}/{cl.predicted} pairs"
+    )
+    summary.add_row("cross-article linking recall", _fmt(cl.recall), f"{cl.found}/{cl.gold} pairs")
+    summary.add_row(
+        "repeats per event found", _fmt(report.repeats_per_event), f"{report.repeats} repeats"
+    )
     console.print(summary)
     if report.ignored_predictions:
         console.print(
@@ -1118,7 +1171,12 @@ def render(report: EvalReport | SentenceScores, console: Console, *, limit: int 
         )
     console.print(types)
 
-    wrong = [(m, f) for m in report.matches for f in FIELDS if m.fields[f] is False]
+    wrong = [
+        (m, f)
+        for m in report.matches
+        for f in FIELDS
+        if m.fields[f] is False and not (f == "date_exact" and m.fields["date"] is False)
+    ]
     if wrong:
         table = Table(title="Field errors in matched events", title_justify="left")
         for col in ("article", "event", "field", "gold", "predicted"):
