@@ -662,3 +662,17 @@ def test_names_the_parser_strands_before_their_verb_are_its_subject(nlp, extract
     (event,) = extractor(doc, (minister(6, "NOR"), minister(8, "CHL")))
     assert (event.trigger, event.plover, event.additional) == ("touched", "CONSULT", True)
     assert {event.source_code, event.target_code} == {"NOR GOV", "CHL GOV"}
+
+
+def test_separately_and_another_mark_one_more_event(nlp, extractor, actor_coder):
+    """ "Later, X met Y separately" and "another attack" are events beside those told
+    before, not retellings."""
+    text = (
+        "Kenyan President Joseph Mwangi held talks with Ugandan President Grace Atim in Kampala.\n\n"
+        "Later, Mwangi met Atim separately."
+    )
+    first, later = _coded(nlp, extractor, actor_coder, text)
+    assert (first.additional, later.additional) == (False, True)
+    attack = "Rebels launched another attack on Ugandan troops near the border."
+    (event,) = _coded(nlp, extractor, actor_coder, attack)
+    assert (event.plover, event.additional) == ("ASSAULT", True)

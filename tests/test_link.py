@@ -1112,3 +1112,46 @@ def test_an_event_the_article_adds_with_also_stays_apart_from_those_before() -> 
     assert not same_event(linked, "met", "also")
     assert same_event(linked, "met", "later") or same_event(linked, "also", "later")
     assert same_event(linked, "met", "other")  # "also" is about its own article only
+
+
+def test_a_denied_event_is_not_the_one_that_happened() -> None:
+    """ "sanctioned seven officials" and "did not sanction the president" (another
+    outlet, same day) are two events; a plan later called off is one."""
+    common = {"plover": "SANCTION", "cameo": "163", "target": "RUS GOV", "day": "2014-03-17"}
+    done = mention("done", "a", **common)
+    denied = mention("denied", "b", status="negated", **common)
+    plan = mention("plan", "c", status="planned", published=date(2014, 3, 10), **common)
+    linked = link([done, denied, plan])
+    assert not same_event(linked, "done", "denied")
+    assert same_event(linked, "plan", "denied") or same_event(linked, "plan", "done")
+
+
+def test_one_story_keeps_a_plan_and_a_deed_and_two_parties_apart() -> None:
+    """In one article "will hold a march on Tuesday" is not the sit-in held today, and a
+    meeting with the government's delegation is not the one with the opposition's."""
+    held = mention("held", "a", sentence_index=0, plover="PROTEST", cameo="141",
+                   source="EGY CVL", target="EGY GOV")  # fmt: skip
+    march = mention("march", "a", sentence_index=3, plover="PROTEST", cameo="141",
+                    source="EGY CVL", target="EGY GOV", status="planned")  # fmt: skip
+    gov = mention("gov", "b", sentence_index=0, source="IGO UNO", target="SYR GOV")
+    opp = mention("opp", "b", sentence_index=2, source="IGO UNO", target="SYR OPP")
+    again = mention("again", "b", sentence_index=4, source="IGO UNO", target="SYR GOV")
+    linked = link([held, march, gov, opp, again])
+    assert not same_event(linked, "held", "march")
+    assert not same_event(linked, "gov", "opp")
+    assert same_event(linked, "gov", "again")
+
+
+def test_different_nights_of_a_series_stay_apart() -> None:
+    """ "for a second straight night" and "for the third consecutive night" are two
+    attacks even when the reports' dates overlap."""
+    common = {"plover": "ASSAULT", "cameo": "195", "source": "UKR MIL", "target": "RUS"}
+    second = mention("second", "a", sentence="Drones hit the city for a second straight night.",
+                     day="2025-05-05", end="2025-05-06", **common)  # fmt: skip
+    third = mention("third", "b", sentence="Drones struck for the third consecutive night.",
+                    day="2025-05-06", **common)  # fmt: skip
+    retold = mention("retold", "c", sentence="It was the third night of drone raids.",
+                     day="2025-05-06", **common)  # fmt: skip
+    linked = link([second, third, retold])
+    assert not same_event(linked, "second", "third")
+    assert same_event(linked, "third", "retold")

@@ -715,3 +715,9 @@ def test_the_built_gazetteer_is_cached_and_rebuilt_when_unreadable(tmp_path, mon
     rebuilt = Gazetteer.load()
     assert rebuilt.lookup("Islamabad") == first.lookup("Islamabad")
     assert path.read_bytes() != b"not a pickle"
+
+
+def test_a_month_abbreviation_is_no_place(gaz):
+    """GeoNames knows a village "Nov"; in a date it is the month."""
+    text = "Egyptian protesters first rallied in Nov. 2011."
+    assert _locate(gaz, text, "rallied", source=("EGY CVL", "Egyptian protesters")) is None

@@ -1105,7 +1105,13 @@ class _Run:
 
     def _additional(self, cand: _Candidate) -> bool:
         """The clause reports one more event ("also met", "discussed trade as well", "in
-        addition to ..., they touched upon"), not a retelling of one reported before."""
+        addition to ..., they touched upon", "Later, X met Y separately", "another
+        attack"), not a retelling of one reported before."""
+        marks = set(self.ex._cues.other_event_marks)
+        if cand.entry.pos == "NOUN" and any(
+            c.dep_ in ("det", "amod") and c.lower_ in marks for c in cand.token.children
+        ):
+            return True
         verb = cand.token if cand.entry.pos != "NOUN" else _governor(cand.token)
         if verb is None:
             return False

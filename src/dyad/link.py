@@ -384,6 +384,7 @@ class _Item:
     bound: tuple[int, int] | None  # the envelope, or for an undated mention what its status
     # and publication day allow: happened by then, or due from then
     persons: Mapping[str, str]  # country → the named person acting for it
+    ordinal: int | None  # "for a third consecutive night": which one of a series
 
 
 def link_window(inp: LinkInput) -> tuple[int, int] | None:
@@ -460,7 +461,47 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
             for a in (m.source, m.target)
             if a is not None and a.country and _is_person(a)
         },
+        ordinal=_series_ordinal(m.sentence),
     )
+
+
+_ORDINALS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_SERIES_RE = re.compile(
+    r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(\d+)(?:st|nd|rd|th))"
+    r"\s+(?:straight\s+|consecutive\s+|successive\s+|running\s+|day\s+of\s+)?"
+    r"(?:day|night|round|week|time|session)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _series_ordinal(sentence: str) -> int | None:
+    """Which one of a series the sentence tells ("for a third consecutive night", "the
+    second round"): two mentions with different ordinals are different events."""
+    m = _SERIES_RE.search(sentence)
+    if m is None:
+        return None
+    return int(m[2]) if m[2] else _ORDINALS[m[1].lower()]
+
+
+def _phase(status: str) -> str:
+    """What a status says of the event: done, due, denied or only supposed."""
+    return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status, status)
+
+
+def _sectors_differ(a: _Item, b: _Item) -> bool:
+    """Both name a sector for the same party and the sectors differ: "met the
+    government's delegation" and "met the opposition" are two meetings."""
+    if not (a.symmetric and b.symmetric):
+        pairs = ((a.src_sector, b.src_sector), (a.tgt_sector, b.tgt_sector))
+        return any(x and y and x != y for x, y in pairs)
+    if a.src == a.tgt:
+        return False
+    left = {a.src: a.src_sector, a.tgt: a.tgt_sector}
+    right = {b.src: b.src_sector, b.tgt: b.tgt_sector}
+    return any(left[c] and right.get(c) and left[c] != right[c] for c in left)
 
 
 _NOT_NAME_WORDS = frozenset({
@@ -546,6 +587,14 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if _one_more(ma, mb):
         return True
+    if {_phase(ma.status), _phase(mb.status)} == {"done", "negated"}:
+        return True  # "did not sanction Putin" is not the sanctions it did impose
+    if a.group == b.group and (
+        _phase(ma.status) != _phase(mb.status) or _sectors_differ(a, b)
+    ):
+        return True  # one story tells a plan and a deed, or two parties' events, apart
+    if a.ordinal is not None and b.ordinal is not None and a.ordinal != b.ordinal:
+        return True  # "a second night" and "a third night" of attacks
     if not (a.symmetric and b.symmetric):
         if (a.src, a.tgt) != (b.src, b.tgt):
             return True

@@ -333,6 +333,7 @@ class StatusCues(_Model):
     condition_marks: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
     additive_modifiers: tuple[str, ...] = ()
+    other_event_marks: tuple[str, ...] = ()
     obligation_modals: tuple[str, ...] = ()
     threat_words: tuple[str, ...] = ()
 

@@ -112,7 +112,8 @@ _FUNCTION = frozenset({
 _NOT_PLACES = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "i",
+    "friday", "saturday", "sunday", "i", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
 })  # fmt: skip
 # Capitalised institutions that GeoNames also knows as small towns (Congress, Arizona;
 # Union, New Jersey): standing alone after "in/at" they are the institution.
