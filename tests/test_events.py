@@ -668,7 +668,8 @@ def test_separately_and_another_mark_one_more_event(nlp, extractor, actor_coder)
     """ "Later, X met Y separately" and "another attack" are events beside those told
     before, not retellings."""
     text = (
-        "Kenyan President Joseph Mwangi held talks with Ugandan President Grace Atim in Kampala.\n\n"
+        "Kenyan President Joseph Mwangi held talks with Ugandan President Grace Atim "
+        "in Kampala.\n\n"
         "Later, Mwangi met Atim separately."
     )
     first, later = _coded(nlp, extractor, actor_coder, text)

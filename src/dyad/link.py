@@ -589,9 +589,7 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if {_phase(ma.status), _phase(mb.status)} == {"done", "negated"}:
         return True  # "did not sanction Putin" is not the sanctions it did impose
-    if a.group == b.group and (
-        _phase(ma.status) != _phase(mb.status) or _sectors_differ(a, b)
-    ):
+    if a.group == b.group and (_phase(ma.status) != _phase(mb.status) or _sectors_differ(a, b)):
         return True  # one story tells a plan and a deed, or two parties' events, apart
     if a.ordinal is not None and b.ordinal is not None and a.ordinal != b.ordinal:
         return True  # "a second night" and "a third night" of attacks
