@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from dyad.errors import ConfigError, UsageError
+from dyad.ontology import bundled_ontology
 from dyad.records import ActorMention, Event, EventMention, Location, normalise_text
 
 __all__ = [
@@ -491,17 +492,34 @@ def _phase(status: str) -> str:
     return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status, status)
 
 
+@lru_cache(maxsize=1)
+def _sector_sides() -> dict[str, str]:
+    """Each sector's side (the codebooks' state and society sectors); the rest stand
+    alone (rebels, IGOs)."""
+    ontology = bundled_ontology()
+    sides = dict.fromkeys(ontology.state_sectors, "state")
+    sides.update(dict.fromkeys(ontology.society_sectors, "society"))
+    return sides
+
+
+def _other_party(x: str | None, y: str | None) -> bool:
+    """Two sectors of one country that cannot be the same party: the government and the
+    opposition, not the ministry and the army (reports name one state body either way)."""
+    sides = _sector_sides()
+    return bool(x and y) and sides.get(x or "", x) != sides.get(y or "", y)
+
+
 def _sectors_differ(a: _Item, b: _Item) -> bool:
-    """Both name a sector for the same party and the sectors differ: "met the
+    """Both name a sector for the same party and they are other parties: "met the
     government's delegation" and "met the opposition" are two meetings."""
     if not (a.symmetric and b.symmetric):
         pairs = ((a.src_sector, b.src_sector), (a.tgt_sector, b.tgt_sector))
-        return any(x and y and x != y for x, y in pairs)
+        return any(_other_party(x, y) for x, y in pairs)
     if a.src == a.tgt:
         return False
     left = {a.src: a.src_sector, a.tgt: a.tgt_sector}
     right = {b.src: b.src_sector, b.tgt: b.tgt_sector}
-    return any(left[c] and right.get(c) and left[c] != right[c] for c in left)
+    return any(_other_party(left[c], right.get(c)) for c in left)
 
 
 _NOT_NAME_WORDS = frozenset({
