@@ -684,3 +684,12 @@ def test_pairs_of_one_trigger_are_one_event() -> None:
     assert report.false_events == []
     elsewhere = [pairs[0], {**pairs[1], "trigger_start": 40}]
     assert len(score([trilateral], elsewhere).false_events) == 1
+
+
+def test_a_run_of_days_is_judged_by_its_first_day() -> None:
+    """Analysts code "from April 29 to May 11" by its start; a week is not a run of days."""
+    g = gold(date="2019-04-29")
+    run = pred(date="2019-04-29", date_end="2019-05-11", date_precision="day")
+    week = pred(date="2019-04-29", date_end="2019-05-05", date_precision="week")
+    assert score([g], [run]).fields["date"].accuracy == 1.0
+    assert score([g], [week]).fields["date"].accuracy == 0.0

@@ -430,9 +430,9 @@ def test_recent_dates_its_noun_not_the_clause() -> None:
     pub = D("2023-02-24")
     briefing = _date(s, 0, "briefing", "occurred", pub)
     assert (briefing.date, briefing.date_end) == ("2023-02-10", "2023-02-24")
-    meetings = _date(s, 0, "meetings", "ongoing", pub)  # no date words: the publication week
+    meetings = _date(s, 0, "meetings", "ongoing", pub)  # no date words: the publication day
     assert (meetings.date, meetings.date_end, meetings.date_precision) == (
-        "2023-02-20", "2023-02-26", "week")  # fmt: skip
+        "2023-02-24", None, "day")  # fmt: skip
     assert meetings.date_text is None
 
 
@@ -772,3 +772,30 @@ def test_a_line_without_a_verb_takes_only_the_date_of_the_event_told_before() ->
     # while a simple past report in the same place would
     got = _story(s, D("2024-05-06"), (1, "meeting", "occurred", "YEM", "OMN"), actors=[(0, "OMN")])
     assert got[0].date == "2024-05-03"
+
+
+def test_a_headline_takes_the_date_its_body_gives_the_same_event() -> None:
+    """The lede tells the event undated and in the perfect; the body dates it."""
+    s = ["A Zambian opposition leader has been sentenced to four years in prison.",
+         "The party called the trial a farce.",
+         "A court in Lusaka handed down the sentence on Friday."]  # fmt: skip
+    got = _story(s, D("2024-05-11"),
+                 (0, "sentenced", "occurred", "ZMB", "ZMB", "COERCE", "perfect"),
+                 (2, "sentence", "occurred", "ZMB", "ZMB", "COERCE", "past"))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-10", "2024-05-10"]
+    # a habit in the plain present takes no date from it
+    got = _story(s, D("2024-05-11"),
+                 (0, "sentenced", "occurred", "ZMB", "ZMB", "COERCE", "present"),
+                 (2, "sentence", "occurred", "ZMB", "ZMB", "COERCE", "past"))  # fmt: skip
+    assert [m.date for m in got] == [None, "2024-05-10"]
+
+
+def test_a_reaction_to_a_dated_deed_is_dated_from_it_to_the_report() -> None:
+    s = ["The European Union condemned Saturday's verdict as politically motivated."]
+    same_day = _date(s, 0, "condemned", "occurred", D("2011-05-14"))
+    assert (same_day.date, same_day.date_end) == ("2011-05-14", None)
+    next_day = _date(s, 0, "condemned", "occurred", D("2011-05-15"))
+    assert (next_day.date, next_day.date_end) == ("2011-05-14", "2011-05-15")
+    # long after the deed, the reaction's own day is unknown
+    later = ["The European Union condemned the May 14 verdict as politically motivated."]
+    assert _date(later, 0, "condemned", "occurred", D("2011-06-20")).date is None

@@ -569,6 +569,9 @@ def _date_ok(gold: GoldMention, pred: Prediction, slack: int = 0) -> bool:
         return False
     accepted = [_interval(gold.date, gold.date_end), _interval(gold.date_alt, None)]
     pad = timedelta(days=slack)
+    if pred.get("date_precision") == "day" and pred.get("date_end"):
+        # a run of days ("from April 29 to May 11"): analysts code its first day
+        span = (span[0], span[0])
     return any(g is not None and g[0] - pad <= span[0] and span[1] <= g[1] + pad for g in accepted)
 
 

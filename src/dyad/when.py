@@ -1039,6 +1039,9 @@ def _pick_in_sentence(
                 trigger[0], found.start if found.rule in _ATTACHING else lo
             ):
                 return span
+            reaction = _reaction_to(sentence, trigger, found, span, published, direction)
+            if reaction is not None:
+                return reaction
             continue
         if found.start >= trigger[1] and _in_other_relative_clause(
             sentence, trigger[1], found.start
@@ -1064,6 +1067,30 @@ _FIRST_SINCE = re.compile(
     r"longest|most)\b[^.;:]{0,80}$",
     re.I,
 )
+_OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|this|that|its|their)\s+)?$", re.I)
+REACTION_DAYS = 3  # how long before publication a reaction to a dated deed is still news
+
+
+def _reaction_to(
+    sentence: str,
+    trigger: tuple[int, int],
+    found: _Found,
+    span: DateSpan | None,
+    published: date | None,
+    direction: Direction | None,
+) -> DateSpan | None:
+    """A reaction whose object is a dated deed ("condemned Saturday's verdict", "welcomed
+    Monday's agreement") came after it and before the report: that day to the
+    publication day, when the two are at most ``REACTION_DAYS`` apart."""
+    if span is None or published is None or direction != "past" or found.start < trigger[1]:
+        return None
+    if not _OBJECT_GAP.fullmatch(sentence, trigger[1], found.start):
+        return None
+    if not 0 <= (published - span.start).days <= REACTION_DAYS:
+        return None
+    return DateSpan(span.start, published, "day", span.text)
+
+
 # A reporting verb and up to three words before a date: "a statement issued today",
 # "officials said on Monday", "told reporters on Friday".
 _REPORTED = re.compile(
@@ -1188,7 +1215,7 @@ def resolve_dates(
     its sentence (or the sentence it clearly continues), against the publication date.
 
     No date words → no date, except an ongoing event, which is dated to the publication
-    week. A single day has ``date_end`` None."""
+    day. A single day has ``date_end`` None."""
     published = article.published
     direction = direction_for(mention.status, mention.tense)
     if mention.status == "negated":
@@ -1202,12 +1229,12 @@ def resolve_dates(
     if span is None:
         span = _from_context(mention, sentences, published, direction)
     if span is None and direction == "present" and mention.status == "ongoing" and published:
-        monday, sunday = _week_of(published)
+        # "is imposing sanctions": under way as the article is written
         return replace(
             mention,
-            date=monday.isoformat(),
-            date_end=sunday.isoformat(),
-            date_precision="week",
+            date=published.isoformat(),
+            date_end=None,
+            date_precision="day",
             date_text=None,
         )
     if span is None:
@@ -1262,15 +1289,16 @@ def _countries(mention: EventMention) -> set[str]:
     return {a.country for a in (mention.source, mention.target) if a and a.country}
 
 
-def _same_event_before(
-    mention: EventMention, earlier: Sequence[EventMention]
+def _same_event(
+    mention: EventMention, earlier: Sequence[EventMention], later: Sequence[EventMention] = ()
 ) -> EventMention | None:
-    """The nearest earlier dated mention of what is plainly the same event: same PLOVER
-    type, same two countries, same phase (done or due)."""
+    """The nearest dated mention of what is plainly the same event: same PLOVER type,
+    same two countries, same phase (done or due); an earlier one first, else a later one
+    (a headline or lede told again with its date further down)."""
     pair = _countries(mention)
     if mention.source is None or mention.target is None or len(pair) == 0:
         return None
-    for other in reversed(earlier):
+    for other in (*reversed(earlier), *later):
         if (
             other.date is not None
             and other.plover == mention.plover
@@ -1341,14 +1369,16 @@ def carry_dates(
     :func:`resolve_dates` has dated each mention from its own sentence.
 
     A mention with no date words of its own takes, in this order, the date of the nearest
-    earlier mention of the same event (same type, same two countries, both done or both
-    due: "the meeting between the two ministers marked ..." after "... met ... today"), or
+    mention of the same event (same type, same two countries, both done or both due: "the
+    meeting between the two ministers marked ..." after "... met ... today"; an earlier
+    one first, else a later one, so a headline takes the date its body gives), or
     the story's date: the first date of the nearest earlier sentence with one (at most
     ``CARRY_SENTENCES`` back), when that sentence names one of the mention's countries
-    ("... told reporters on Friday. During his stay, the minister met ..."). Only simple
-    past reports and plans carry (see ``_carries``); a mention in a line without a verb
-    takes only the date of the same event told before. ``date_text`` keeps the words that
-    gave the date, which are then not in the mention's own sentence. Order is kept."""
+    ("... told reporters on Friday. During his stay, the minister met ..."). The same
+    event's date goes to any report but a habit in the plain present ("maintains a
+    dialogue"); the story's date only to simple past reports and plans (see
+    ``_carries``). ``date_text`` keeps the words that gave the date, which are then not in
+    the mention's own sentence. Order is kept."""
     by_index = {s.index: s for s in sentences}
     actors_in: dict[int, set[str]] = {}
     for actor in actors:
@@ -1362,12 +1392,20 @@ def carry_dates(
         mention = out[i]
         # a line without a verb ("Key takeaways from the meeting") only names an event
         # told before: it may take that event's date, never the story's
-        untensed = mention.date is None and mention.tense is None and mention.status == "occurred"
-        if not (untensed or _carries(mention)):
+        if mention.date is not None or mention.status not in ("occurred", "ongoing", "planned"):
             continue
         earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
-        same = _same_event_before(mention, earlier)
-        if same is None and untensed:
+        later = [
+            mentions[j]
+            for j in order[pos + 1 :]
+            if mentions[j].sentence_index > mention.sentence_index
+        ]
+        # the same event told again takes its date in a past, perfect or verbless report
+        # ("has been sentenced" ... "Saturday's verdict"), not in the plain present of a
+        # habit ("maintains a dialogue"); the story's date goes only to a simple report
+        habitual = mention.tense == "present" and not _reported_in_past(mention)
+        same = None if habitual else _same_event(mention, earlier, later)
+        if same is None and not _carries(mention):
             continue
         if same is not None:
             out[i] = replace(
