@@ -1155,3 +1155,18 @@ def test_different_nights_of_a_series_stay_apart() -> None:
     linked = link([second, third, retold])
     assert not same_event(linked, "second", "third")
     assert same_event(linked, "third", "retold")
+
+
+def test_one_story_telling_an_event_again_in_other_words_is_one_event() -> None:
+    """ "X met Y on Tuesday" ... "both sides recently discussed": one article, dates that
+    meet, no words in common beyond the actors; in another article they stay apart."""
+    recently = {"cameo": "040", "day": "2025-04-02", "end": "2025-04-16"}
+    met = mention("met", "a", sentence_index=0, cameo="040", day="2025-04-15",
+                  sentence="The minister met her counterpart here on Tuesday.")  # fmt: skip
+    again = mention("again", "a", sentence_index=3, sentence="Both sides discussed the river.",
+                    **recently)  # fmt: skip
+    other = mention("other", "b", sentence_index=3, sentence="Officials talked about water.",
+                    **recently)  # fmt: skip
+    linked = link([met, again, other])
+    assert same_event(linked, "met", "again")
+    assert not same_event(linked, "met", "other")

@@ -721,3 +721,61 @@ def test_a_month_abbreviation_is_no_place(gaz):
     """GeoNames knows a village "Nov"; in a date it is the month."""
     text = "Egyptian protesters first rallied in Nov. 2011."
     assert _locate(gaz, text, "rallied", source=("EGY CVL", "Egyptian protesters")) is None
+
+
+def test_an_event_on_the_ground_no_clause_places_is_where_the_story_is(gaz):
+    text = (
+        "Fuel protests spread in Freetown\n\n"
+        "Thousands of students rallied in Freetown on Monday against the price rise.\n\n"
+        "Students marched again on Tuesday, witnesses said."
+    )
+    students = ("SLE CVL", "Students")
+    loc = _locate(gaz, text, "marched", source=students, plover="PROTEST")
+    assert (loc.name, loc.country, loc.how) == ("Freetown", "SLE", "story")
+    # a plan, or a statement, is not placed by the story
+    assert (
+        _locate(gaz, text, "marched", source=students, plover="PROTEST", status="planned") is None
+    )
+    assert _locate(gaz, text, "marched", source=students, plover="ACCUSE") is None
+    # a place of another country than the sides' does not set the story for them
+    assert _locate(gaz, text, "marched", source=("GHA CVL", "Students"), plover="PROTEST") is None
+
+
+def test_a_sanction_takes_no_place_from_the_dateline(gaz):
+    text = "The Treasury froze the assets of three Ruritanian officials on Monday."
+    treasury = ("USA GOV", "The Treasury")
+    assert (
+        _locate(gaz, text, "froze", source=treasury, plover="SANCTION", dateline="WASHINGTON")
+        is None
+    )
+    loc = _locate(gaz, text, "froze", source=treasury, plover="CONSULT", dateline="WASHINGTON")
+    assert loc is not None and loc.name == "Washington"
+
+
+def test_a_march_through_a_city_is_in_it(gaz):
+    text = "Thousands of protesters marched through central Nairobi on Tuesday."
+    loc = _locate(gaz, text, "marched", source=("KEN CVL", "protesters"), plover="PROTEST")
+    assert (loc.name, loc.country) == ("Nairobi", "KEN")
+
+
+def test_the_same_event_told_again_takes_the_place_its_other_telling_names():
+    from dyad.place import carry_places
+
+    def told(index: int, loc: Location | None, day: str | None = None) -> EventMention:
+        return EventMention(
+            mention_id=str(index), article_id="t", sentence_index=index, sentence="s",
+            start_char=0, end_char=1, trigger="t", trigger_start=0, trigger_end=1,
+            source=_actor("NGA REB", "s", Sentence(index, 0, 1, "s"), "s"),
+            target=_actor("NGA MIL", "s", Sentence(index, 0, 1, "s"), "s"),
+            plover="ASSAULT", cameo="190", goldstein=-10.0, quad_class=4, status="occurred",
+            date=day, location=loc,
+        )  # fmt: skip
+
+    town = Location("Gudumbali", "NGA", feature="city", how="sentence")
+    other = Location("Damboa", "NGA", feature="city", how="sentence")
+    got = carry_places([told(0, None), told(2, town)])
+    assert (got[0].location.name, got[0].location.how) == ("Gudumbali", "context")
+    # two tellings that disagree, or dates that cannot meet: no place is carried
+    assert carry_places([told(0, None), told(2, town), told(3, other)])[0].location is None
+    got = carry_places([told(0, None, "2021-03-01"), told(2, town, "2021-03-11")])
+    assert got[0].location is None

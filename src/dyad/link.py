@@ -657,8 +657,10 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
         gap = _gap(a.core, b.core)
         if a.precise and b.precise and gap <= s.date_slack_days:
             # days that overlap are enough; days apart need some wording in common
-            return (2, sim) if gap == 0 or sim >= s.min_text_similarity else None
-        return (1, sim) if sim >= s.min_text_similarity else None
+            if gap == 0 or sim >= s.min_text_similarity:
+                return 2, sim
+        elif sim >= s.min_text_similarity:
+            return 1, sim
     if a.group == b.group:
         # one story tells the same event again ("the meeting", "the talks"): nothing
         # vetoed them and the text did not mark one more (``_one_more``)

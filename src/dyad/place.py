@@ -10,13 +10,17 @@ An event's place comes, in this order, from
    may be held in Islamabad");
 4. "hosted": the capital of the host (the source actor's country) — low confidence;
 5. the previous sentence of the same paragraph, when its main clause has a locative;
-6. the article's setting: the dateline; else the place of a press briefing, news
+6. for an event done on the ground, where the story is set: the place its locative
+   phrases name most often;
+7. the article's setting: the dateline; else the place of a press briefing, news
    conference or interview the article mentions; else, when the article says "here",
    the city of the first government landmark it names ("the State Department") — only
    for a recent event that is done and whose side is the setting's country.
 
-Talks by telephone or video get only a place their sentence names. ``carry_places``
-then places the unplaced parts of a dated plan from the plan's own sentence.
+Talks by telephone or video, and sanctions, get only a place their sentence names.
+``carry_places`` then places a mention the way the other tellings of the same event are
+placed by their clauses, and the unplaced parts of a dated plan from the plan's own
+sentence.
 
 A place name counts only inside a locative phrase: "a Washington think tank", "the
 Washington Post", "the Geneva conventions", "Moscow-backed", "New York-based", "the
@@ -32,6 +36,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dyad.gazetteer import Gazetteer, name_key
 from dyad.records import ActorMention, Article, EventMention, Location, Sentence
@@ -41,7 +46,9 @@ __all__ = ["Gazetteer", "carry_places", "locate"]
 # --- finding locative phrases -------------------------------------------------------
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]|\d+|[^\w\s]")
-_LOCATIVE = frozenset({"in", "at", "inside", "outside", "near", "within", "throughout", "across"})
+_LOCATIVE = frozenset({
+    "in", "at", "inside", "outside", "near", "within", "throughout", "across", "through",
+})  # fmt: skip
 _DIRECTIONAL = frozenset({"to", "into", "towards", "toward", "from"})
 _VISIT_VERBS = frozenset({"visit", "visits", "visited", "visiting", "toured", "tours", "tour"})
 _STRIKE_VERBS = frozenset({
@@ -126,6 +133,14 @@ _CONNECTORS = frozenset({",", "and", "or", "&"})
 _TOGETHER = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done together, in one place
 # material actions happen where their target is: an attack on a border post, aid delivered
 _AT_TARGET = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "RETREAT"})
+# events done on the ground, which happen where the story is set when no clause says:
+# material cooperation and conflict (QuadClass 2 and 4), meetings and demonstrations
+_ON_THE_GROUND_TYPES = frozenset({"CONSULT", "PROTEST"})
+_MATERIAL_QUADS = frozenset({2, 4})
+STORY_LEAD = 3  # sentences (headline first) whose place alone sets the story
+# decided and announced, not done somewhere: no place but one their clause names
+_NO_SETTING = frozenset({"SANCTION"})
+
 _RELATIVE_REACH = 5  # words from a trigger to a relative pronoun still about it
 BACKGROUND_DAYS = 31  # an event this long before publication is background
 _CLAUSE_BREAK_RE = re.compile(
@@ -585,8 +600,75 @@ def _from_context(
         carried = _main_clause_place(previous, gazetteer, weights)
         if carried:
             return carried
+    if mention.plover in _NO_SETTING:
+        return None
+    story = _story_place(mention, sentences, gazetteer, weights)
+    if story is not None:
+        return story
     setting = _setting(article, sentences, gazetteer, weights)
     return setting if setting and _happens_at_setting(mention, article, setting) else None
+
+
+# a clause about what is still to come: its places are not where the story is set
+_PLAN_RE = re.compile(
+    r"\b(?:will|would|shall|set\s+to|due\s+to|scheduled|expected\s+to|plans?\s+to|"
+    r"planned|upcoming|next)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=256)
+def _named_places(texts: tuple[str, ...], gazetteer: Gazetteer) -> tuple[tuple[int, str], ...]:
+    """(sentence number, name) of each place a locative phrase of the story names ("in
+    Tahrir Square", "near Gudumbali", "visited Osaka"), leaving out phrases after a word
+    of plans ("set to take place in Islamabad")."""
+    return tuple(
+        (n, found.name)
+        for n, text in enumerate(texts)
+        for phrase in _Reader(text, gazetteer).locatives()
+        for found in phrase[:1]
+        if (found.prep in _LOCATIVE or found.prep == "visit")
+        and not _PLAN_RE.search(text, 0, found.start)
+    )
+
+
+def _on_the_ground(mention: EventMention) -> bool:
+    return mention.plover in _ON_THE_GROUND_TYPES or mention.quad_class in _MATERIAL_QUADS
+
+
+def _story_place(
+    mention: EventMention,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """Where the story is set, for an event done on the ground that no clause places:
+    the place the story's locative phrases name most often, counting only one named at
+    least twice or in the first ``STORY_LEAD`` sentences (headline first); ties go to
+    the earliest. It must lie in a country of the event's sides, or in none (a sea, a
+    disputed area). Plans and hypotheses take none: where they will happen is not where
+    the story is."""
+    if not _on_the_ground(mention) or mention.status in ("planned", "hypothetical"):
+        return None
+    counts: dict[tuple[str | None, str], list[int]] = {}
+    places: dict[tuple[str | None, str], Location] = {}
+    for n, name in _named_places(tuple(s.text for s in sentences), gazetteer):
+        place = gazetteer.resolve(name, weights, how="story")
+        if place is None:
+            continue
+        key = (place.country, place.name)
+        counts.setdefault(key, []).append(n)
+        places.setdefault(key, place)
+    sides = {p.country for p in (mention.source, mention.target) if p and p.country}
+    ranked = sorted(
+        (-len(seen), seen[0], key)
+        for key, seen in counts.items()
+        if len(seen) >= 2 or seen[0] < STORY_LEAD
+    )
+    for _, _, key in ranked:
+        if key[0] is None or key[0] in sides:
+            return places[key]
+    return None
 
 
 def _happens_at_setting(mention: EventMention, article: Article, setting: Location) -> bool:
@@ -655,13 +737,68 @@ def _named_event(
     return None
 
 
+_WEAK_HOWS = frozenset({"story", "dateline"})  # a guess from the article, not the clause
+_OWN_HOWS = frozenset({"sentence", "visit"})
+
+
+def _phase(status: str) -> str:
+    return {"occurred": "done", "ongoing": "done"}.get(status, status)
+
+
+def _dates_meet(a: EventMention, b: EventMention) -> bool:
+    """Undated, or dated to days that overlap: the dates allow one event."""
+    if a.date is None or b.date is None:
+        return True
+    try:
+        a_end, b_end = (date.fromisoformat(m.date_end or m.date or "") for m in (a, b))
+        return date.fromisoformat(a.date) <= b_end and date.fromisoformat(b.date) <= a_end
+    except ValueError:
+        return True
+
+
+def _same_event_place(mention: EventMention, others: Sequence[EventMention]) -> Location | None:
+    """The place the other mentions of the same event (same type, same countries, same
+    phase, dates that meet) name in their own clauses, when they agree on one: "ambushed a convoy in
+    Borno" told again as "the convoy came under attack near Gudumbali"."""
+    countries = {a.country for a in (mention.source, mention.target) if a and a.country}
+    if not countries:
+        return None
+    named: dict[tuple[str | None, str], Location] = {}
+    for other in others:
+        loc = other.location
+        if (
+            loc is not None
+            and loc.how in _OWN_HOWS
+            and other.plover == mention.plover
+            and _phase(other.status) == _phase(mention.status)
+            and {a.country for a in (other.source, other.target) if a and a.country} == countries
+            and other.sentence_index != mention.sentence_index
+            and _dates_meet(other, mention)
+        ):
+            named.setdefault((loc.country, loc.name), loc)
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
 def carry_places(mentions: Sequence[EventMention]) -> list[EventMention]:
-    """Place the unplaced parts of a dated plan: a planned mention with no place of its
+    """Place a mention that has no place of its own clause where the other mentions of
+    the same event are placed by their clauses (``_same_event_place``). Then place the
+    unplaced parts of a dated plan: a planned mention with no place of its
     own takes the place a sentence gave the nearest earlier planned mention with the same
     dates and a country in common, preferring one with the same target country ("will
     lead a delegation to A and B from May 4-8. In B, the delegation will meet ... The
     envoy will also convey condolences" → B). ``how`` is "context". Order is kept."""
     out = list(mentions)
+    for i, mention in enumerate(mentions):
+        if (
+            mention.status == "hypothetical"
+            or mention.plover in _NO_SETTING
+            or not (mention.location is None or mention.location.how in _WEAK_HOWS)
+        ):
+            continue
+        same = _same_event_place(mention, mentions)
+        if same is not None:
+            out[i] = dataclasses.replace(mention, location=dataclasses.replace(same, how="context"))
+
     order = sorted(range(len(out)), key=lambda i: (out[i].sentence_index, out[i].trigger_start))
     for pos, i in enumerate(order):
         mention = out[i]

@@ -1369,14 +1369,14 @@ def carry_dates(
     :func:`resolve_dates` has dated each mention from its own sentence.
 
     A mention with no date words of its own takes, in this order, the date of the nearest
-    mention of the same event (same type, same two countries, both done or both due: "the
-    meeting between the two ministers marked ..." after "... met ... today"; an earlier
-    one first, else a later one, so a headline takes the date its body gives), or
-    the story's date: the first date of the nearest earlier sentence with one (at most
+    earlier mention of the same event (same type, same two countries, both done or both
+    due: "the meeting between the two ministers marked ..." after "... met ... today"),
+    or the story's date: the first date of the nearest earlier sentence with one (at most
     ``CARRY_SENTENCES`` back), when that sentence names one of the mention's countries
-    ("... told reporters on Friday. During his stay, the minister met ..."). The same
-    event's date goes to any report but a habit in the plain present ("maintains a
-    dialogue"); the story's date only to simple past reports and plans (see
+    ("... told reporters on Friday. During his stay, the minister met ..."), or the date
+    of the nearest later mention of the same event (a headline takes the date its body
+    gives). The same event's date goes to any report but a habit in the plain present
+    ("maintains a dialogue"); the story's date only to simple past reports and plans (see
     ``_carries``). ``date_text`` keeps the words that gave the date, which are then not in
     the mention's own sentence. Order is kept."""
     by_index = {s.index: s for s in sentences}
@@ -1404,23 +1404,17 @@ def carry_dates(
         # ("has been sentenced" ... "Saturday's verdict"), not in the plain present of a
         # habit ("maintains a dialogue"); the story's date goes only to a simple report
         habitual = mention.tense == "present" and not _reported_in_past(mention)
-        same = None if habitual else _same_event(mention, earlier, later)
-        if same is None and not _carries(mention):
-            continue
-        if same is not None:
-            out[i] = replace(
-                mention,
-                date=same.date,
-                date_end=same.date_end,
-                date_precision=same.date_precision,
-                date_text=same.date_text,
-            )
-            continue
-        dated_in: dict[int, list[EventMention]] = {}
-        for other in earlier:
-            if other.date is not None:
-                dated_in.setdefault(other.sentence_index, []).append(other)
-        span = _story_date(mention, article.published, by_index, actors_in, dated_in)
+        same = None if habitual else _same_event(mention, earlier)
+        span = _span_of(same) if same is not None else None
+        if span is None and _carries(mention):
+            dated_in: dict[int, list[EventMention]] = {}
+            for other in earlier:
+                if other.date is not None:
+                    dated_in.setdefault(other.sentence_index, []).append(other)
+            span = _story_date(mention, article.published, by_index, actors_in, dated_in)
+        if span is None and not habitual:
+            later_same = _same_event(mention, (), later)
+            span = _span_of(later_same) if later_same is not None else None
         if span is not None:
             out[i] = replace(
                 mention,
