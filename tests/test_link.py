@@ -1116,13 +1116,16 @@ def test_an_event_the_article_adds_with_also_stays_apart_from_those_before() -> 
 
 def test_a_denied_event_is_not_the_one_that_happened() -> None:
     """ "sanctioned seven officials" and "did not sanction the president" (another
-    outlet, same day) are two events; a plan later called off is one."""
+    outlet, same day) are two events, as are a sanction and one only threatened; a plan
+    later called off is one."""
     common = {"plover": "SANCTION", "cameo": "163", "target": "RUS GOV", "day": "2014-03-17"}
     done = mention("done", "a", **common)
     denied = mention("denied", "b", status="negated", **common)
     plan = mention("plan", "c", status="planned", published=date(2014, 3, 10), **common)
-    linked = link([done, denied, plan])
+    supposed = mention("supposed", "d", status="hypothetical", **common)
+    linked = link([done, denied, plan, supposed])
     assert not same_event(linked, "done", "denied")
+    assert not same_event(linked, "done", "supposed")
     assert same_event(linked, "plan", "denied") or same_event(linked, "plan", "done")
 
 
@@ -1170,3 +1173,19 @@ def test_one_story_telling_an_event_again_in_other_words_is_one_event() -> None:
     linked = link([met, again, other])
     assert same_event(linked, "met", "again")
     assert not same_event(linked, "met", "other")
+
+
+def test_a_place_guessed_from_the_dateline_never_keeps_two_reports_apart() -> None:
+    """A Beijing-datelined and a Manila-datelined report of one ramming at sea."""
+    common = {"plover": "ASSAULT", "cameo": "180", "source": "CHN COP", "target": "PHL COP",
+              "day": "2024-08-31"}  # fmt: skip
+    beijing = Location("Beijing", "CHN", feature="city", geonames_id=1816670, how="dateline")
+    manila = Location("Manila", "PHL", feature="city", geonames_id=1701668, how="dateline")
+    stated = Location("Manila", "PHL", feature="city", geonames_id=1701668, how="sentence")
+    a = mention("a", "a", location=beijing, **common)
+    b = mention("b", "b", location=manila, **common)
+    linked = link([a, b])
+    assert same_event(linked, "a", "b")
+    c = mention("c", "c", location=dataclasses.replace(beijing, how="sentence"), **common)
+    d = mention("d", "d", location=stated, **common)
+    assert not same_event(link([c, d]), "c", "d")

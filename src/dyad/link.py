@@ -338,10 +338,23 @@ def _place_level(loc: Location) -> int:
     return 2
 
 
+# places an article's setting gave, not the event's own clause: they may agree, never veto
+_GUESSED_PLACES = frozenset({"dateline", "story", "host"})
+
+
 def _place_relation(a: Location | None, b: Location | None) -> str:
-    """ "same" (same specific place), "compatible", "unknown" (one missing) or "veto"."""
+    """ "same" (same specific place), "compatible", "unknown" (one missing) or "veto".
+    A place guessed from where the article is written (``_GUESSED_PLACES``: a Beijing
+    dateline on a clash at sea) cannot veto."""
     if a is None or b is None:
         return "unknown"
+    relation = _stated_place_relation(a, b)
+    if relation == "veto" and (a.how in _GUESSED_PLACES or b.how in _GUESSED_PLACES):
+        return "unknown"
+    return relation
+
+
+def _stated_place_relation(a: Location, b: Location) -> str:
     la, lb = _place_level(a), _place_level(b)
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
         return "same" if la == 2 else "compatible"
@@ -605,8 +618,11 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if _one_more(ma, mb):
         return True
-    if {_phase(ma.status), _phase(mb.status)} == {"done", "negated"}:
-        return True  # "did not sanction Putin" is not the sanctions it did impose
+    phases = {_phase(ma.status), _phase(mb.status)}
+    if "done" in phases and phases & {"negated", "hypothetical"}:
+        # "did not sanction Putin" is not the sanctions imposed; "urged them to halt
+        # attacks" is not the attack that happened
+        return True
     if a.group == b.group and (_phase(ma.status) != _phase(mb.status) or _sectors_differ(a, b)):
         return True  # one story tells a plan and a deed, or two parties' events, apart
     if a.ordinal is not None and b.ordinal is not None and a.ordinal != b.ordinal:
