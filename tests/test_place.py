@@ -779,3 +779,20 @@ def test_the_same_event_told_again_takes_the_place_its_other_telling_names():
     assert carry_places([told(0, None), told(2, town), told(3, other)])[0].location is None
     got = carry_places([told(0, None, "2021-03-01"), told(2, town, "2021-03-11")])
     assert got[0].location is None
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "plover", "expected"),
+    [
+        ("Police clashed with students in downtown Nairobi on Friday.", "clashed", "ASSAULT",
+         "Nairobi"),
+        ("Drones targeted the capital of Moscow overnight.", "targeted", "ASSAULT", "Moscow"),
+        ("The drone attack on Moscow was the largest yet.", "attack", "ASSAULT", "Moscow"),
+        ("The prime minister welcomed the president to Downing Street.", "welcomed", "CONSULT",
+         "London"),
+    ],
+)  # fmt: skip
+def test_more_ways_of_naming_where(gaz, text, trigger, plover, expected):
+    """ "in downtown X", the object of "targeted", "an attack on X", "welcomed Y to X"."""
+    loc = _locate(gaz, text, trigger, plover=plover)
+    assert loc is not None and loc.name == expected

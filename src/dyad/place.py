@@ -55,20 +55,28 @@ _STRIKE_VERBS = frozenset({
     "shelled", "shells", "shelling", "bombed", "bombs", "bombing", "struck", "strikes",
     "attacked", "attacks", "raided", "stormed", "captured", "seized", "recaptured",
     "invaded", "invades", "occupied", "besieged", "entered", "enters", "hit", "hits",
+    "targeted", "targets", "targeting", "pounded", "pounds",
+})  # fmt: skip
+# "an attack on Moscow", "strikes on Kyiv": the place the attack fell on
+_ATTACK_NOUNS = frozenset({
+    "attack", "attacks", "strike", "strikes", "raid", "raids", "assault", "bombardment",
+    "offensive", "airstrike", "airstrikes",
 })  # fmt: skip
 _DIRECTIONS = frozenset({
     "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
     "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
     "south-western", "north", "south", "east", "west", "northeast", "northwest",
     "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
-    "upper", "lower", "coastal", "restive", "rural", "occupied",
+    "upper", "lower", "coastal", "restive", "rural", "occupied", "downtown", "central",
+    "greater", "suburban",
 })  # fmt: skip
 _MOTION = frozenset({
     "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels",
     "traveled", "travelled", "traveling", "travelling", "journey", "tour", "delegation",
     "mission", "fly", "flew", "flies", "flight", "go", "goes", "went", "going", "come",
     "came", "comes", "arrive", "arrived", "arrives", "return", "returned", "returns",
-    "head", "headed", "heads", "heading", "moved", "deployed", "deployment",
+    "head", "headed", "heads", "heading", "moved", "deployed", "deployment", "welcomed",
+    "welcomes", "welcome", "received", "receives", "hosted", "hosts",
     "troops", "withdrawal", "withdrew", "withdraw", "pulled", "evacuated", "fled",
     "expelled", "deported", "march", "marched", "convoy", "due",
 })  # fmt: skip
@@ -220,6 +228,8 @@ class _Reader:
             if low in _VISIT_VERBS:
                 prep = "visit"
             elif low in _STRIKE_VERBS:
+                prep = "object"
+            elif low == "on" and i > 0 and self.toks[i - 1].lower in _ATTACK_NOUNS:
                 prep = "object"
             elif low in _LOCATIVE or low in _DIRECTIONAL:
                 if low in _DIRECTIONAL and not self._after_motion(i):
