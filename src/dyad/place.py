@@ -67,8 +67,7 @@ _DIRECTIONS = frozenset({
     "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
     "south-western", "north", "south", "east", "west", "northeast", "northwest",
     "southeast", "southwest", "north-east", "north-west", "south-east", "south-west",
-    "upper", "lower", "coastal", "restive", "rural", "occupied", "downtown", "central",
-    "greater", "suburban",
+    "upper", "lower", "coastal", "restive", "rural", "occupied", "downtown", "greater", "suburban",
 })  # fmt: skip
 _MOTION = frozenset({
     "visit", "visits", "visited", "visiting", "trip", "trips", "travel", "travels",
@@ -227,9 +226,9 @@ class _Reader:
             low = tok.lower
             if low in _VISIT_VERBS:
                 prep = "visit"
-            elif low in _STRIKE_VERBS:
-                prep = "object"
-            elif low == "on" and i > 0 and self.toks[i - 1].lower in _ATTACK_NOUNS:
+            elif low in _STRIKE_VERBS or (
+                low == "on" and i > 0 and self.toks[i - 1].lower in _ATTACK_NOUNS
+            ):
                 prep = "object"
             elif low in _LOCATIVE or low in _DIRECTIONAL:
                 if low in _DIRECTIONAL and not self._after_motion(i):
