@@ -799,3 +799,17 @@ def test_a_reaction_to_a_dated_deed_is_dated_from_it_to_the_report() -> None:
     # long after the deed, the reaction's own day is unknown
     later = ["The European Union condemned the May 14 verdict as politically motivated."]
     assert _date(later, 0, "condemned", "occurred", D("2011-06-20")).date is None
+
+
+def test_an_immediate_reaction_takes_the_day_of_what_it_answers() -> None:
+    s = ["A Zambian court sentenced the opposition leader to four years on Friday.",
+         "The verdict immediately drew condemnation from the European Union."]  # fmt: skip
+    got = _story(s, D("2024-05-11"),
+                 (0, "sentenced", "occurred", "ZMB", "ZMB", "COERCE", "past"),
+                 (1, "condemnation", "occurred", "EUR", "ZMB", "ACCUSE", None))  # fmt: skip
+    assert [m.date for m in got] == ["2024-05-10", "2024-05-10"]
+    slow = [s[0], "The verdict drew condemnation from the European Union."]
+    got = _story(slow, D("2024-05-11"),
+                 (0, "sentenced", "occurred", "ZMB", "ZMB", "COERCE", "past"),
+                 (1, "condemnation", "occurred", "EUR", "ZMB", "ACCUSE", None))  # fmt: skip
+    assert got[1].date is None

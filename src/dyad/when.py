@@ -1351,6 +1351,19 @@ def _story_date(
     return None
 
 
+# "the verdict immediately drew condemnation": a reaction on the day of what it answers
+_PROMPT = re.compile(r"\b(?:immediately|promptly|swiftly|within hours)\b", re.I)
+
+
+def _prompted_by(earlier: Sequence[EventMention]) -> DateSpan | None:
+    """The day of the nearest earlier event that happened on a stated day: what a
+    reaction told as immediate answers."""
+    for other in reversed(earlier):
+        if other.status in ("occurred", "ongoing") and other.date_precision == "day":
+            return _span_of(other)
+    return None
+
+
 def _span_of(mention: EventMention) -> DateSpan | None:
     if mention.date is None:
         return None
@@ -1375,10 +1388,12 @@ def carry_dates(
     ``CARRY_SENTENCES`` back), when that sentence names one of the mention's countries
     ("... told reporters on Friday. During his stay, the minister met ..."), or the date
     of the nearest later mention of the same event (a headline takes the date its body
-    gives). The same event's date goes to any report but a habit in the plain present
-    ("maintains a dialogue"); the story's date only to simple past reports and plans (see
-    ``_carries``). ``date_text`` keeps the words that gave the date, which are then not in
-    the mention's own sentence. Order is kept."""
+    gives), or, for a reaction told as immediate ("immediately drew condemnation"), the
+    day of the nearest earlier event that happened on a stated day. The same event's
+    date goes to any report but a habit in the plain present ("maintains a dialogue");
+    the story's date only to simple past reports and plans (see ``_carries``).
+    ``date_text`` keeps the words that gave the date, which are then not in the mention's
+    own sentence. Order is kept."""
     by_index = {s.index: s for s in sentences}
     actors_in: dict[int, set[str]] = {}
     for actor in actors:
@@ -1415,6 +1430,8 @@ def carry_dates(
         if span is None and not habitual:
             later_same = _same_event(mention, (), later)
             span = _span_of(later_same) if later_same is not None else None
+        if span is None and mention.status == "occurred" and _PROMPT.search(mention.sentence):
+            span = _prompted_by(earlier)
         if span is not None:
             out[i] = replace(
                 mention,
