@@ -75,7 +75,7 @@ _MOTION = frozenset({
     "mission", "fly", "flew", "flies", "flight", "go", "goes", "went", "going", "come",
     "came", "comes", "arrive", "arrived", "arrives", "return", "returned", "returns",
     "head", "headed", "heads", "heading", "moved", "deployed", "deployment", "welcomed",
-    "welcomes", "welcome", "received", "receives", "hosted", "hosts",
+    "welcomes", "welcome", "hosted", "hosts",
     "troops", "withdrawal", "withdrew", "withdraw", "pulled", "evacuated", "fled",
     "expelled", "deported", "march", "marched", "convoy", "due",
 })  # fmt: skip
