@@ -290,3 +290,11 @@ def test_a_stop_makes_no_further_request_and_skips_no_host_delay(site):
         with pytest.raises(FetchStopped):
             fetcher.get_page(site.url("/news/harbour.html"))
     assert site.hits["/news/harbour.html"] == 0
+
+
+def test_allowed_answers_from_robots_txt(site):
+    with Fetcher(FAST) as fetcher:
+        assert fetcher.allowed(site.url("/news/kenya.html"))
+        assert not fetcher.allowed(site.url("/private/memo.html"))
+        with pytest.raises(FetchError, match="cannot connect"):
+            fetcher.allowed(refused_url() + "/news/a.html")

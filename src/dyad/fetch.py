@@ -262,10 +262,13 @@ class Fetcher:
 
         Raises FetchError when the site cannot be reached, or while its robots.txt is
         unavailable (429, 5xx): RFC 9309 asks crawlers to stay away then."""
-        entry = self._robots_of(url, time.monotonic() + self.settings.total_timeout)
-        if entry.unavailable:
-            raise FetchError(url, entry.unavailable)
-        return entry.parser.can_fetch(self.settings.user_agent, url)
+        try:
+            self._check_robots(url, url, time.monotonic() + self.settings.total_timeout)
+        except FetchError as exc:
+            if exc.permanent:
+                return False
+            raise
+        return True
 
     # -- internals ----------------------------------------------------------------
 
@@ -277,6 +280,17 @@ class Fetcher:
             self._robots[origin] = entry
         return entry
 
+    def _check_robots(self, url: str, current: str, deadline: float) -> None:
+        """Raise FetchError (for ``url``) unless robots.txt lets dyad fetch ``current``."""
+        try:
+            entry = self._robots_of(current, deadline)
+        except FetchError as exc:  # the host did not answer for its robots.txt
+            raise FetchError(url, exc.reason, host_failed=True) from None
+        if entry.unavailable:
+            raise FetchError(url, entry.unavailable)
+        if not entry.parser.can_fetch(self.settings.user_agent, current):
+            raise FetchError(url, f"disallowed by robots.txt: {current}", permanent=True)
+
     def _follow(
         self, url: str, headers: dict[str, str], deadline: float, *, robots: bool
     ) -> tuple[str, _Raw]:
@@ -285,14 +299,7 @@ class Fetcher:
             if urlsplit(current).scheme not in ("http", "https"):
                 raise FetchError(url, f"not an http(s) URL: {current}", permanent=True)
             if robots:
-                try:
-                    entry = self._robots_of(current, deadline)
-                except FetchError as exc:  # the host did not answer for its robots.txt
-                    raise FetchError(url, exc.reason, host_failed=True) from None
-                if entry.unavailable:
-                    raise FetchError(url, entry.unavailable)
-                if not entry.parser.can_fetch(self.settings.user_agent, current):
-                    raise FetchError(url, f"disallowed by robots.txt: {current}", permanent=True)
+                self._check_robots(url, current, deadline)
             raw = self._with_retries(current, headers, deadline)
             location = raw.headers.get("location")
             if raw.status not in REDIRECT_STATUSES or not location:
