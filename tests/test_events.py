@@ -14,11 +14,11 @@ from spacy.tokens import Doc
 
 from dyad.errors import CodebookError
 from dyad.events import EventCodebook, EventExtractor
-from dyad.ontology import PLOVER_TYPES
+from dyad.ontology import PLOVER_TYPES, bundled_ontology
 from dyad.records import ActorMention, Article, EventMention
 
 DATA = Path(__file__).parent / "data"
-SYMMETRIC = {"CONSULT", "COOPERATE"}
+SYMMETRIC = bundled_ontology().symmetric_types
 
 # A small stand-in for the actors stage: surface form -> "CTY SEC". Used for unit tests
 # (so they test this stage alone) and as a fallback when the real coder cannot run.

@@ -447,6 +447,14 @@ def test_ongoing_report_pins_the_event_to_its_publication_day() -> None:
     assert (event.date, event.date_end, event.status) == ("2023-02-20", "2023-02-28", "ongoing")
 
 
+def test_symmetric_types_are_the_codebooks() -> None:
+    """One list: plover.yaml's symmetric types are linking's default (AGREE included)."""
+    from dyad.ontology import bundled_ontology
+
+    assert LinkSettings().symmetric_types == bundled_ontology().symmetric_types
+    assert "AGREE" in LinkSettings().symmetric_types
+
+
 def test_symmetric_types_link_in_either_order() -> None:
     one = mention("a", "x", source="USA GOV", target="PAK GOV", day="2023-02-14", confidence=0.9)
     two = mention("b", "y", source="PAK", target="USA", day="2023-02-14")
@@ -828,7 +836,11 @@ def test_settings_are_validated() -> None:
 
 def test_settings_take_options_and_round_trip() -> None:
     tuned = LinkSettings().with_options(
-        ["date_slack_days=5", " min_text_similarity = 0.3", "symmetric_types=CONSULT,COOPERATE"]
+        [
+            "date_slack_days=5",
+            " min_text_similarity = 0.3",
+            "symmetric_types=AGREE,CONSULT,COOPERATE",
+        ]
     )
     assert tuned == LinkSettings(date_slack_days=5, min_text_similarity=0.3)
     assert tuned.options() == ["date_slack_days=5", "min_text_similarity=0.3"]

@@ -28,7 +28,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar
@@ -73,6 +73,12 @@ _STATUS_PRECEDENCE = ("occurred", "ongoing", "negated", "planned", "hypothetical
 _PLACE_LEVEL = {"country": 0, "admin1": 1}  # anything else (city, site) is level 2
 
 
+def _symmetric_types() -> frozenset[str]:
+    """The PLOVER types done together, read in either order (``symmetric`` in
+    plover.yaml): the one list the events stage, linking and the evaluator share."""
+    return bundled_ontology().symmetric_types
+
+
 @dataclass(frozen=True)
 class LinkSettings:
     """Tunable linking thresholds; each is explained in docs/linking.md."""
@@ -82,7 +88,7 @@ class LinkSettings:
     min_text_similarity: float = 0.2
     undated_window_days: int = 7
     token_match_ratio: float = 85.0
-    symmetric_types: frozenset[str] = frozenset({"CONSULT", "COOPERATE"})
+    symmetric_types: frozenset[str] = field(default_factory=_symmetric_types)
     symmetric_cameo: frozenset[str] = frozenset({"057"})
     minhash_threshold: float = 0.55
     num_perm: int = 128
