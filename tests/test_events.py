@@ -273,6 +273,12 @@ def test_user_file_extends_and_overrides(tmp_path, nlp):
         ),
         ("codes:\n  '046': {name: Negotiate, goldstein: 70}\n", 2, "046", "goldstein"),
         ("quad_classes: {'14': 5}\n", 1, "14", "QuadClass"),
+        (
+            "types:\n  SANCTION: {default_cameo: '160', placed_by: nowhere}\n",
+            2,
+            "SANCTION",
+            "placed_by",
+        ),
         ("triggers: [\n", None, None, "invalid YAML"),
         (
             "triggers:\n  - {lemma: crack, plover: COERCE, cameo: '175', particle: on}\n",

@@ -94,6 +94,8 @@ class PloverType(_Model):
     not_with: tuple[str, ...] = ()
     reacts: bool = False
     threat_cameo: str | None = None
+    placed_by: str = Field(default="source", pattern="^(source|either|clause)$")
+    on_the_ground: bool = False
 
 
 @dataclass

@@ -39,6 +39,7 @@ from datetime import date
 from functools import lru_cache
 
 from dyad.gazetteer import Gazetteer, name_key
+from dyad.ontology import bundled_ontology
 from dyad.records import ActorMention, Article, EventMention, Location, Sentence
 
 __all__ = ["Gazetteer", "carry_places", "locate"]
@@ -137,16 +138,7 @@ _INSTITUTIONS = frozenset({
     "ministry", "embassy", "capitol",
 })  # fmt: skip
 _CONNECTORS = frozenset({",", "and", "or", "&"})
-_TOGETHER = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # done together, in one place
-# material actions happen where their target is: an attack on a border post, aid delivered
-_AT_TARGET = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "RETREAT"})
-# events done on the ground, which happen where the story is set when no clause says:
-# material cooperation and conflict (QuadClass 2 and 4), meetings and demonstrations
-_ON_THE_GROUND_TYPES = frozenset({"CONSULT", "PROTEST"})
-_MATERIAL_QUADS = frozenset({2, 4})
 STORY_LEAD = 3  # sentences (headline first) whose place alone sets the story
-# decided and announced, not done somewhere: no place but one their clause names
-_NO_SETTING = frozenset({"SANCTION"})
 
 _RELATIVE_REACH = 5  # words from a trigger to a relative pronoun still about it
 BACKGROUND_DAYS = 31  # an event this long before publication is background
@@ -609,7 +601,7 @@ def _from_context(
         carried = _main_clause_place(previous, gazetteer, weights)
         if carried:
             return carried
-    if mention.plover in _NO_SETTING:
+    if _placed_by(mention) == "clause":
         return None
     story = _story_place(mention, sentences, gazetteer, weights)
     if story is not None:
@@ -641,8 +633,17 @@ def _named_places(texts: tuple[str, ...], gazetteer: Gazetteer) -> tuple[tuple[i
     )
 
 
+def _placed_by(mention: EventMention) -> str:
+    """Where a type's event no clause places may be put (``placed_by`` in plover.yaml)."""
+    kind = bundled_ontology().plover.get(mention.plover)
+    return kind.placed_by if kind else "source"
+
+
 def _on_the_ground(mention: EventMention) -> bool:
-    return mention.plover in _ON_THE_GROUND_TYPES or mention.quad_class in _MATERIAL_QUADS
+    """Done somewhere on the ground (``on_the_ground`` in plover.yaml): a meeting, a
+    demonstration, a material act."""
+    kind = bundled_ontology().plover.get(mention.plover)
+    return bool(kind and kind.on_the_ground)
 
 
 def _story_place(
@@ -699,7 +700,7 @@ def _happens_at_setting(mention: EventMention, article: Article, setting: Locati
         if last is not None and (article.published - last).days > BACKGROUND_DAYS:
             return False
     parties = [mention.source]
-    if mention.plover in _TOGETHER or mention.plover in _AT_TARGET:
+    if _placed_by(mention) == "either":
         parties.append(mention.target)
     countries = {p.country for p in parties if p is not None and p.country}
     if not countries or not setting.country:
@@ -800,7 +801,7 @@ def carry_places(mentions: Sequence[EventMention]) -> list[EventMention]:
     for i, mention in enumerate(mentions):
         if (
             mention.status == "hypothetical"
-            or mention.plover in _NO_SETTING
+            or _placed_by(mention) == "clause"
             or not (mention.location is None or mention.location.how in _WEAK_HOWS)
         ):
             continue
