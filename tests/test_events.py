@@ -683,3 +683,12 @@ def test_separately_and_another_mark_one_more_event(nlp, extractor, actor_coder)
     attack = "Rebels launched another attack on Ugandan troops near the border."
     (event,) = _coded(nlp, extractor, actor_coder, attack)
     assert (event.plover, event.additional) == ("ASSAULT", True)
+
+
+def test_coming_under_attack_is_suffering_it(nlp, extractor, actor_coder):
+    """ "X came under attack from Y": Y attacks X (``undergo_words``)."""
+    text = "A Nigerian army convoy came under heavy attack from Boko Haram fighters on Thursday."
+    (event,) = _coded(nlp, extractor, actor_coder, text)
+    assert (event.source_code, event.target_code, event.plover) == ("NGA REB", "NGA MIL", "ASSAULT")
+    pressure = "The Nigerian army came under pressure from Boko Haram critics."
+    assert _coded(nlp, extractor, actor_coder, pressure) == ()

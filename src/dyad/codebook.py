@@ -135,6 +135,7 @@ WORD_LISTS = (
     "place_words",
     "suffer_words",
     "engage_words",
+    "undergo_words",
 )
 SECTOR_LISTS = ("state_sectors", "society_sectors")
 

@@ -730,6 +730,31 @@ class _Run:
             targets += pair + more
         if (
             not sources
+            and gov is not None
+            and token.dep_ == "pobj"
+            and head.lower_ == "under"
+            and head.head == gov
+            and _lemma(gov) in self.ex.codebook.ontology.undergo_words
+        ):
+            # "the convoy came under attack from ISWAP fighters": the subject suffers it,
+            # the "from" party does it
+            targets = [
+                _Arg(a, _GOVERNOR, "undergoes")
+                for c in gov.children
+                if c.dep_ in _SUBJ | _PASSIVE_SUBJ
+                for a in self.np_actors(c)
+            ]
+            sources = [
+                _Arg(a, _PREP, "from")
+                for prep in (*token.children, *gov.children)
+                if prep.dep_ == "prep" and prep.lower_ == "from"
+                for o in prep.children
+                if o.dep_ == "pobj"
+                for a in self.np_actors(o)
+            ]
+            return sources, targets
+        if (
+            not sources
             and head != token
             and gov is not None
             and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS)

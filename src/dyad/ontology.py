@@ -115,6 +115,7 @@ class Ontology:
     place_words: frozenset[str] = frozenset()
     suffer_words: frozenset[str] = frozenset()
     engage_words: frozenset[str] = frozenset()
+    undergo_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
