@@ -31,7 +31,7 @@ def live_server(app: FastAPI) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, ws="none", lifespan="off", workers=1
+        app, log_level="warning", access_log=False, ws="none", lifespan="on", workers=1
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -45,7 +45,8 @@ def live_server(app: FastAPI) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=120)  # shutting down closes the database and the pipeline
+        assert not thread.is_alive(), "the test server did not stop"
         sock.close()
 
 

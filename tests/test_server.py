@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
+import dyad
 from dyad.errors import StoreError
 from dyad.server import create_app
 from dyad.server_models import EventOut
 from live_server import TOKEN, FakePipeline, build_db, live_server
+from local_site import Site, article_html, rss
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
@@ -236,58 +243,254 @@ def test_serve_command_reports_a_missing_database(tmp_path):
     assert "no such database" in result.output
 
 
-def test_busy_database_answers_503_with_retry_after(db_path, client):
-    """Another process holding the database read-write (a running `dyad ingest`)."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " sys.stdin.read()",
-            str(db_path),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+# -- one owner: readers and a writer at once ---------------------------------------------
+
+
+@pytest.fixture
+def parked_write(tmp_path, monkeypatch):
+    """A database whose writes stop inside their transaction until the test lets them go
+    on."""
+    from dyad.store import Store
+
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    inside, go_on = threading.Event(), threading.Event()
+    relink = Store._relink
+
+    def parked(self, *args, **kwargs):
+        inside.set()
+        assert go_on.wait(20), "the test never let the write go on"
+        return relink(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "_relink", parked)
+    return path, inside, go_on
+
+
+def _post(url: str, articles: list[dict], answers: list[httpx.Response]) -> None:
+    with httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+        answers.append(c.post("/articles", json=articles, headers=AUTH))
+
+
+def test_reads_go_on_while_a_write_is_under_way_and_then_see_it(parked_write):
+    path, inside, go_on = parked_write
+    app = create_app(path, write_token=TOKEN, pipeline_factory=FakePipeline)
+    mix = ["/events", "/events?dyad=KEN-ETH", "/events?text=talks", "/timeline", "/upcoming"]
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+        before = {p: c.get(p).json() for p in [*mix, "/stats"]}  # computed and cached
+        answers: list[httpx.Response] = []
+        writer = threading.Thread(
+            target=_post,
+            args=(url, [{"text": f"Kenya met Ethiopia, round {i}."} for i in range(3)], answers),
+        )
+        writer.start()
+        assert inside.wait(20)
+        during: list[tuple[str, int, Any]] = []
+
+        def read(paths: list[str]) -> None:
+            with httpx.Client(base_url=url + "/api/v1", timeout=30) as reader:
+                for p in paths * 3:
+                    r = reader.get(p)
+                    during.append((p, r.status_code, r.json()))
+
+        readers = [threading.Thread(target=read, args=([*mix, "/stats"],)) for _ in range(4)]
+        for t in readers:
+            t.start()
+        for t in readers:
+            t.join(20)
+        parked = not go_on.is_set() and writer.is_alive()
+        go_on.set()
+        writer.join(20)
+        assert parked, "the reads had to wait for the write"
+        assert len(during) == 4 * 3 * (len(mix) + 1)
+        assert all(status == 200 for _, status, _ in during)
+        assert all(body == before[p] for p, _, body in during)  # the state before the write
+        assert answers[0].status_code == 200 and answers[0].json()["articles_added"] == 3
+        after = c.get("/stats").json()
+        assert after["articles"] == before["/stats"]["articles"] + 3
+        assert c.get("/events").json()["total"] > before["/events"]["total"]
+
+
+@pytest.mark.parametrize("entries", [256, 0])
+def test_read_answers_are_kept_until_the_next_write(tmp_path, monkeypatch, entries):
+    from dyad.query import Database
+
+    queries: list[str] = []
+    timeline = Database.timeline
+
+    def counted(self, *args, **kwargs):
+        queries.append("timeline")
+        return timeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "timeline", counted)
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    app = create_app(path, write_token=TOKEN, pipeline_factory=FakePipeline, cache_entries=entries)
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+        first = c.get("/timeline", params={"by": "year"})
+        again = c.get("/timeline", params={"by": "year"})
+        as_csv = c.get("/timeline", params={"by": "year"}, headers={"Accept": "text/csv"})
+        assert first.content == again.content and as_csv.text.startswith("period,")
+        posted = c.post("/articles", json={"text": "Kenya met Ethiopia."}, headers=AUTH)
+        assert posted.status_code == 200
+        after = c.get("/timeline", params={"by": "year"})
+    assert sum(r["events"] for r in after.json()["items"]) == 1 + sum(
+        r["events"] for r in first.json()["items"]
     )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
-        busy = client.get("/events")
+    assert len(queries) == (3 if entries else 4)
+
+
+def test_more_requests_than_the_server_takes_get_503_with_retry_after(parked_write):
+    path, inside, go_on = parked_write
+    app = create_app(path, write_token=TOKEN, pipeline_factory=FakePipeline, max_in_flight=1)
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+        answers: list[httpx.Response] = []
+        writer = threading.Thread(
+            target=_post, args=(url, [{"text": "Kenya met Ethiopia."}], answers)
+        )
+        writer.start()
+        assert inside.wait(20)
+        busy = c.get("/stats")
+        go_on.set()
+        writer.join(20)
         assert busy.status_code == 503
         assert busy.headers["retry-after"] == "2"
-        assert "database busy" in busy.json()["detail"]
-    finally:
-        holder.communicate("", timeout=10)
-    assert client.get("/events").status_code == 200
+        assert "too many requests" in busy.json()["detail"]
+        assert answers[0].status_code == 200
+        assert c.get("/stats").status_code == 200
 
 
-def test_requests_do_not_keep_the_database_open(db_path, client):
-    """Between requests another process (an ingest) can open the database for writing."""
-    assert client.get("/events").status_code == 200
-    code = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
-    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, timeout=30)
+def test_a_served_database_is_held_open_for_writing(tmp_path):
+    """While a writable server runs, no other process can write the file behind its back."""
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    with live_server(create_app(path, write_token=TOKEN, pipeline_factory=FakePipeline)):
+        code = "import duckdb, sys; duckdb.connect(sys.argv[1])"
+        other = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+        )
+        assert other.returncode != 0 and "lock" in other.stderr
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=60)
 
 
-def test_gate_lets_readers_share_and_a_writer_wait():
-    import threading
+def test_dyad_ingest_through_the_server_while_clients_read(tmp_path):
+    """A real writer (`dyad ingest --server`, another process) and concurrent readers on
+    one served file: every read answers, the ingest completes, and re-running it adds
+    nothing. The ids are those a local ingest gives the same files."""
+    from dyad.api import ingest
 
-    from dyad.server import _ReadWriteGate
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(30):
+        (corpus / f"{i:02}.txt").write_text(
+            f"date 2024-06-{1 + i % 28:02}\nKenya and Ethiopia met for talks, round {i}.\n"
+        )
+    app = create_app(path, write_token=TOKEN, pipeline_factory=FakePipeline)
+    command = [sys.executable, "-m", "dyad", "ingest", str(corpus), "--batch-size", "4"]
+    env = {**os.environ, "DYAD_WRITE_TOKEN": TOKEN}
+    with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+        writer = subprocess.Popen(
+            [*command, "--server", url], env=env, stderr=subprocess.PIPE, text=True
+        )
+        seen: list[tuple[int, int]] = []
 
-    gate = _ReadWriteGate()
-    order: list[str] = []
-    with gate.read(), gate.read():  # two readers at once
-        writer = threading.Thread(target=lambda: _write(gate, order))
-        writer.start()
-        time.sleep(0.1)
-        order.append("readers done")
-    writer.join(5)
-    assert order == ["readers done", "written"]
+        def read() -> None:
+            with httpx.Client(base_url=url + "/api/v1", timeout=30) as reader:
+                while writer.poll() is None:
+                    for p in ["/events?dyad=KEN-ETH", "/events?text=talks", "/timeline"]:
+                        assert reader.get(p).status_code == 200
+                    stats = reader.get("/stats")
+                    seen.append((stats.status_code, stats.json()["articles"]))
+
+        readers = [threading.Thread(target=read) for _ in range(4)]
+        for t in readers:
+            t.start()
+        _, stderr = writer.communicate(timeout=120)
+        for t in readers:
+            t.join(30)
+        assert writer.returncode == 0, stderr
+        assert "30 articles read, 30 added" in stderr
+        assert seen and all(status == 200 for status, _ in seen)
+        assert seen[-1][1] <= 34 and c.get("/stats").json()["articles"] == 34
+        again = subprocess.run(
+            [*command, "--server", url], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert "30 already stored" in again.stderr
+        served = {a["article_id"]: a["path"] for a in c.get("/articles?limit=100").json()["items"]}
+    local = tmp_path / "local.duckdb"
+    ingest([str(corpus)], db=local, pipeline=FakePipeline())
+    with dyad.open(local) as database:
+        here = {a["article_id"]: a["path"] for a in database.articles(output="records")}
+    assert here.items() <= served.items() and len(here) == 30
 
 
-def _write(gate, order: list[str]) -> None:
-    with gate.write():
-        order.append("written")
+def test_ingest_through_a_server_says_what_is_wrong(tmp_path, base_url):
+    from dyad.cli import app
+
+    runner = CliRunner()
+    (tmp_path / "a.txt").write_text("Kenya met Ethiopia.")
+    read_only = runner.invoke(app, ["ingest", str(tmp_path), "--server", base_url, "--token", "x"])
+    assert read_only.exit_code == 1
+    assert "D302" in read_only.output and "read-only" in read_only.output
+    mixed = runner.invoke(
+        app, ["ingest", str(tmp_path), "--server", base_url, "--token", "x", "--resume"]
+    )
+    assert mixed.exit_code == 2 and "--resume: only for an ingest here" in mixed.output
+    gone = runner.invoke(
+        app, ["ingest", str(tmp_path), "--server", "http://127.0.0.1:9", "--token", "x"]
+    )
+    assert gone.exit_code == 1 and "cannot reach the server" in gone.output
+
+
+def test_serve_watch_polls_feeds_while_clients_read(tmp_path):
+    """The server polls a local feed itself (`dyad serve --watch`) while clients read:
+    every read answers, every item is stored, and the reads see them arrive."""
+    from dyad.fetch import FetchSettings
+    from dyad.watch import WatchSettings
+
+    path = tmp_path / "w.duckdb"
+    build_db(path)
+    towns = ["Kisumu", "Nakuru", "Eldoret", "Garissa", "Malindi", "Thika"]
+    with Site() as site:
+        for town in towns:
+            site.add(
+                f"/news/{town}.html",
+                article_html(
+                    f"Envoys meet in {town}",
+                    [
+                        f"Kenyan and Ethiopian envoys met in {town} on Monday to talk about "
+                        "the shared border and the grazing season ahead.",
+                        "Both delegations said the talks were friendly and would go on in "
+                        "the spring, when the rains have come and gone.",
+                        f"Traders in {town} said they hoped for a calmer market season.",
+                    ],
+                ),
+            )
+        day = "Mon, 03 Jun 2024 08:00:00 GMT"
+        items = [(site.url(f"/news/{town}.html"), day) for town in towns]
+        site.add("/world.rss", rss(items), content_type="application/rss+xml")
+        site.add("/robots.txt", "User-agent: *\n", content_type="text/plain")
+        app = create_app(
+            path,
+            pipeline_factory=FakePipeline,
+            watch=[site.url("/world.rss")],
+            watch_settings=WatchSettings(every=3600),
+            fetch_settings=FetchSettings(host_interval=0),
+        )
+        with live_server(app) as url, httpx.Client(base_url=url + "/api/v1", timeout=30) as c:
+            counts: list[int] = []
+            deadline = time.monotonic() + 60
+            while (not counts or counts[-1] < 4 + len(towns)) and time.monotonic() < deadline:
+                for p in ["/events?dyad=KEN-ETH", "/events?text=envoys", "/timeline", "/upcoming"]:
+                    assert c.get(p).status_code == 200
+                stats = c.get("/stats")
+                assert stats.status_code == 200
+                counts.append(stats.json()["articles"])
+            assert c.get("/info").json()["writable"] is False  # no token: no POST
+    assert counts[-1] == 4 + len(towns)
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    assert all(site.hits[f"/news/{town}.html"] == 1 for town in towns)
 
 
 # -- writes ------------------------------------------------------------------------------

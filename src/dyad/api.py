@@ -195,8 +195,14 @@ def ingest(
     dask: str | Client | None = None,
     shard_size: int = 64,
     partitions: str | Path | None = None,
+    server: str | None = None,
+    token: str | None = None,
 ) -> IngestReport:
     """Read, process and store articles. Idempotent: stored articles are skipped.
+
+    With ``server`` (the URL of a running `dyad serve`, which owns its database), the
+    articles are read here and sent to it with its write ``token``; it processes and
+    stores them (`dyad.client`), so ``db`` and the processing options do not apply.
 
     With ``resume``, input files an earlier (interrupted) run finished are not even read
     again. Each batch of ``batch_size`` articles is written in one transaction, so a
@@ -214,6 +220,25 @@ def ingest(
     place or merged here. ``link_settings`` default to those the database keeps; others
     re-link it once and stay with it (docs/linking.md, *Settings*).
     """
+    if server is not None:
+        local = {
+            "db": db,
+            "settings": settings,
+            "link_settings": link_settings,
+            "pipeline": pipeline,
+            "resume": resume or None,
+            "dask": dask,
+            "partitions": partitions,
+        }
+        given = [name for name, value in local.items() if value is not None]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)}: only for an ingest here; the server runs its own pipeline"
+                " on its own database"
+            )
+        return _ingest_through(
+            server, token, inputs, published, max_bytes, batch_size, progress=progress
+        )
     if partitions is not None and dask is None:
         raise UsageError("--partitions needs --dask: the workers of a cluster write them")
     if batch_size < 1:
@@ -316,6 +341,50 @@ def _process_and_write(
         run.write(batch, link_settings, final=True)
     if progress:
         progress(report)
+
+
+def _ingest_through(
+    server: str,
+    token: str | None,
+    inputs: Sequence[str | Path],
+    published: date | None,
+    max_bytes: int | None,
+    batch_size: int,
+    *,
+    progress: ProgressCallback | None,
+) -> IngestReport:
+    from dyad.client import ServerClient
+
+    report = IngestReport()
+    if progress:
+        report.articles_total = count_articles(inputs)
+        progress(report)
+
+    def articles() -> Iterator[Article]:
+        for item in iter_articles(inputs, published=published, max_bytes=max_bytes):
+            if isinstance(item, InputError):
+                report.errors.append(item)
+                continue
+            report.articles_read += 1
+            report.warnings.extend(f"{item.path}: {w}" for w in item.warnings)
+            yield item
+
+    with ServerClient(server, token) as client:
+        for batch in client.batches(articles(), report.errors, batch_size):
+            done = client.post_articles(batch)
+            report.articles_added += done["articles_added"]
+            report.articles_skipped += done["articles_skipped"]
+            report.mentions_added += done["mentions_added"]
+            report.errors.extend(_remote_error(e) for e in done["errors"])
+            if progress:
+                progress(report)
+    return report
+
+
+def _remote_error(message: str) -> InputError:
+    """An input error the server reported ("[D100] path: reason") as one of ours."""
+    where, _, reason = message.removeprefix(f"[{InputError.code}] ").partition(": ")
+    return InputError(where, reason) if reason else InputError("server", where)
 
 
 def text_article(text: str, *, published: date | None = None, title: str | None = None) -> Article:

@@ -255,6 +255,22 @@ def ingest(
         ),
     ] = None,
     link: LinkOption = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Send the articles to this running `dyad serve`, which processes and "
+            "stores them in the database it owns (see docs/serving.md).",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DYAD_WRITE_TOKEN",
+            help="The server's write token (with --server).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, extract events and store them (idempotent)."""
@@ -262,24 +278,43 @@ def ingest(
     from dyad.api import link_settings
     from dyad.pipeline import PipelineSettings
 
-    settings = PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()), n_process=workers)
+    where: dict[str, Any]  # the database here, or the server that owns one
+    if server is None:
+        where = {
+            "db": db,
+            "settings": PipelineSettings(
+                codebooks=tuple(str(p) for p in codebook or ()), n_process=workers
+            ),
+            "resume": resume,
+            "dask": dask,
+            "shard_size": shard_size,
+            "partitions": partitions,
+            "link_settings": link_settings(db, link) if link else None,
+        }
+    else:
+        local = {
+            "--codebook": codebook,
+            "--workers": workers != 1,
+            "--resume": resume,
+            "--dask": dask,
+            "--partitions": partitions,
+            "--link": link,
+        }
+        if any(local.values()):
+            given = ", ".join(name for name, value in local.items() if value)
+            raise UsageError(f"{given}: only for an ingest here, not with --server")
+        where = {"server": server, "token": token}
     progress, update = _ingest_progress(quiet)
     if progress:
         progress.start()
     try:
         report = run_ingest(
             paths,
-            db=db,
             published=_parse_date(published, "--published"),
-            settings=settings,
-            resume=resume,
             batch_size=batch_size,
             progress=update,
             max_bytes=max_bytes,
-            dask=dask,
-            shard_size=shard_size,
-            partitions=partitions,
-            link_settings=link_settings(db, link) if link else None,
+            **where,
         )
     finally:
         if progress:
@@ -1049,12 +1084,52 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    cache: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            envvar="DYAD_SERVE_CACHE",
+            help="Read answers kept until the next write (0: none).",
+        ),
+    ] = 256,
+    watch: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FEEDS_FILE",
+            help="Also poll these feeds and sitemaps (one URL a line), as `dyad watch` "
+            "does, writing through the server's own connection (docs/serving.md).",
+        ),
+    ] = None,
+    every: Annotated[str, typer.Option(help="With --watch: time between polls.")] = "15m",
+    delay: DelayOption = 1.0,
 ) -> None:
-    """Serve the REST API (/api/v1, docs at /docs) and the web page (/) over a database."""
-    from dyad.api import default_db
-    from dyad.server import serve as run_server
+    """Serve the REST API (/api/v1, docs at /docs) and the web page (/) over a database.
 
-    run_server(db or default_db(), host=host, port=port, write_token=write_token)
+    The server owns the database while it runs: other processes write through it
+    (`dyad ingest --server URL`, with --write-token) or let it poll feeds (--watch)."""
+    from dyad.api import default_db
+    from dyad.fetch import FetchSettings
+    from dyad.server import serve as run_server
+    from dyad.watch import MIN_EVERY, WatchSettings, parse_interval
+
+    try:
+        seconds = parse_interval(every)
+    except ValueError as exc:
+        raise UsageError(f"--every {exc}") from None
+    if seconds < MIN_EVERY:
+        raise UsageError(f"--every {every}: at least {MIN_EVERY:g} s between polls")
+    if watch is not None:
+        _log_to_stderr(quiet=False, verbose=0)
+    run_server(
+        db or default_db(),
+        host=host,
+        port=port,
+        write_token=write_token,
+        cache_entries=cache,
+        watch=watch,
+        watch_settings=WatchSettings(every=seconds),
+        fetch_settings=FetchSettings(host_interval=delay),
+    )
 
 
 class _Argument(typer.core.TyperArgument):

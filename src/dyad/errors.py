@@ -4,7 +4,8 @@ DyadError                 [D000] base; exit 1
 ├── InputError            [D100] one input file (or line) cannot be read or parsed
 ├── CodebookError         [D200] a codebook file is invalid (names file, line, entry)
 ├── StoreError            [D300] the database cannot be opened, written or checked
-│   └── StoreLockedError  [D301] another process is writing the database
+│   ├── StoreLockedError  [D301] another process is writing the database
+│   └── ServerError       [D302] the server that owns the database refused or failed
 ├── ConfigError           [D400] a setting has a bad value
 └── UsageError            [D500] the request itself is wrong; exit 2
 """
@@ -67,7 +68,14 @@ class StoreError(DyadError):
 
 class StoreLockedError(StoreError):
     code = "D301"
-    hint = "another dyad process is writing this database; wait for it or use another --db"
+    hint = (
+        "another dyad process is writing this database; wait for it or use another --db"
+        " (if `dyad serve` has it, write through it: dyad ingest --server URL)"
+    )
+
+
+class ServerError(StoreError):
+    code = "D302"
 
 
 class ConfigError(DyadError):

@@ -1,12 +1,13 @@
 """`dyad serve`: a REST API (``/api/v1``) and a web page over one event database.
 
-Reads open the database read-only for the length of one request, so a `dyad ingest` in
-another process can take the write lock between requests; while it holds the lock a
-read gets 503 with ``Retry-After`` instead of failing. Writing (``POST /api/v1/articles``)
-exists only when the server is started with a token: the pipeline is then loaded once,
-on the first write, and results go through `Store`. Within this process a
-readers-writer gate keeps read-only connections and the writing one apart (DuckDB
-refuses to hold both on one file in one process).
+The server owns its database while it runs (docs/serving.md says why): it opens the file
+once, read-write when it accepts writes, read-only otherwise. Each request reads on its
+own cursor of that connection, in one transaction, so it sees one state of the database
+and never waits for a write, nor a write for it (DuckDB's MVCC within one process).
+Writes (``POST /api/v1/articles``, which `dyad ingest --server` uses) go through the same
+connection, one transaction per batch, one batch at a time; the pipeline runs in a worker
+process, so its work does not hold up the readers. A 503 with ``Retry-After`` means
+overload: more requests under way than the server takes at once.
 
 No request names a file: the only file the server opens is the database it was started
 with (and its own static assets, through Starlette's path-checked `StaticFiles`).
@@ -24,12 +25,13 @@ import math
 import re
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
+import duckdb
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -42,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dyad import __version__
 from dyad.clean import clean
-from dyad.errors import DyadError, InputError, StoreError, StoreLockedError, UsageError
+from dyad.errors import DyadError, InputError, StoreError, UsageError
 from dyad.query import EVENT_ORDER, Database, Filters
 from dyad.records import STATUSES, Article, ArticleResult, article_id_for
 from dyad.server_models import (
@@ -65,7 +67,11 @@ from dyad.server_models import (
     TimelineRow,
     UpcomingPage,
 )
-from dyad.store import Store
+from dyad.store import BatchReport, Store, lock_timeout_setting
+
+if TYPE_CHECKING:
+    from dyad.fetch import FetchSettings
+    from dyad.watch import Watcher, WatchSettings
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +81,13 @@ DEFAULT_MAX_REQUEST_BYTES = 2_000_000
 MAX_ARTICLES_PER_REQUEST = 100
 MAX_PAGE = 1000
 RETRY_AFTER_SECONDS = 2
-READ_LOCK_TIMEOUT = 1.0  # an ingest batch commits in well under this; then 503
-WRITE_LOCK_TIMEOUT = 10.0
 MAX_WRONG_TOKENS = 5  # per client address and window, then 429 until the window moves on
 WRONG_TOKEN_WINDOW = 60.0
 MAX_TRACKED_CLIENTS = 10_000
+DEFAULT_MAX_IN_FLIGHT = 256  # requests under way at once; more get 503 (overload)
+DEFAULT_CACHE_ENTRIES = 256  # distinct read answers kept until the next write
+MAX_CACHED_BYTES = 256_000  # a larger answer is not kept (the cache stays under 64 MB)
+WRITE_ATTEMPTS = 3
 API_PREFIX = "/api/v1"
 
 # The page, its scripts and the API docs load nothing from elsewhere.
@@ -91,43 +99,74 @@ _CSP = (
 _DOCS_CSP = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
-# -- the database gate -----------------------------------------------------------------
+# -- the database owner -----------------------------------------------------------------
 
 
-class _ReadWriteGate:
-    """Many readers or one writer; a waiting writer holds new readers back."""
+class _Database(Database):
+    """`Database` over one cursor of the server's connection."""
 
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
+    def __init__(self, store: Store) -> None:
+        self.path = store.path
+        self.store = store
+        self.con = store.con
+
+
+class _Owner:
+    """The server's one connection to its database, open for the server's lifetime.
+
+    Each reader gets a cursor (DuckDB's connection to the same database instance) and
+    reads in one transaction: it sees the database as of its start and never waits for a
+    writer, nor a writer for it. A `Store` opened on the same file elsewhere in this
+    process (the feed watcher's) joins the same instance, with the same guarantees.
+    """
+
+    def __init__(self, path: Path, *, writable: bool, lock_timeout: float) -> None:
+        self.path = path
+        self.writable = writable
+        self._store = Store(path, read_only=not writable, lock_timeout=lock_timeout)
+        self._cursor_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._cursor_lock:
+            return self._store.con.cursor()
 
     @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
+    def reading(self) -> Iterator[Database]:
+        cursor = self._cursor()
         try:
-            yield
+            cursor.execute("BEGIN TRANSACTION")
+            yield _Database(Store.on_connection(cursor, self.path, read_only=True))
         finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
+            cursor.close()
 
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not self._writing and not self._readers)
-            self._writers_waiting -= 1
-            self._writing = True
+    def version(self) -> int:
+        """A number every committed write changes: the count of stored articles (none is
+        ever removed, and every write that changes events adds articles)."""
+        cursor = self._cursor()
         try:
-            yield
+            return int(cursor.execute("SELECT count(*) FROM articles").fetchall()[0][0])
         finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+            cursor.close()
+
+    def write(self, results: Sequence[ArticleResult]) -> BatchReport:
+        """Store a batch in one transaction; one batch of this server's at a time, tried
+        again when the watcher's batch changed the same events meanwhile (DuckDB then
+        aborts the later commit)."""
+        with self._write_lock:
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                store = Store.on_connection(self._cursor(), self.path)
+                try:
+                    return store.write_batch(results)
+                except duckdb.TransactionException:
+                    if attempt == WRITE_ATTEMPTS:
+                        raise
+                finally:
+                    store.close()
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._store.close()
 
 
 class _WrongTokens:
@@ -168,74 +207,78 @@ class _WrongTokens:
 
 
 class ArticleProcessor(Protocol):
-    """What the write endpoint needs of a `dyad.pipeline.Pipeline`."""
+    """What the writers need of a pipeline; called from several threads at once (posted
+    articles and the watcher), as `dyad.pipeline.WorkerPool` may be."""
 
     def process(self, articles: Iterable[Article]) -> Iterable[ArticleResult | InputError]: ...
 
 
 def _default_pipeline() -> ArticleProcessor:
-    from dyad.pipeline import Pipeline
+    """The pipeline in a worker process: its work does not hold up the readers (GIL), and
+    the requests of several writers queue there."""
+    from dyad.pipeline import PipelineSettings, WorkerPool
 
-    return Pipeline()
+    return WorkerPool(PipelineSettings(n_process=1))
 
 
-class _RequestDatabase(Database):
-    """`Database` opened with the server's (short) wait for another process's lock."""
+class _SharedPipeline:
+    """The server's one pipeline, built on first use."""
 
-    def __init__(self, path: Path, lock_timeout: float) -> None:
-        self.path = path
-        self.store = Store(path, read_only=True, lock_timeout=lock_timeout)
-        self.con = self.store.con
+    def __init__(self, factory: Callable[[], ArticleProcessor]) -> None:
+        self._factory = factory
+        self._pipeline: ArticleProcessor | None = None
+        self._lock = threading.Lock()
+
+    def _built(self) -> ArticleProcessor:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = self._factory()
+            return self._pipeline
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
+        yield from self._built().process(articles)
+
+    def close(self) -> None:
+        with self._lock:
+            close = getattr(self._pipeline, "close", None)
+            if close is not None:
+                close()
 
 
 class _Service:
-    """The state one app shares between requests: paths, the gate, the lazy pipeline."""
+    """What one app shares between requests: the database owner and the pipeline."""
 
     def __init__(
         self,
-        db: Path,
+        owner: _Owner,
         write_token: str | None,
-        pipeline_factory: Callable[[], ArticleProcessor],
-        lock_timeout: float,
+        pipeline: _SharedPipeline,
         wrong_tokens: _WrongTokens,
     ) -> None:
-        self.db = db
+        self.owner = owner
         self.write_token = write_token
+        self.pipeline = pipeline
         self.wrong_tokens = wrong_tokens
-        self.lock_timeout = lock_timeout
-        self.gate = _ReadWriteGate()
-        self._pipeline_factory = pipeline_factory
-        self._pipeline: ArticleProcessor | None = None
-        self._pipeline_lock = threading.Lock()
 
-    @contextmanager
-    def reading(self) -> Iterator[Database]:
-        with self.gate.read(), _RequestDatabase(self.db, self.lock_timeout) as database:
-            yield database
-
-    def process(self, articles: list[Article]) -> tuple[list[ArticleResult], list[str]]:
-        """Run the pipeline (built on first use; one request at a time, as spaCy's
-        objects are not meant to be shared between threads)."""
-        results: list[ArticleResult] = []
-        errors: list[str] = []
-        with self._pipeline_lock:
-            if self._pipeline is None:
-                self._pipeline = self._pipeline_factory()
-            for result in self._pipeline.process(articles):
-                if isinstance(result, InputError):
-                    errors.append(str(result))
-                else:
-                    results.append(result)
-        return results, errors
+    def reading(self) -> AbstractContextManager[Database]:
+        return self.owner.reading()
 
     def ingest(self, items: list[ArticleIn]) -> IngestOut:
+        """Process the articles not stored yet, and store them in one transaction."""
         articles = [_article_from(item) for item in items]
-        results, errors = self.process(articles)
-        with self.gate.write(), Store(self.db, lock_timeout=WRITE_LOCK_TIMEOUT) as store:
-            report = store.write_batch(results)
+        with self.owner.reading() as database:
+            known = database.store.known_articles(a.article_id for a in articles)
+        results: list[ArticleResult] = []
+        errors: list[str] = []
+        for result in self.pipeline.process(a for a in articles if a.article_id not in known):
+            if isinstance(result, InputError):
+                errors.append(str(result))
+            else:
+                results.append(result)
+        report = self.owner.write(results)
         return IngestOut(
             articles_added=report.articles_added,
-            articles_skipped=report.articles_skipped,
+            articles_skipped=report.articles_skipped + sum(a.article_id in known for a in articles),
             mentions_added=report.mentions_added,
             events_touched=report.events_touched,
             article_ids=[a.article_id for a in articles],
@@ -252,7 +295,7 @@ def _article_from(item: ArticleIn) -> Article:
         title=item.title,
         url=item.url,
         source=item.source,
-        path=item.url,
+        path=item.path or item.url,
     )
     return clean(article)
 
@@ -263,14 +306,26 @@ def _article_from(item: ArticleIn) -> Article:
 class _Guard:
     """ASGI middleware: caps request bodies (413) and sets security headers."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_in_flight: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0  # requests under way; one event loop, so no lock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.in_flight >= self.max_in_flight:
+            await _busy(send)
+            return
+        self.in_flight += 1
+        try:
+            await self._guarded(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         csp = _DOCS_CSP if path == "/docs" else _CSP
 
@@ -336,6 +391,66 @@ class _Guard:
         await response({"type": "http"}, _no_receive, send)
 
 
+class _AnswerCache:
+    """ASGI middleware: keeps the rendered answers of ``GET /api/v1/...`` requests, by
+    path, query and ``Accept`` header, until the database version moves on (every write
+    moves it), so an answer is only ever served for the state it was computed on. The
+    version is read before the request's own snapshot, and an answer computed while it
+    moved is not kept."""
+
+    def __init__(self, app: ASGIApp, owner: _Owner, max_entries: int) -> None:
+        self.app = app
+        self.owner = owner
+        self.max_entries = max_entries
+        self.version = -1
+        self.entries: OrderedDict[tuple[bytes, ...], tuple[Message, bytes]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith(API_PREFIX + "/")
+            or not self.max_entries
+        ):
+            await self.app(scope, receive, send)
+            return
+        version = self.owner.version()  # before the request's snapshot is taken
+        if version != self.version:
+            self.entries.clear()
+            self.version = version
+        accept = dict(scope["headers"]).get(b"accept", b"")
+        key = (scope["path"].encode(), scope["query_string"], accept)
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            start, body = self.entries[key]
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        parts: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            parts.append(message)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if parts and parts[0].get("status") == 200 and version == self.version:
+            body = b"".join(m.get("body", b"") for m in parts[1:])
+            if len(body) <= MAX_CACHED_BYTES:
+                self.entries[key] = (parts[0], body)
+            if len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+
+async def _busy(send: Send) -> None:
+    response = _error(
+        503,
+        "server busy: too many requests under way, retry",
+        hint=f"retry in {RETRY_AFTER_SECONDS} seconds",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+    await response({"type": "http"}, _no_receive, send)
+
+
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
@@ -378,16 +493,6 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, str(exc.detail), headers=exc.headers)
-
-    @app.exception_handler(StoreLockedError)
-    async def busy(request: Request, exc: StoreLockedError) -> JSONResponse:
-        return _error(
-            503,
-            "database busy (another process is writing it), retry",
-            code=exc.code,
-            hint=f"retry in {RETRY_AFTER_SECONDS} seconds",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
 
     @app.exception_handler(StoreError)
     async def unavailable(request: Request, exc: StoreError) -> JSONResponse:
@@ -788,30 +893,74 @@ def create_app(
     *,
     write_token: str | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+    cache_entries: int = DEFAULT_CACHE_ENTRIES,
     pipeline_factory: Callable[[], ArticleProcessor] = _default_pipeline,
-    lock_timeout: float = READ_LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
     max_wrong_tokens: int = MAX_WRONG_TOKENS,
     wrong_token_window: float = WRONG_TOKEN_WINDOW,
+    watch: str | Path | Sequence[str] | None = None,
+    watch_settings: WatchSettings | None = None,
+    fetch_settings: FetchSettings | None = None,
 ) -> FastAPI:
-    """The web app over database ``db``.
+    """The web app over database ``db``, which it opens now and holds until it shuts down
+    (run it with lifespan events on, as `serve` does, or call ``app.state.close()``).
 
-    Without ``write_token`` the API is read-only. With it, ``POST /api/v1/articles``
-    accepts articles from clients that send it as a bearer token; the database file is
-    created if missing. ``pipeline_factory`` builds the pipeline on the first write
-    (tests pass a light stand-in). A read waits up to ``lock_timeout`` seconds while
-    another process writes the database, then answers 503 with ``Retry-After``. A client
-    address that sent ``max_wrong_tokens`` wrong tokens within ``wrong_token_window``
-    seconds gets 429 with ``Retry-After`` until the oldest of them is that old.
+    Without ``write_token`` the API is read-only and the file is opened read-only (other
+    processes may read it too, none may write it). With it, the app owns the file: ``POST
+    /api/v1/articles`` accepts articles from clients that send it as a bearer token, and
+    the database file is created if missing. ``pipeline_factory`` builds the pipeline on
+    the first write (tests pass a light stand-in). Opening waits up to ``lock_timeout``
+    seconds (default ``DYAD_LOCK_TIMEOUT`` or 10) while another process holds the file.
+    More than ``max_in_flight`` requests at once get 503 with ``Retry-After``. The
+    answers of the last ``cache_entries`` distinct reads are kept until the next write
+    (0: none). A client address that sent ``max_wrong_tokens`` wrong tokens within
+    ``wrong_token_window`` seconds gets 429 with ``Retry-After`` until the oldest of them
+    is that old.
+
+    With ``watch`` (feed URLs, or a feeds file), the app also polls those feeds while it
+    runs (`dyad.watch.Watcher`, in a thread), and owns the file for writing even without
+    a token; the watcher's writes join the app's database instance.
     """
     path = Path(db)
     if write_token is not None and not write_token:
         raise UsageError("the write token must not be empty")
-    if write_token is not None and not path.exists():
-        Store(path).close()
-    elif not path.exists():
+    writable = write_token is not None or watch is not None
+    if not writable and not path.exists():
         raise StoreError(f"{path}: no such database", hint="run `dyad ingest` first, or give --db")
     wrong_tokens = _WrongTokens(max_wrong_tokens, wrong_token_window)
-    service = _Service(path, write_token, pipeline_factory, lock_timeout, wrong_tokens)
+    owner = _Owner(path, writable=writable, lock_timeout=lock_timeout_setting(lock_timeout))
+    pipeline = _SharedPipeline(pipeline_factory)
+    watcher = None
+    if watch is not None:
+        from dyad.watch import Watcher
+
+        watcher = Watcher(
+            watch,
+            db=path,
+            pipeline=pipeline,
+            watch_settings=watch_settings,
+            fetch_settings=fetch_settings,
+        )
+
+    def close() -> None:
+        if watcher is not None:
+            watcher.close()
+        pipeline.close()
+        owner.close()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        polling = None
+        if watcher is not None:
+            polling = threading.Thread(target=_poll, args=(watcher,), name="dyad-watch")
+            polling.start()
+        yield
+        if watcher is not None and polling is not None:
+            watcher.stop()
+            polling.join()
+        close()
+
     app = FastAPI(
         title="dyad",
         version=__version__,
@@ -819,8 +968,11 @@ def create_app(
         "where, and which sentence says so. See docs/api.md.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.close = close
     _install_error_handlers(app)
+    service = _Service(owner, write_token, pipeline, wrong_tokens)
     app.include_router(_api(service, max_request_bytes))
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
 
@@ -836,8 +988,16 @@ def create_app(
     def docs() -> HTMLResponse:
         return HTMLResponse((WEB_DIR / "docs.html").read_text(encoding="utf-8"))
 
-    app.add_middleware(_Guard, max_bytes=max_request_bytes)
+    app.add_middleware(_AnswerCache, owner=owner, max_entries=cache_entries)
+    app.add_middleware(_Guard, max_bytes=max_request_bytes, max_in_flight=max_in_flight)
     return app
+
+
+def _poll(watcher: Watcher) -> None:
+    try:
+        watcher.run()
+    except Exception:
+        log.exception("the feed watcher stopped; the server goes on without it")
 
 
 def serve(
@@ -847,12 +1007,25 @@ def serve(
     port: int = 8000,
     write_token: str | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    cache_entries: int = DEFAULT_CACHE_ENTRIES,
+    watch: str | Path | None = None,
+    watch_settings: WatchSettings | None = None,
+    fetch_settings: FetchSettings | None = None,
 ) -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted (then the watcher, if any, stops after
+    the article under way)."""
     import uvicorn
 
-    app = create_app(db, write_token=write_token, max_request_bytes=max_request_bytes)
-    uvicorn.run(app, host=host, port=port, log_level="info", ws="none", lifespan="off")
+    app = create_app(
+        db,
+        write_token=write_token,
+        max_request_bytes=max_request_bytes,
+        cache_entries=cache_entries,
+        watch=watch,
+        watch_settings=watch_settings,
+        fetch_settings=fetch_settings,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="info", ws="none", lifespan="on")
 
 
 __all__ = ["DEFAULT_MAX_REQUEST_BYTES", "ArticleProcessor", "create_app", "serve"]

@@ -257,6 +257,9 @@ class ArticleIn(BaseModel):
     url: str | None = Field(None, max_length=2000)
     published: dt.date | None = None
     source: str | None = Field(None, max_length=200)
+    path: str | None = Field(
+        None, max_length=2000, description="The file it was read from (default: url)."
+    )
 
 
 class IngestOut(BaseModel):

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 import pyarrow as pa
@@ -271,7 +271,8 @@ def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConn
                     f"{path}: database is in use by another process or connection"
                     f" (waited {timeout:g} s)",
                     hint="an ingest writes between batches; wait for it, raise "
-                    f"{LOCK_TIMEOUT_ENV}, or use another --db",
+                    f"{LOCK_TIMEOUT_ENV}, or use another --db (a running `dyad serve`"
+                    " keeps it: write through it with `dyad ingest --server URL`)",
                 ) from exc
             time.sleep(min(pause, left))
             pause = min(pause * 2, 0.2)
@@ -303,6 +304,18 @@ class Store:
                 f"{self.path}: schema version {self.schema_version()}, expected {SCHEMA_VERSION}",
                 hint="open it once without read-only access to migrate it",
             )
+
+    @classmethod
+    def on_connection(
+        cls, con: duckdb.DuckDBPyConnection, path: str | Path, *, read_only: bool = False
+    ) -> Self:
+        """A store over an open, migrated connection, such as a cursor of the one
+        connection a server keeps: closing it closes that cursor, not the database."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        store.con = con
+        store.read_only = read_only
+        return store
 
     def __enter__(self) -> Store:
         return self
