@@ -646,7 +646,7 @@ def _api(service: _Service, max_request_bytes: int) -> APIRouter:
     errors: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorOut, "description": "A filter or option is malformed."},
         422: {"model": ErrorOut, "description": "A parameter or body fails validation."},
-        503: {"model": ErrorOut, "description": "Database busy or missing; see Retry-After."},
+        503: {"model": ErrorOut, "description": "Server overloaded; see Retry-After."},
     }
     api = APIRouter(prefix=API_PREFIX, responses=errors)
 
