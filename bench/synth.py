@@ -301,17 +301,75 @@ class Generator:
             yield self.article(i)
 
 
+CLOSING_LINES = [
+    "This story was first published by {O}.",
+    "Additional reporting by {N}; editing by the {O} desk.",
+    "Follow {O} for live updates on this story.",
+    "{O} has contacted both governments for comment.",
+]
+
+
+def syndicated(
+    stories: Iterator[SynthArticle], max_outlets: int, seed: int = 1
+) -> Iterator[SynthArticle]:
+    """Each story on 1 to ``max_outlets`` outlets (fewer more likely: the mean is
+    (max + 2) / 3, about 4 for 10), each copy with small edits of its own: a byline, a
+    headline of its own, a closing line, now and then published a day later. Copies come
+    later in the stream, among other stories, as a feed brings them."""
+    rng = random.Random(seed)
+    weights = list(range(max_outlets, 0, -1))
+    pending: list[tuple[float, int, SynthArticle]] = []
+    for number, story in enumerate(stories):
+        yield story
+        outlets = rng.choices(range(1, max_outlets + 1), weights)[0]
+        for copy in range(1, outlets):
+            outlet = rng.choice([o for o in OUTLETS if o != story.source])
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            text = story.text
+            if rng.random() < 0.5:
+                text = f"By {name}\n\n{text}"
+            if rng.random() < 0.6:
+                text += "\n\n" + rng.choice(CLOSING_LINES).format(O=outlet, N=name)
+            title = (
+                story.title
+                if rng.random() < 0.4
+                else f"{story.title.split(':')[0]}: {outlet} report"
+            )
+            later = rng.random() < 0.1
+            pending.append(
+                (
+                    number + rng.uniform(1, 40),
+                    copy,
+                    SynthArticle(
+                        title=title,
+                        text=text,
+                        published=story.published + timedelta(days=1 if later else 0),
+                        source=outlet,
+                        url=f"{story.url}-{outlet.lower().replace(' ', '-')}-{copy}",
+                    ),
+                )
+            )
+        pending.sort(key=lambda p: (p[0], p[1]))
+        while pending and pending[0][0] <= number:
+            yield pending.pop(0)[2]
+    yield from (p[2] for p in pending)
+
+
 def _span(n: int, per_day: float | None) -> int:
     """Days the corpus covers: a year, or as many days as ``per_day`` articles a day need
     (a corpus that grows in time, as an archive does, keeps its density)."""
     return 365 if per_day is None else max(1, round(n / per_day))
 
 
-def write_jsonl(path: Path, n: int, seed: int = 1, per_day: float | None = None) -> Path:
-    """Write ``n`` articles as one JSON Lines file."""
+def write_jsonl(
+    path: Path, n: int, seed: int = 1, per_day: float | None = None, outlets: int = 1
+) -> Path:
+    """Write ``n`` stories as one JSON Lines file, each on 1 to ``outlets`` outlets
+    (``syndicated``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    stories = Generator(seed, days=_span(n, per_day)).articles(n)
     with path.open("w", encoding="utf-8") as out:
-        for art in Generator(seed, days=_span(n, per_day)).articles(n):
+        for art in syndicated(stories, outlets, seed) if outlets > 1 else stories:
             record = {
                 "title": art.title,
                 "url": art.url,
@@ -339,13 +397,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--files", action="store_true", help="one .txt file per article")
     parser.add_argument(
+        "--outlets", type=int, default=1, help="each story on 1 to this many outlets (JSON Lines)"
+    )
+    parser.add_argument(
         "--per-day", type=float, help="articles a day (the corpus spans as many days as that needs)"
     )
     args = parser.parse_args()
     if args.files:
         write_files(args.out, args.articles, args.seed, args.per_day)
     else:
-        write_jsonl(args.out, args.articles, args.seed, args.per_day)
+        write_jsonl(args.out, args.articles, args.seed, args.per_day, args.outlets)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ The CLI and the web server are thin layers over these functions.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dyad.copies import CopyShortcut
 from dyad.errors import InputError, UsageError
 from dyad.export import mention_record
 from dyad.link import LinkSettings
@@ -82,13 +83,20 @@ class _Ingest:
     """
 
     def __init__(
-        self, db: Path, report: IngestReport, *, resume: bool, lock_timeout: float | None
+        self,
+        db: Path,
+        report: IngestReport,
+        *,
+        resume: bool,
+        lock_timeout: float | None,
+        link_settings: LinkSettings | None,
     ) -> None:
         self.db = db
         self.lock_timeout = lock_timeout
         self.report = report
         with self._open() as store:  # creates or migrates the database up front
             self.done = store.completed_inputs() if resume else set()
+            self.link_settings = link_settings or store.link_settings()
         self.fingerprints: dict[str, str | None] = {}  # path -> fingerprint
         self.file_of: dict[str, list[str]] = {}  # article_id -> fingerprints of its files
         self.open_files: dict[str, str] = {}  # fingerprint -> path, files still being read
@@ -153,6 +161,11 @@ class _Ingest:
                 continue
             yield article
 
+    def originals(self, signatures: Mapping[str, bytes]) -> dict[str, ArticleResult]:
+        """The stored articles these (by MinHash signature) copy (`dyad.copies`)."""
+        with self._open() as store:
+            return store.stored_originals(signatures, self.link_settings)
+
     def write(
         self, batch: list[ArticleResult], link_settings: LinkSettings | None, *, final: bool
     ) -> None:
@@ -197,6 +210,7 @@ def ingest(
     partitions: str | Path | None = None,
     server: str | None = None,
     token: str | None = None,
+    reuse_copies: bool = True,
 ) -> IngestReport:
     """Read, process and store articles. Idempotent: stored articles are skipped.
 
@@ -219,6 +233,10 @@ def ingest(
     directory the workers write their results to as Parquet (`dyad.partitions`), read in
     place or merged here. ``link_settings`` default to those the database keeps; others
     re-link it once and stay with it (docs/linking.md, *Settings*).
+
+    With ``reuse_copies`` (the default, but not with ``partitions``), an article that
+    near-duplicates one stored or read before is built from that one's result and only
+    its own paragraphs are parsed (`dyad.copies`); the database is the same as without.
     """
     if server is not None:
         local = {
@@ -244,7 +262,13 @@ def ingest(
     if batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
-    run = _Ingest(Path(db or default_db()), report, resume=resume, lock_timeout=lock_timeout)
+    run = _Ingest(
+        Path(db or default_db()),
+        report,
+        resume=resume,
+        lock_timeout=lock_timeout,
+        link_settings=link_settings,
+    )
     if progress:
         report.articles_total = count_articles(inputs, skip_file=run.was_finished)
         progress(report)
@@ -309,24 +333,25 @@ def _process_and_write(
     report = run.report
     articles = run.new_articles(items)
     with ExitStack() as stack:
-        results: Iterable[ArticleResult | InputError]
+        processor: Processor
         if dask is not None:
-            from dyad.scale import dask_client, process_on_dask  # distributed loads slowly
+            from dyad.scale import dask_client  # distributed loads slowly
 
-            client = stack.enter_context(dask_client(dask))
-            results = process_on_dask(
-                client,
+            processor = _OnDask(
+                stack.enter_context(dask_client(dask)),
                 settings or PipelineSettings(),
-                articles,
                 shard_size=shard_size,
                 partitions=partitions,
             )
         elif pipeline is not None:
-            results = pipeline.process(articles)
+            processor = pipeline
         elif settings is not None and settings.n_process > 1:
-            results = stack.enter_context(WorkerPool(settings)).process(articles)
+            processor = stack.enter_context(WorkerPool(settings))
         else:
-            results = Pipeline(settings).process(articles)
+            processor = Pipeline(settings)
+        if reuse_copies and partitions is None:
+            processor = CopyShortcut(processor, run, run.link_settings)
+        results = processor.process(articles)
         batch: list[ArticleResult] = []
         for result in results:
             if isinstance(result, InputError):
@@ -385,6 +410,27 @@ def _remote_error(message: str) -> InputError:
     """An input error the server reported ("[D100] path: reason") as one of ours."""
     where, _, reason = message.removeprefix(f"[{InputError.code}] ").partition(": ")
     return InputError(where, reason) if reason else InputError("server", where)
+
+
+@dataclass(frozen=True)
+class _OnDask:
+    """The stages on a Dask cluster, as a `Processor`."""
+
+    client: Client
+    settings: PipelineSettings
+    shard_size: int
+    partitions: str | Path | None
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
+        from dyad.scale import process_on_dask
+
+        return process_on_dask(
+            self.client,
+            self.settings,
+            articles,
+            shard_size=self.shard_size,
+            partitions=self.partitions,
+        )
 
 
 def text_article(text: str, *, published: date | None = None, title: str | None = None) -> Article:

@@ -254,6 +254,14 @@ def ingest(
             "table and shard), read in place or merged into the database.",
         ),
     ] = None,
+    reuse_copies: Annotated[
+        bool,
+        typer.Option(
+            "--reuse-copies/--parse-copies",
+            help="Build a near-duplicate of an article read before from that article's "
+            "result, parsing only its own paragraphs (same database, less time).",
+        ),
+    ] = True,
     link: LinkOption = None,
     server: Annotated[
         str | None,
@@ -290,6 +298,7 @@ def ingest(
             "shard_size": shard_size,
             "partitions": partitions,
             "link_settings": link_settings(db, link) if link else None,
+            "reuse_copies": reuse_copies,
         }
     else:
         local = {
@@ -299,6 +308,7 @@ def ingest(
             "--dask": dask,
             "--partitions": partitions,
             "--link": link,
+            "--parse-copies": not reuse_copies,
         }
         if any(local.values()):
             given = ", ".join(name for name, value in local.items() if value)

@@ -11,7 +11,6 @@ from tense, modality, negation and event-noun modifiers. docs/events.md gives th
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, permutations
@@ -24,7 +23,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from dyad.ontology import EventCodebook, StatusCues, TriggerEntry
-from dyad.records import ActorMention, EventMention
+from dyad.records import ActorMention, EventMention, mention_id
 
 __all__ = ["EventCodebook", "EventExtractor", "StatusCues", "TriggerEntry"]
 
@@ -1261,21 +1260,17 @@ class _Run:
             if entry.plover == "CONSULT" and mode is None:
                 countries = {a.country for a in self.np_actors(cand.token) if a.country}
                 mode = "multilateral" if len(countries) > 2 else None
-            key = "|".join(
-                str(x)
-                for x in (
+            cameo = self._repression(entry, src, tgt) or entry.cameo
+            yield EventMention(
+                mention_id=mention_id(
                     self.article_id,
                     f.sent_index,
                     cand.span.start_char,
                     cand.span.end_char,
-                    src.code if src else "",
-                    tgt.code if tgt else "",
+                    src.code if src else None,
+                    tgt.code if tgt else None,
                     entry.plover,
-                )
-            )
-            cameo = self._repression(entry, src, tgt) or entry.cameo
-            yield EventMention(
-                mention_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
+                ),
                 article_id=self.article_id,
                 sentence_index=f.sent_index,
                 sentence=sent.text.rstrip(),  # not the blank lines ending a paragraph

@@ -99,7 +99,10 @@ class Pipeline:
             ]
         )
         return ArticleResult(
-            article=article, sentences=sentences, actors=actors, events=tuple(mentions)
+            article=article,
+            sentences=sentences,
+            actors=tuple(sorted(actors, key=lambda a: (a.start, a.end))),  # as copies order them
+            events=tuple(mentions),
         )
 
     def process_one(self, article: Article) -> ArticleResult:

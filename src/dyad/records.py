@@ -25,6 +25,7 @@ __all__ = [
     "Segment",
     "Sentence",
     "article_id_for",
+    "mention_id",
     "normalise_text",
 ]
 
@@ -44,6 +45,33 @@ def normalise_text(text: str) -> str:
 def article_id_for(text: str) -> str:
     """Stable article id: the first 16 hex digits of SHA-256 of the normalised text."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def mention_id(
+    article_id: str,
+    sentence_index: int,
+    trigger_start: int,
+    trigger_end: int,
+    source_code: str | None,
+    target_code: str | None,
+    plover: str,
+) -> str:
+    """Stable mention id (16 hex digits): where the trigger is in which article, and what
+    the event stage made of it. A copy's mentions built from its original's get the ids a
+    parse of the copy would give."""
+    key = "|".join(
+        str(x)
+        for x in (
+            article_id,
+            sentence_index,
+            trigger_start,
+            trigger_end,
+            source_code or "",
+            target_code or "",
+            plover,
+        )
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -441,25 +441,7 @@ class Store:
             r.article.article_id: minhash_signature(r.article.text, settings) for r in fresh
         }
         keys = {aid: minhash_bands(sig, settings) if sig else [] for aid, sig in signatures.items()}
-        probe = [{"key": k, "fresh": aid} for aid, ks in keys.items() for k in ks]
-        candidates: dict[str, set[str]] = {aid: set() for aid in keys}
-        stored: dict[str, tuple[bytes, str | None]] = {}  # id -> (signature, its original)
-        order: dict[str, tuple[Any, ...]] = {}
-        if probe:
-            self.con.register("_probe", pa.Table.from_pylist(probe))
-            try:
-                rows = self.con.execute(
-                    """SELECT DISTINCT p.fresh, a.article_id, a.minhash, a.duplicate_of,
-                              a.ingested_at
-                       FROM _probe p JOIN minhash_bands b USING (key)
-                       JOIN articles a ON a.article_id = b.article_id"""
-                ).fetchall()
-            finally:
-                self.con.unregister("_probe")
-            for new, aid, blob, original, ingested in rows:
-                candidates[new].add(aid)
-                stored[aid] = (bytes(blob), original)
-                order[aid] = (0, ingested, aid)
+        candidates, stored, order = self._stored_candidates(keys)
         copies: dict[str, str] = {}
         by_key: dict[int, list[str]] = defaultdict(list)  # keys of the batch's earlier articles
         for position, result in enumerate(fresh):
@@ -484,6 +466,75 @@ class Store:
             [{"key": k, "article_id": aid} for aid, ks in keys.items() for k in ks],
         )
         return copies, signatures
+
+    def _stored_candidates(
+        self, keys: Mapping[str, list[int]]
+    ) -> tuple[
+        dict[str, set[str]], dict[str, tuple[bytes, str | None]], dict[str, tuple[Any, ...]]
+    ]:
+        """For articles by their LSH band keys: the stored articles sharing a key with each
+        (copy candidates), those articles' (signature, original), and their order (ingest
+        time, id)."""
+        probe = [{"key": k, "fresh": aid} for aid, ks in keys.items() for k in ks]
+        candidates: dict[str, set[str]] = {aid: set() for aid in keys}
+        stored: dict[str, tuple[bytes, str | None]] = {}
+        order: dict[str, tuple[Any, ...]] = {}
+        if not probe:
+            return candidates, stored, order
+        self.con.register("_probe", pa.Table.from_pylist(probe))
+        try:
+            rows = self.con.execute(
+                """SELECT DISTINCT p.fresh, a.article_id, a.minhash, a.duplicate_of,
+                          a.ingested_at
+                   FROM _probe p JOIN minhash_bands b USING (key)
+                   JOIN articles a ON a.article_id = b.article_id"""
+            ).fetchall()
+        finally:
+            self.con.unregister("_probe")
+        for new, aid, blob, original, ingested in rows:
+            candidates[new].add(aid)
+            stored[aid] = (bytes(blob), original)
+            order[aid] = (0, ingested, aid)
+        return candidates, stored, order
+
+    def stored_originals(
+        self, signatures: Mapping[str, bytes], settings: LinkSettings | None = None
+    ) -> dict[str, ArticleResult]:
+        """For articles not stored yet, by MinHash signature: the stored result of the
+        earliest stored article each near-duplicates (``dyad.copies`` builds copies
+        from them)."""
+        settings = settings or self.link_settings()
+        if self.scalar("SELECT value FROM meta WHERE key = 'minhash_banding'") != "{}x{}".format(
+            *lsh_banding(settings)
+        ):
+            return {}  # bands of other settings: the next write rebuilds them
+        keys = {aid: minhash_bands(sig, settings) for aid, sig in signatures.items()}
+        candidates, stored, order = self._stored_candidates(keys)
+        chosen = {}
+        for aid, found in candidates.items():
+            close = [o for o in found if is_copy(signatures[aid], stored[o][0], settings)]
+            if close:
+                first = min(close, key=order.__getitem__)
+                chosen[aid] = stored[first][1] or first
+        results = self.results(chosen.values())
+        return {aid: results[o] for aid, o in chosen.items() if o in results}
+
+    def results(self, article_ids: Iterable[str]) -> dict[str, ArticleResult]:
+        """The stored articles with their sentences, actors and event mentions."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return {}
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+            lambda: {t: [] for t in ("articles", "sentences", "actor_mentions", "event_mentions")}
+        )
+        for table in ("articles", "sentences", "actor_mentions", "event_mentions"):
+            found = self.con.sql(
+                f"SELECT * FROM {table} WHERE article_id IN (SELECT unnest($ids))",
+                params={"ids": ids},
+            ).to_arrow_table()
+            for row in found.to_pylist():
+                rows[row["article_id"]][table].append(row)
+        return {aid: result_from_rows(r) for aid, r in rows.items() if r["articles"]}
 
     def link_settings(self) -> LinkSettings:
         """The settings the stored events were linked with (the defaults in a new
