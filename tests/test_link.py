@@ -10,7 +10,7 @@ import random
 import re
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pycountry
@@ -806,6 +806,66 @@ def test_a_daily_chain_of_reports_is_read_a_few_days_deep() -> None:
     assert len(set(link(inputs).values())) < len(inputs)  # reports of one day link
     assert max(reread) < 40
     assert max(rounds) <= 4
+
+
+def _border_month(reports: int = 4, seed: int = 3) -> list[LinkInput]:
+    """A border incident every day for 28 days, each told ``reports`` times on its day
+    without a date, at one place and in look-alike words (only the numbers differ)."""
+    rnd = random.Random(seed)
+    verbs = ["exchanged fire with", "fired on", "shelled the posts of", "clashed with"]
+    inputs = []
+    for day in range(28):
+        dead = rnd.randint(2, 9)
+        for k in range(reports):
+            inputs.append(
+                mention(
+                    f"d{day:02d}r{k}",
+                    f"a{day:02d}r{k}",
+                    plover="ASSAULT",
+                    cameo="190",
+                    source="PAK MIL",
+                    target="IND MIL",
+                    published=date(2024, 5, 1) + timedelta(days=day),
+                    sentence=f"Pakistani troops {rnd.choice(verbs)} Indian soldiers near "
+                    f"Kupwara, killing {dead} soldiers, officials said.",
+                    location=city("Kupwara", "IND", 1265859),
+                    outlet=f"Outlet {k}",
+                )
+            )
+    return inputs
+
+
+def test_undated_daily_reports_do_not_chain_into_one_event() -> None:
+    inputs = _border_month()
+    assignment = link(inputs)
+    published = {i.mention.mention_id: i.published for i in inputs}
+    events = defaultdict(list)
+    for mid, eid in assignment.items():
+        events[eid].append(published[mid])
+    assert 0.8 <= len(events) / 28 <= 1.5, len(events)
+    assert max((max(days) - min(days)).days for days in events.values()) <= 3
+    shuffled = inputs[:]
+    random.Random(1).shuffle(shuffled)
+    batches = [shuffled[start : start + 10] for start in range(0, len(shuffled), 10)]
+    assert _link_incrementally(batches) == assignment
+
+
+def test_an_undated_report_joins_one_event_but_never_bridges_two() -> None:
+    """Two days' talks, dated and worded apart; an undated report of the talks, close
+    to both, joins one of them and does not make them one."""
+    first = mention("a", "x", day="2023-02-06", published=date(2023, 2, 6),
+                    sentence="Officials met in Lahore to discuss visas.",
+                    location=city("Lahore", "PAK", 1172451))  # fmt: skip
+    second = mention("b", "y", day="2023-02-08", published=date(2023, 2, 8),
+                     sentence="Envoys gathered in Lahore over water sharing.",
+                     location=city("Lahore", "PAK", 1172451))  # fmt: skip
+    undated = mention("c", "z", published=date(2023, 2, 8),
+                      sentence="Officials and envoys met in Lahore over visas and water.",
+                      location=city("Lahore", "PAK", 1172451))  # fmt: skip
+    assert not same_event(link([first, second]), "a", "b")
+    assignment = link([first, second, undated])
+    assert not same_event(assignment, "a", "b")
+    assert same_event(assignment, "a", "c") or same_event(assignment, "b", "c")
 
 
 def test_empty_input() -> None:

@@ -724,7 +724,17 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
 
 def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     """Cluster one block: each item's cluster representative (the smallest index of the
-    set)."""
+    set).
+
+    Edges merge clusters strongest first; a merge is refused when two members veto each
+    other. Evidence without dates (rank 0) goes by publication days, the only time it
+    has: reports of one day first, then of days apart. Between stories it never
+    bridges: it may add a story's mentions to an event, but not join two dated events,
+    nor two events each told by several stories on other days, nor stretch the
+    publication days of an event's undated members over more than
+    ``undated_window_days`` (else daily look-alike reports chain into one event). Within
+    one story ("the talks", told again) it joins what the story joins.
+    """
     edges = []
     veto_cache: dict[tuple[int, int], bool] = {}
     for i, j in _candidate_pairs(items, s):
@@ -732,26 +742,149 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         if not veto_cache[(i, j)]:
             ev = _evidence(items[i], items[j], s)
             if ev is not None:
-                edges.append((-ev[0], -ev[1], i, j))
+                a, b = items[i].pub, items[j].pub
+                apart = abs(a - b) if ev[0] == 0 and a is not None and b is not None else 0
+                edges.append((-ev[0], apart, -ev[1], i, j))
     edges.sort()
-    parent = list(range(len(items)))
-    members = {i: [i] for i in range(len(items))}
+    parent = list(range(len(items)))  # union-find, by size
+    size = [1] * len(items)
+    smallest = list(range(len(items)))  # each root's smallest member: its representative
+    stories = {i: {it.group} for i, it in enumerate(items)}
+    dated = {i: it.core is not None for i, it in enumerate(items)}
+    undated = {
+        i: (it.pub, it.pub) if it.envelope is None and it.pub is not None else None
+        for i, it in enumerate(items)
+    }
+    vetoes = _ClusterVetoes(items, s, veto_cache)
 
-    def vetoed(x: int, y: int) -> bool:
-        k = (min(x, y), max(x, y))
-        if k not in veto_cache:
-            veto_cache[k] = _vetoed(items[k[0]], items[k[1]], s)
-        return veto_cache[k]
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    for _, _, i, j in edges:
-        ri, rj = parent[i], parent[j]
-        if ri == rj or any(vetoed(x, y) for x in members[ri] for y in members[rj]):
+    for rank, _, _, i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri == rj:
             continue
-        keep, gone = min(ri, rj), max(ri, rj)
-        for x in members[gone]:
-            parent[x] = keep
-        members[keep].extend(members.pop(gone))
-    return parent
+        span = _join(undated[ri], undated[rj])
+        if (
+            rank == 0
+            and items[i].group != items[j].group
+            and (
+                (dated[ri] and dated[rj])
+                or (
+                    len(stories[ri]) > 1
+                    and len(stories[rj]) > 1
+                    and _apart(undated[ri], undated[rj])
+                )
+                or (span is not None and span[1] - span[0] > s.undated_window_days)
+            )
+        ):
+            continue
+        if vetoes.between(ri, rj):
+            continue
+        keep, gone = (ri, rj) if size[ri] >= size[rj] else (rj, ri)
+        parent[gone] = keep
+        size[keep] += size[gone]
+        smallest[keep] = min(smallest[keep], smallest[gone])
+        stories[keep] |= stories.pop(gone)
+        dated[keep] = dated.pop(gone) or dated[keep]
+        undated[keep] = span
+        del undated[gone]
+        vetoes.merge(keep, gone)
+    return [smallest[find(i)] for i in range(len(items))]
+
+
+class _ClusterVetoes:
+    """Whether any member of one cluster vetoes any member of another, at a cost that
+    does not grow with the clusters: members are kept by story and by *veto class* (what
+    ``_vetoed`` reads of a mention apart from its article and story), so a check is one
+    ``_vetoed`` per pair of classes, cached, plus the exact pairs of stories both share
+    (the rules on one article or story, and copies, apply only there)."""
+
+    def __init__(
+        self, items: Sequence[_Item], s: LinkSettings, cache: dict[tuple[int, int], bool]
+    ) -> None:
+        self.items, self.s, self.cache = items, s, cache
+        keys = [_veto_class(it) for it in items]
+        self.stand_in = {
+            k: (_neutral(it, 1), _neutral(it, 2)) for k, it in zip(keys, items, strict=True)
+        }
+        self.classes = {
+            i: {k: {it.group}} for i, (k, it) in enumerate(zip(keys, items, strict=True))
+        }
+        self.stories = {i: {it.group: [i]} for i, it in enumerate(items)}
+        self.class_vetoes: dict[tuple[Hashable, Hashable], bool] = {}
+
+    def _pair(self, x: int, y: int) -> bool:
+        k = (min(x, y), max(x, y))
+        if k not in self.cache:
+            self.cache[k] = _vetoed(self.items[k[0]], self.items[k[1]], self.s)
+        return self.cache[k]
+
+    def _classes(self, a: Hashable, b: Hashable) -> bool:
+        if (a, b) not in self.class_vetoes:
+            self.class_vetoes[(a, b)] = _vetoed(self.stand_in[a][0], self.stand_in[b][1], self.s)
+        return self.class_vetoes[(a, b)]
+
+    def between(self, a: int, b: int) -> bool:
+        stories_a, stories_b = self.stories[a], self.stories[b]
+        for g in stories_a.keys() & stories_b.keys():
+            if any(self._pair(x, y) for x in stories_a[g] for y in stories_b[g]):
+                return True
+        for ka, ga in self.classes[a].items():
+            for kb, gb in self.classes[b].items():
+                # pairs of one story were checked above; the class decides the others
+                if not (len(ga) == 1 and ga == gb) and self._classes(ka, kb):
+                    return True
+        return False
+
+    def merge(self, keep: int, gone: int) -> None:
+        for k, groups in self.classes.pop(gone).items():
+            self.classes[keep].setdefault(k, set()).update(groups)
+        for g, found in self.stories.pop(gone).items():
+            self.stories[keep].setdefault(g, []).extend(found)
+
+
+def _veto_class(it: _Item) -> Hashable:
+    """Everything ``_vetoed`` reads of a mention except its article, sentence and story:
+    mentions of one class veto a mention of another story alike."""
+    m = it.inp.mention
+    return (
+        m.plover,
+        m.cameo,
+        it.symmetric,
+        it.src,
+        it.tgt,
+        it.src_sector,
+        it.tgt_sector,
+        m.location,
+        tuple(sorted(it.persons.items())),
+        it.envelope,
+        it.bound,
+        it.precise,
+        it.point,
+    )
+
+
+def _neutral(it: _Item, n: int) -> _Item:
+    """A stand-in of the mention's veto class: an article and story of its own."""
+    m = it.inp.mention
+    alone = f"class {n}:{m.mention_id}"
+    mention = replace(m, article_id=alone, sentence_index=-1, additional=False)
+    return replace(it, inp=replace(it.inp, mention=mention, article_id=alone), group=alone)
+
+
+def _apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Whether two spans of days are known and do not overlap."""
+    return a is not None and b is not None and _gap(a, b) > 0
+
+
+def _join(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
