@@ -19,8 +19,15 @@ Run on demand, not in the tests. For each corpus size it writes a seeded synthet
 
 The bare parse runs for the first size only unless ``--parse-all``: the larger sizes are
 there for peak memory and database size, and the parse of them takes as long again.
-``--repeat K`` runs ingest and parse K times each, alternately, and reports the fastest of
-each (on a shared machine the load changes from one run to the next).
+``--repeat K`` runs ingest and parse K times each, alternately, and reports the median
+of each (on a shared machine the load changes from one run to the next).
+
+Realistic feeds: ``--outlets N`` puts each story on 1 to N outlets with small edits
+(bylines, headlines, closing lines; ``synth.syndicated``), and ``--compare-copies`` then
+ingests the corpus once more with every copy parsed whole and diffs the two databases'
+exports; ``--kind heavy`` is one event reported ``--sizes`` times over a month, ``--kind
+border`` a month of daily undated look-alike incidents (``synth.corpus``). For these the
+store's time per batch early and late in the run is the figure to watch.
 
 Wall time on a shared machine is noisy; CPU seconds (user + system, all processes) are
 printed beside it, and the ratio is given for both.
@@ -91,6 +98,36 @@ def _articles(corpus: Path) -> Iterator[Any]:
 
 
 # -- child runs (one per subprocess) ------------------------------------------------
+
+
+def child_compare(corpus: Path, db: Path, model: str) -> dict:
+    """Ingest ``corpus`` again with every copy parsed whole and diff the exports (every
+    field but the ingest time) with those of ``db``."""
+    from dyad.api import ingest
+    from dyad.pipeline import Pipeline, PipelineSettings
+    from dyad.query import Database
+
+    parsed = db.with_name(db.stem + "_parsed.duckdb")
+    parsed.unlink(missing_ok=True)
+    ingest(
+        [corpus], db=parsed, pipeline=Pipeline(PipelineSettings(model=model)), reuse_copies=False
+    )
+
+    def export(path: Path) -> tuple[list[str], list[str]]:
+        with Database(path) as database:
+            mentions = sorted(
+                json.dumps(m, sort_keys=True, default=str) for m in database.mentions()
+            )
+            events = database.events(output="records")
+            return mentions, sorted(json.dumps(e, sort_keys=True, default=str) for e in events)
+
+    (mentions, events), (mentions_parsed, events_parsed) = export(db), export(parsed)
+    return {
+        "mentions": len(mentions),
+        "events": len(events),
+        "mentions_differing": len(set(mentions) ^ set(mentions_parsed)),
+        "events_differing": len(set(events) ^ set(events_parsed)),
+    }
 
 
 def child_ingest(corpus: Path, db: Path, workers: int, batch_size: int, model: str) -> dict:
@@ -212,6 +249,12 @@ def _run_child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median wall time (the lower middle one of an even number)."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def _print_size(n: int, ingest: dict, parse: dict, workers: int) -> None:
     tokens = parse["tokens"]
     print(f"\n== {n:,} articles, {tokens:,} tokens, {workers} worker process(es) ==")
@@ -248,6 +291,13 @@ def main() -> None:
         "size spans one year, so larger corpora are denser)",
     )
     parser.add_argument("--no-stages", action="store_true", help="skip the stage shares")
+    parser.add_argument("--outlets", type=int, default=1, help="each story on 1 to N outlets")
+    parser.add_argument("--kind", choices=["news", "heavy", "border"], default="news")
+    parser.add_argument(
+        "--compare-copies",
+        action="store_true",
+        help="ingest once more parsing every copy whole and diff the exports",
+    )
     parser.add_argument(
         "--repeat",
         type=int,
@@ -263,6 +313,8 @@ def main() -> None:
         kind, corpus, *rest = args.child
         if kind == "ingest":
             result = child_ingest(Path(corpus), Path(rest[0]), *map(int, rest[1:3]), rest[3])
+        elif kind == "compare":
+            result = child_compare(Path(corpus), Path(rest[0]), rest[1])
         elif kind == "parse":
             result = child_parse(Path(corpus), int(rest[0]), int(rest[1]), rest[2])
         else:
@@ -275,7 +327,9 @@ def main() -> None:
     print(f"model {args.model}, batch size {args.batch_size}, {os.cpu_count()} CPUs; in {work}")
     common = (str(args.batch_size), args.model)
     for i, n in enumerate(args.sizes):
-        corpus = write_jsonl(work / f"synth_{n}.jsonl", n, args.seed, args.per_day)
+        corpus = write_jsonl(
+            work / f"synth_{n}.jsonl", n, args.seed, args.per_day, args.outlets, args.kind
+        )
         db = work / f"ingest_{n}.duckdb"
         workers = str(args.workers)
         parsed = i == 0 or args.parse_all
@@ -290,15 +344,22 @@ def main() -> None:
                 f"{a['wall_s']:.1f}/{b['wall_s']:.1f} s"
                 for a, b in zip(ingests, parses, strict=True)
             )
-            print(f"\n{n:,} articles, ingest/parse wall per round: {rounds}; the fastest of each:")
-        ingest = min(ingests, key=lambda r: r["wall_s"])
+            print(f"\n{n:,} articles, ingest/parse wall per round: {rounds}; the median of each:")
+        ingest = _median(ingests)
         if parsed:
-            parse = min(parses, key=lambda r: r["wall_s"])
+            parse = _median(parses)
         else:  # same texts, n times more: the first size's parse rate stands in
             parse = {k: v * n / args.sizes[0] for k, v in parse.items() if k != "maxrss_mb"}
             parse["maxrss_mb"] = float("nan")
             parse["estimated"] = True
-        _print_size(n, ingest, parse, args.workers)
+        _print_size(int(parse.get("articles", n)), ingest, parse, args.workers)
+        if args.compare_copies:
+            diff = _run_child("compare", str(corpus), str(db), args.model)
+            print(
+                f"parsing every copy whole: {diff['mentions']:,} mentions, {diff['events']:,} "
+                f"events; differing: {diff['mentions_differing']} mentions, "
+                f"{diff['events_differing']} events"
+            )
         if i == 0 and not args.no_stages:
             stage_db = work / f"stages_{n}.duckdb"
             stage_db.unlink(missing_ok=True)

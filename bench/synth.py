@@ -355,21 +355,108 @@ def syndicated(
     yield from (p[2] for p in pending)
 
 
+HEAVY_LEADS = [
+    "The Sudanese Armed Forces attacked Rapid Support Forces positions in Khartoum on {D}, {T}",
+    "Sudanese Armed Forces troops attacked the Rapid Support Forces in Khartoum on {D}, {T}",
+    "On {D} the Sudanese army attacked Rapid Support Forces fighters in Khartoum, {T}",
+]
+HEAVY_TAILS = [
+    "witnesses said.",
+    "officials said.",
+    "according to a military statement.",
+    "residents told reporters.",
+    "in the heaviest fighting of the year, aid groups said.",
+]
+
+
+def heavy_event(n: int, seed: int = 1, start: date = date(2025, 3, 1)) -> Iterator[SynthArticle]:
+    """One event reported ``n`` times over the month after it: each report a short story
+    whose lead tells the event with its date (in other words each time), then a
+    paragraph of other news."""
+    rng = random.Random(seed)
+    generator = Generator(seed, start=start, days=30)
+    when = f"{start.day} {MONTHS[start.month - 1]}"
+    for number, story in enumerate(generator.articles(n)):
+        lead = rng.choice(HEAVY_LEADS).format(D=when, T=rng.choice(HEAVY_TAILS))
+        published = start + timedelta(days=rng.randrange(30))
+        body = story.text.split("\n\n")[1]  # one paragraph of other news: short reports
+        yield SynthArticle(
+            title=f"Fighting in Khartoum, report {number}",
+            text=f"KHARTOUM, {MONTHS[published.month - 1][:3]} {published.day} - {lead}\n\n{body}",
+            published=published,
+            source=rng.choice(OUTLETS),
+            url=f"https://news.example.org/{published:%Y/%m/%d}/khartoum-{number}",
+        )
+
+
+BORDER_VERBS = ["fired on", "exchanged fire with", "shelled the posts of", "clashed with"]
+BORDER_AFTER = [
+    "The two armies have traded fire along the Line of Control for years.",
+    "Residents of nearby villages were asked to stay indoors.",
+    "Both sides accuse each other of breaking the ceasefire.",
+    "Schools in the district were closed as a precaution.",
+]
+
+
+def border_month(
+    per_day: int, seed: int = 1, start: date = date(2024, 5, 1), days: int = 28
+) -> Iterator[SynthArticle]:
+    """A border incident every day for ``days`` days, each told ``per_day`` times on its
+    day in short reports that give no date, at one place, in look-alike words (only the
+    toll differs from day to day)."""
+    rng = random.Random(seed)
+    for day in range(days):
+        published = start + timedelta(days=day)
+        dead = rng.randint(2, 9)
+        for k in range(per_day):
+            reporter = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            text = (
+                f"Pakistani troops {rng.choice(BORDER_VERBS)} Indian soldiers near Kupwara, "
+                f"killing {dead} soldiers, officials said. {rng.choice(BORDER_AFTER)} "
+                f"Our correspondent {reporter} counted {rng.randint(3, 60)} craters on the "
+                f"road to the {rng.choice(['northern', 'eastern', 'upper', 'lower'])} posts."
+            )
+            yield SynthArticle(
+                title=f"Border firing near Kupwara ({k})",
+                text=text,
+                published=published,
+                source=rng.choice(OUTLETS),
+                url=f"https://news.example.org/{published:%Y/%m/%d}/border-{day}-{k}",
+            )
+
+
 def _span(n: int, per_day: float | None) -> int:
     """Days the corpus covers: a year, or as many days as ``per_day`` articles a day need
     (a corpus that grows in time, as an archive does, keeps its density)."""
     return 365 if per_day is None else max(1, round(n / per_day))
 
 
-def write_jsonl(
-    path: Path, n: int, seed: int = 1, per_day: float | None = None, outlets: int = 1
-) -> Path:
-    """Write ``n`` stories as one JSON Lines file, each on 1 to ``outlets`` outlets
-    (``syndicated``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def corpus(
+    n: int, seed: int = 1, per_day: float | None = None, outlets: int = 1, kind: str = "news"
+) -> Iterator[SynthArticle]:
+    """The articles of one corpus: ``news`` (``n`` stories, each on 1 to ``outlets``
+    outlets), ``heavy`` (``heavy_event``, ``n`` reports) or ``border`` (``border_month``,
+    ``n`` reports in all)."""
+    if kind == "heavy":
+        return heavy_event(n, seed)
+    if kind == "border":
+        return border_month(max(1, round(n / 28)), seed)
     stories = Generator(seed, days=_span(n, per_day)).articles(n)
+    return syndicated(stories, outlets, seed) if outlets > 1 else stories
+
+
+def write_jsonl(
+    path: Path,
+    n: int,
+    seed: int = 1,
+    per_day: float | None = None,
+    outlets: int = 1,
+    kind: str = "news",
+) -> Path:
+    """Write a corpus (``corpus``) as one JSON Lines file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        for art in syndicated(stories, outlets, seed) if outlets > 1 else stories:
+        for art in corpus(n, seed, per_day, outlets, kind):
             record = {
                 "title": art.title,
                 "url": art.url,
@@ -400,13 +487,20 @@ def main() -> None:
         "--outlets", type=int, default=1, help="each story on 1 to this many outlets (JSON Lines)"
     )
     parser.add_argument(
+        "--kind",
+        choices=["news", "heavy", "border"],
+        default="news",
+        help="news stories; one event reported --articles times over a month; or a month "
+        "of daily undated border incidents, --articles reports in all (JSON Lines)",
+    )
+    parser.add_argument(
         "--per-day", type=float, help="articles a day (the corpus spans as many days as that needs)"
     )
     args = parser.parse_args()
     if args.files:
         write_files(args.out, args.articles, args.seed, args.per_day)
     else:
-        write_jsonl(args.out, args.articles, args.seed, args.per_day, args.outlets)
+        write_jsonl(args.out, args.articles, args.seed, args.per_day, args.outlets, args.kind)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,8 @@ def test_copies_give_the_database_a_parse_gives_and_parse_only_what_differs(
 ) -> None:
     corpus = _write(tmp_path / "feed.jsonl", _copies())
     counting = Counting(pipeline)
-    ingest([corpus], db=tmp_path / "short.duckdb", pipeline=counting)
+    report = ingest([corpus], db=tmp_path / "short.duckdb", pipeline=counting)
+    assert report.articles_copied == 1
     ingest([corpus], db=tmp_path / "full.duckdb", pipeline=pipeline, reuse_copies=False)
     short, full = _database(tmp_path / "short.duckdb"), _database(tmp_path / "full.duckdb")
     assert short == full

@@ -43,6 +43,7 @@ class IngestReport:
     articles_added: int = 0
     articles_skipped: int = 0
     inputs_skipped: int = 0  # files a resumed run did not read again
+    articles_copied: int = 0  # added articles built from a copy's original (dyad.copies)
     mentions_added: int = 0
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -349,8 +350,9 @@ def _process_and_write(
             processor = stack.enter_context(WorkerPool(settings))
         else:
             processor = Pipeline(settings)
+        shortcut = None
         if reuse_copies and partitions is None:
-            processor = CopyShortcut(processor, run, run.link_settings)
+            processor = shortcut = CopyShortcut(processor, run, run.link_settings)
         results = processor.process(articles)
         batch: list[ArticleResult] = []
         for result in results:
@@ -364,6 +366,7 @@ def _process_and_write(
                 if progress:
                     progress(report)
         run.write(batch, link_settings, final=True)
+    report.articles_copied = shortcut.copies if shortcut else 0
     if progress:
         progress(report)
 

@@ -203,7 +203,8 @@ def _report_ingest(report, db: Path | None, quiet: bool) -> None:  # type: ignor
             f"{report.articles_read} articles read, {report.articles_added} added, "
             f"{report.articles_skipped} already stored, {report.mentions_added} event mentions, "
             f"{len(report.errors)} errors"
-            + (f", {resumed} finished files not read again" if resumed else ""),
+            + (f", {resumed} finished files not read again" if resumed else "")
+            + (f", {copied} built from copies" if (copied := report.articles_copied) else ""),
             highlight=False,
             soft_wrap=True,
         )

