@@ -58,13 +58,6 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _sentence_end(text: str, content_end: int) -> int:
-    """Where the parser ends a sentence whose words end at ``content_end``: it keeps the
-    whitespace after them, unless that is the single space a token carries."""
-    run = len(text) - content_end - len(text[content_end:].lstrip())
-    return content_end if run == 1 and text[content_end] == " " else content_end + run
-
-
 @dataclass(frozen=True, slots=True)
 class _Moves:
     """Paragraphs of a source text found in the copy: ``(start, end, to)`` says the
@@ -158,7 +151,7 @@ def _moved(
         delta = moves.delta(s.start, content_end)
         if delta is None:
             continue
-        start, end = s.start + delta, _sentence_end(text, content_end + delta)
+        start, end = s.start + delta, content_end + delta
         sentences[s.index] = Sentence(index=s.index, start=start, end=end, text=text[start:end])
         deltas[s.index] = delta
 
