@@ -285,6 +285,7 @@ def ingest(
         dask=dask,
         shard_size=shard_size,
         partitions=partitions,
+        reuse_copies=reuse_copies,
     )
     return report
 
@@ -306,7 +307,13 @@ def ingest_articles(
     if batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more")
     report = IngestReport()
-    run = _Ingest(Path(db or default_db()), report, resume=False, lock_timeout=lock_timeout)
+    run = _Ingest(
+        Path(db or default_db()),
+        report,
+        resume=False,
+        lock_timeout=lock_timeout,
+        link_settings=link_settings,
+    )
     _process_and_write(
         run,
         articles,
@@ -330,6 +337,7 @@ def _process_and_write(
     dask: str | Client | None = None,
     shard_size: int = 64,
     partitions: str | Path | None = None,
+    reuse_copies: bool = True,
 ) -> None:
     report = run.report
     articles = run.new_articles(items)
