@@ -23,6 +23,9 @@ from dyad.link import (
     LinkInput,
     LinkSettings,
     NearDuplicates,
+    _ClusterVetoes,
+    _Linker,
+    _vetoed,
     block_key,
     build_events,
     event_id_for,
@@ -866,6 +869,33 @@ def test_an_undated_report_joins_one_event_but_never_bridges_two() -> None:
     assignment = link([first, second, undated])
     assert not same_event(assignment, "a", "b")
     assert same_event(assignment, "a", "c") or same_event(assignment, "b", "c")
+
+
+def test_vetoes_by_class_are_the_pairwise_vetoes() -> None:
+    """Across stories a mention's veto class stands for it (``_veto_class``): on every
+    pair of a varied corpus the class answer is ``_vetoed``'s. A new rule reading a field
+    the class leaves out fails here."""
+    statuses = ["occurred", "negated", "planned", "hypothetical", "ongoing"]
+    alike = [  # one report told many ways: only status and series differ
+        mention(f"s{k}", f"story{k}", day="2023-02-01", status=statuses[k % 5],
+                sentence=f"Troops attacked the town for a {('second', 'third')[k % 2]} night.")
+        for k in range(10)
+    ]  # fmt: skip
+    inputs = _mixed_inputs(months=3, count=120) + alike
+    varied = [
+        dataclasses.replace(
+            inp, mention=dataclasses.replace(inp.mention, status=statuses[k % len(statuses)])
+        )
+        for k, inp in enumerate(inputs[:-10])
+    ] + alike
+    s = LinkSettings()
+    checked = 0
+    for items in _Linker(s).blocks(varied).values():
+        vetoes = _ClusterVetoes(items, s)
+        for i, j in itertools.combinations(range(len(items)), 2):
+            assert vetoes.pair(i, j) == _vetoed(items[i], items[j], s)
+            checked += items[i].group != items[j].group
+    assert checked > 400  # pairs of two stories
 
 
 def test_empty_input() -> None:

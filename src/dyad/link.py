@@ -854,25 +854,27 @@ class _ClusterVetoes:
             self.stories[keep].setdefault(g, []).extend(found)
 
 
+# What a mention is, not what it says or where: ``_vetoed`` reads these only between
+# mentions of one article or story (``tests/test_link.py`` checks it on every pair).
+_OWN_FIELDS = frozenset({
+    "mention_id", "article_id", "sentence_index", "additional", "sentence", "start_char",
+    "end_char", "trigger", "trigger_start", "trigger_end", "context", "confidence",
+    "event_id",
+})  # fmt: skip
+_ITEM_OWN_FIELDS = frozenset({"inp", "group", "tokens", "sentence"})
+
+
 def _veto_class(it: _Item) -> Hashable:
-    """Everything ``_vetoed`` reads of a mention except its article, sentence and story:
-    mentions of one class veto a mention of another story alike."""
+    """Everything ``_vetoed`` may read of a mention apart from its article, sentence
+    and story: mentions of one class veto a mention of another story alike."""
     m = it.inp.mention
-    return (
-        m.plover,
-        m.cameo,
-        it.symmetric,
-        it.src,
-        it.tgt,
-        it.src_sector,
-        it.tgt_sector,
-        m.location,
-        tuple(sorted(it.persons.items())),
-        it.envelope,
-        it.bound,
-        it.precise,
-        it.point,
+    mention = tuple(getattr(m, f.name) for f in fields(m) if f.name not in _OWN_FIELDS)
+    item = tuple(
+        tuple(sorted(v.items())) if isinstance(v := getattr(it, f.name), Mapping) else v
+        for f in fields(it)
+        if f.name not in _ITEM_OWN_FIELDS
     )
+    return mention, item
 
 
 def _neutral(it: _Item, n: int) -> _Item:
