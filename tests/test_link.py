@@ -946,7 +946,7 @@ def test_settings_take_options_and_round_trip() -> None:
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("slack=5", "NAME one of date_slack_days"),
+        ("slack=5", "NAME one of continuing_days, date_slack_days"),
         ("date_slack_days", "expected NAME=VALUE"),
         ("date_slack_days=soon", "date_slack_days=soon: expected an integer"),
         ("min_text_similarity=high", "expected a number"),
@@ -1291,3 +1291,22 @@ def test_a_place_guessed_from_the_dateline_never_keeps_two_reports_apart() -> No
     c = mention("c", "c", location=dataclasses.replace(beijing, how="sentence"), **common)
     d = mention("d", "d", location=stated, **common)
     assert not same_event(link([c, d]), "c", "d")
+
+
+def test_an_event_that_goes_on_over_days_is_one_event_across_its_reports() -> None:
+    """A sit-in reported on its first and its fifth day (``continues`` in plover.yaml)
+    is one event, "for a third day" included; two attacks five days apart are two."""
+    sit_in = {"plover": "PROTEST", "cameo": "141", "source": "EGY CVL", "target": "EGY GOV"}
+    first = mention("first", "a", day="2011-11-18", published=date(2011, 11, 18),
+                    sentence="Protesters camped in the square.", **sit_in)  # fmt: skip
+    fifth = mention("fifth", "b", day="2011-11-22", published=date(2011, 11, 22),
+                    sentence="Protesters stayed in the square for a third day.",
+                    **sit_in)  # fmt: skip
+    attack = {"plover": "ASSAULT", "cameo": "190", "source": "EGY COP", "target": "EGY CVL"}
+    one = mention("one", "c", day="2011-11-18", published=date(2011, 11, 18),
+                  sentence="Police stormed the square.", **attack)  # fmt: skip
+    other = mention("other", "d", day="2011-11-22", published=date(2011, 11, 22),
+                    sentence="Police stormed the square.", **attack)  # fmt: skip
+    linked = link([first, fifth, one, other])
+    assert same_event(linked, "first", "fifth")
+    assert not same_event(linked, "one", "other")

@@ -84,6 +84,7 @@ class LinkSettings:
     """Tunable linking thresholds; each is explained in docs/linking.md."""
 
     date_slack_days: int = 3
+    continuing_days: int = 7
     precise_max_days: int = 10
     min_text_similarity: float = 0.2
     undated_window_days: int = 7
@@ -95,7 +96,7 @@ class LinkSettings:
     shingle_size: int = 5
 
     def __post_init__(self) -> None:
-        for name in ("date_slack_days", "undated_window_days"):
+        for name in ("date_slack_days", "undated_window_days", "continuing_days"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"link setting {name} must be >= 0, got {getattr(self, name)}")
         for name in ("precise_max_days", "num_perm", "shingle_size"):
@@ -110,6 +111,12 @@ class LinkSettings:
             raise ConfigError(
                 f"link setting token_match_ratio must be in [0, 100], got {self.token_match_ratio}"
             )
+
+    @property
+    def reach_days(self) -> int:
+        """How many days apart two dated mentions may lie and still be compared: the
+        date slack, or the reports of an event that goes on over days."""
+        return max(self.date_slack_days, self.continuing_days)
 
     def to_json(self) -> str:
         """The settings as canonical JSON: the store keeps them with the events they made."""
@@ -406,6 +413,7 @@ class _Item:
     # and publication day allow: happened by then, or due from then
     persons: Mapping[str, str]  # country → the named person acting for it
     ordinal: int | None  # "for a third consecutive night": which one of a series
+    continues: bool  # goes on over days (a sit-in): reports days apart may be one event
 
 
 def link_window(inp: LinkInput) -> tuple[int, int] | None:
@@ -439,7 +447,7 @@ def may_pair(
     if ga == gb:
         return True
     if wa is not None and wb is not None:
-        return _gap(wa, wb) <= settings.date_slack_days
+        return _gap(wa, wb) <= settings.reach_days
     return pa is not None and pb is not None and abs(pa - pb) <= settings.undated_window_days
 
 
@@ -482,7 +490,8 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
             for a in (m.source, m.target)
             if a is not None and a.country and _is_person(a)
         },
-        ordinal=_series_ordinal(m.sentence),
+        ordinal=None if _continues(m.plover) else _series_ordinal(m.sentence),
+        continues=_continues(m.plover),
     )
 
 
@@ -496,6 +505,13 @@ _SERIES_RE = re.compile(
     r"(?:day|night|round|week|time|session)s?\b",
     re.IGNORECASE,
 )
+
+
+def _continues(plover: str) -> bool:
+    """An event that goes on over days (``continues`` in plover.yaml): "for a third day"
+    tells the same sit-in again."""
+    kind = bundled_ontology().plover.get(plover)
+    return bool(kind and kind.continues)
 
 
 def _series_ordinal(sentence: str) -> int | None:
@@ -658,6 +674,8 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
             return _gap(a.bound, b.bound) > s.date_slack_days
         return False
     tol = s.date_slack_days if a.precise and b.precise else 0
+    if a.continues and b.continues:
+        tol = max(tol, s.continuing_days)  # a sit-in reported on its first and fifth day
     if _gap(a.envelope, b.envelope) > tol:
         return True
     for point, other in ((a.point, b.envelope), (b.point, a.envelope)):
@@ -705,7 +723,7 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
     dated = sorted((it.envelope, i) for i, it in enumerate(items) if it.envelope is not None)
     for pos, ((_, hi_i), i) in enumerate(dated):
         for (lo_j, _), j in dated[pos + 1 :]:
-            if lo_j > hi_i + s.date_slack_days:
+            if lo_j > hi_i + s.reach_days:
                 break
             pairs.add((min(i, j), max(i, j)))
     published = sorted((it.pub, i) for i, it in enumerate(items) if it.pub is not None)

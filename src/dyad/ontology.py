@@ -96,6 +96,7 @@ class PloverType(_Model):
     threat_cameo: str | None = None
     placed_by: str = Field(default="source", pattern="^(source|either|clause)$")
     on_the_ground: bool = False
+    continues: bool = False
 
 
 @dataclass

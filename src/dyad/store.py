@@ -1004,7 +1004,7 @@ class Store:
 
 class _StoredEvents:
     """The store's answers to ``dyad.link.link_into``: ``may_pair`` in SQL over the
-    stored link windows (windows within ``date_slack_days``, or one undated and published
+    stored link windows (windows within ``reach_days``, or one undated and published
     within ``undated_window_days``, or copies of one story), and whole events."""
 
     def __init__(self, store: Store, settings: LinkSettings) -> None:
@@ -1025,7 +1025,7 @@ class _StoredEvents:
                            AND abs(o.link_pub - n.link_pub) <= $window)))""",
             {
                 "focus": [i.mention.mention_id for i in mentions],
-                "slack": self.settings.date_slack_days,
+                "slack": self.settings.reach_days,
                 "window": self.settings.undated_window_days,
             },
         )
