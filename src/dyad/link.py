@@ -41,7 +41,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from dyad.errors import ConfigError, UsageError
 from dyad.ontology import bundled_ontology
-from dyad.records import ActorMention, Event, EventMention, Location, normalise_text
+from dyad.records import (
+    ActorMention,
+    Event,
+    EventMention,
+    Location,
+    normalise_text,
+    status_phase,
+)
 
 __all__ = [
     "LinkInput",
@@ -523,11 +530,6 @@ def _series_ordinal(sentence: str) -> int | None:
     return int(m[2]) if m[2] else _ORDINALS[m[1].lower()]
 
 
-def _phase(status: str) -> str:
-    """What a status says of the event: done, due, denied or only supposed."""
-    return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status, status)
-
-
 @lru_cache(maxsize=1)
 def _sector_sides() -> dict[str, str]:
     """Each sector's side (the codebooks' state and society sectors); the rest stand
@@ -641,12 +643,14 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if _one_more(ma, mb):
         return True
-    phases = {_phase(ma.status), _phase(mb.status)}
+    phases = {status_phase(ma.status), status_phase(mb.status)}
     if "done" in phases and phases & {"negated", "hypothetical"}:
         # "did not sanction Putin" is not the sanctions imposed; "urged them to halt
         # attacks" is not the attack that happened
         return True
-    if a.group == b.group and (_phase(ma.status) != _phase(mb.status) or _sectors_differ(a, b)):
+    if a.group == b.group and (
+        status_phase(ma.status) != status_phase(mb.status) or _sectors_differ(a, b)
+    ):
         return True  # one story tells a plan and a deed, or two parties' events, apart
     if a.ordinal is not None and b.ordinal is not None and a.ordinal != b.ordinal:
         return True  # "a second night" and "a third night" of attacks

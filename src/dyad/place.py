@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from dyad.gazetteer import Gazetteer, name_key
 from dyad.ontology import bundled_ontology
-from dyad.records import ActorMention, Article, EventMention, Location, Sentence
+from dyad.records import ActorMention, Article, EventMention, Location, Sentence, status_phase
 
 __all__ = ["Gazetteer", "carry_places", "locate"]
 
@@ -751,10 +751,6 @@ _WEAK_HOWS = frozenset({"story", "dateline"})  # a guess from the article, not t
 _OWN_HOWS = frozenset({"sentence", "visit"})
 
 
-def _phase(status: str) -> str:
-    return {"occurred": "done", "ongoing": "done"}.get(status, status)
-
-
 def _dates_meet(a: EventMention, b: EventMention) -> bool:
     """Undated, or dated to days that overlap: the dates allow one event."""
     if a.date is None or b.date is None:
@@ -780,7 +776,7 @@ def _same_event_place(mention: EventMention, others: Sequence[EventMention]) -> 
             loc is not None
             and loc.how in _OWN_HOWS
             and other.plover == mention.plover
-            and _phase(other.status) == _phase(mention.status)
+            and status_phase(other.status) == status_phase(mention.status)
             and {a.country for a in (other.source, other.target) if a and a.country} == countries
             and other.sentence_index != mention.sentence_index
             and _dates_meet(other, mention)

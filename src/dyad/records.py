@@ -36,6 +36,12 @@ STATUSES = ("occurred", "ongoing", "planned", "negated", "hypothetical")
 PRECISIONS = ("day", "week", "month", "year")
 
 
+def status_phase(status: str) -> str:
+    """What a status says of the event: done (occurred, ongoing), due (planned), or the
+    status itself (negated, hypothetical). Mentions of one event share a phase."""
+    return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status, status)
+
+
 def normalise_text(text: str) -> str:
     """Text as compared for identity: NFKC, lower case, whitespace folded."""
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -24,7 +24,7 @@ from typing import Literal
 
 from dateparser.date import DateDataParser
 
-from dyad.records import ActorMention, Article, EventMention, Sentence
+from dyad.records import ActorMention, Article, EventMention, Sentence, status_phase
 
 __all__ = [
     "DateSpan",
@@ -1281,10 +1281,6 @@ def _reported_in_past(mention: EventMention) -> bool:
     return bool(_REPORTED_PAST.search(mention.sentence, 0, max(0, local)))
 
 
-def _phase(status: str) -> str | None:
-    return {"occurred": "done", "ongoing": "done", "planned": "due"}.get(status)
-
-
 def _countries(mention: EventMention) -> set[str]:
     return {a.country for a in (mention.source, mention.target) if a and a.country}
 
@@ -1302,7 +1298,7 @@ def _same_event(
         if (
             other.date is not None
             and other.plover == mention.plover
-            and _phase(other.status) == _phase(mention.status)
+            and status_phase(other.status) == status_phase(mention.status)
             and other.source is not None
             and other.target is not None
             and _countries(other) == pair
@@ -1343,7 +1339,7 @@ def _story_date(
             return free[0] if actors_in.get(sentence.index, set()) & wanted else None
         for other in dated_in.get(sentence.index, ()):
             if (
-                _phase(other.status) == _phase(mention.status)
+                status_phase(other.status) == status_phase(mention.status)
                 and _countries(other) & wanted
                 and other.date_precision in _DAYS
             ):
