@@ -693,3 +693,13 @@ def test_a_run_of_days_is_judged_by_its_first_day() -> None:
     week = pred(date="2019-04-29", date_end="2019-05-05", date_precision="week")
     assert score([g], [run]).fields["date"].accuracy == 1.0
     assert score([g], [week]).fields["date"].accuracy == 0.0
+
+
+def test_the_same_predictions_in_another_order_score_the_same() -> None:
+    """Ties in the one-to-one matching go the same way whatever order the database
+    returns the predictions in."""
+    golds = [gold(), gold(source="PAK GOV", target="USA", event_key="k2")]
+    preds = [pred(mention_id=f"m{n}", event_id=f"e{n}") for n in range(4)]
+    first, second = score(golds, preds), score(golds, preds[::-1])
+    assert [m.mention_id for m in first.matches] == [m.mention_id for m in second.matches]
+    assert first.metrics() == second.metrics()

@@ -658,7 +658,7 @@ def score(
     false_events: list[FalseEvent] = []
     rows: list[ArticleRow] = []
     for article in sorted(scored):
-        row = _score_article(article, gold_by[article], preds_by[article], countries)
+        row = _score_article(article, gold_by[article], _in_order(preds_by[article]), countries)
         rows.append(row.row)
         matches += row.matches
         misses += row.misses
@@ -688,6 +688,19 @@ def score(
         misses=misses,
         false_events=false_events,
         ignored_predictions=ignored,
+    )
+
+
+def _in_order(preds: list[Prediction]) -> list[Prediction]:
+    """Predictions in one fixed order (position, then id): the one-to-one matching breaks
+    ties by order, so the same predictions always score the same."""
+    return sorted(
+        preds,
+        key=lambda p: (
+            p.get("sentence_index") or 0,
+            p.get("trigger_start") or 0,
+            str(p.get("mention_id") or ""),
+        ),
     )
 
 
