@@ -668,6 +668,15 @@ class _Run:
                 out += pair + more
         return out
 
+    def _subject_args(self, verb: Token, how: str) -> list[_Arg]:
+        """The actors of a verb's subject, as parties of the event noun it governs."""
+        return [
+            _Arg(a, _GOVERNOR, how)
+            for c in verb.children
+            if c.dep_ in _SUBJ | _PASSIVE_SUBJ
+            for a in self.np_actors(c)
+        ]
+
     def noun_args(self, cand: _Candidate) -> tuple[list[_Arg], list[_Arg]]:
         token, entry = cand.token, cand.entry
         kind = self.ex.codebook.ontology.plover[entry.plover]
@@ -709,40 +718,17 @@ class _Run:
                 targets = mods
         head = token.head
         gov = _governor(token)
-        if (
-            not sources
-            and gov is not None
-            and token.dep_ == "pobj"
-            and head.lower_ == "in"
-            and head.head == gov
-            and _lemma(gov) in self.ex.codebook.ontology.engage_words
-        ):
+        onto = self.ex.codebook.ontology
+        if not sources and gov is not None and _held_by(token, gov, "in", onto.engage_words):
             # "X were locked in a standoff with Y", "X engaged in talks with Y": the
             # verb's subject and partner are the event's
-            sources = [
-                _Arg(a, _GOVERNOR, "engaged")
-                for c in gov.children
-                if c.dep_ in _SUBJ | _PASSIVE_SUBJ
-                for a in self.np_actors(c)
-            ]
+            sources = self._subject_args(gov, "engaged")
             pair, more = self._prep_args([gov], preps, _GOVERNOR)
             targets += pair + more
-        if (
-            not sources
-            and gov is not None
-            and token.dep_ == "pobj"
-            and head.lower_ == "under"
-            and head.head == gov
-            and _lemma(gov) in self.ex.codebook.ontology.undergo_words
-        ):
+        if not sources and gov is not None and _held_by(token, gov, "under", onto.undergo_words):
             # "the convoy came under attack from ISWAP fighters": the subject suffers it,
             # the "from" party does it
-            targets = [
-                _Arg(a, _GOVERNOR, "undergoes")
-                for c in gov.children
-                if c.dep_ in _SUBJ | _PASSIVE_SUBJ
-                for a in self.np_actors(c)
-            ]
+            targets = self._subject_args(gov, "undergoes")
             sources = [
                 _Arg(a, _PREP, "from")
                 for prep in (*token.children, *gov.children)
@@ -1429,6 +1415,17 @@ def _country_name(code: str | None) -> str:
     if country is None:
         return code or ""
     return str(getattr(country, "common_name", None) or country.name)
+
+
+def _held_by(token: Token, verb: Token, prep: str, verbs: frozenset[str]) -> bool:
+    """The event noun is the object of ``prep`` right under one of ``verbs``: "locked
+    in a standoff", "came under attack"."""
+    return (
+        token.dep_ == "pobj"
+        and token.head.lower_ == prep
+        and token.head.head == verb
+        and _lemma(verb) in verbs
+    )
 
 
 def _governor(token: Token) -> Token | None:
