@@ -55,6 +55,30 @@ def cleaned(text: str, **fields: object) -> Article:
         "All rights reserved.",
         "The post Ministers meet in Lima appeared first on Example Times.",
         "Tags: trade, fisheries, Peru",
+        # page chrome seen in real excerpts (issue 22), in words of our own
+        "READ MORE:Port strike ends after two days",
+        "Check Also",
+        "Read the full story here.",
+        "Continue reading",
+        "• Follow us on",
+        "• google-news",
+        "- WhatsApp",
+        "Get short URL",
+        "Discuss as:",
+        "Author: Jane Roe (Example Wire, AFP)",
+        "Editor: Sam Doe",
+        "(Reporting by Jane Roe; Editing by Sam Doe)",
+        "— Jane Roe (@janeroe) May 5, 2025",
+        "Kim Lee / AP",
+        "Contributor/Getty Images",
+        "(AP Photo/Sam Doe)",
+        "Photo: Jane Roe",
+        "calendarCalendar of Events",
+        "searchSearch",
+        "|",
+        "184210",
+        "6 hours ago",
+        "2 days ago | 4 min read",
     ],
 )
 def test_boilerplate_line_is_dropped(line: str) -> None:
@@ -75,6 +99,14 @@ def test_boilerplate_line_is_dropped(line: str) -> None:
         "Key Takeaways from the Meeting",
         "Comments by the minister angered opposition lawmakers.",
         "Share prices fell sharply after the announcement.",
+        "Author and activist Jane Roe was detained in Lima on Monday.",
+        "Reporting by state media could not be verified.",
+        "Lima / Callao",
+        "US / Peru",
+        "A protester is treated for injuries near the ministry in Lima, Peru, March 3. (Photo: AP)",
+        "Photographs of the meeting were released by the ministry on Monday.",
+        "Continued talks are expected next week, a spokesman said.",
+        "2,000 troops",
     ],
 )
 def test_content_line_survives(line: str) -> None:
@@ -341,3 +373,59 @@ def test_capitals_prefix_wins_over_an_outlet_line() -> None:
     assert article.dateline == "Gao, Mali"
     assert article.source == "Evening Ledger"
     assert article.text == BODY
+
+
+def test_teaser_card_under_a_lone_label_goes_with_it() -> None:
+    card = (
+        "Check Also\n\nCoastal states sign a fishing accord in Quito\n\n"
+        "Quito, Example Wire - The foreign ministers of Ecuador and Colombia said in a joint …\n"
+    )
+    article = cleaned(f"{BODY}\n\n{MORE}\n\n{card}")
+    assert article.text == f"{BODY}\n\n{MORE}"
+    # a label with its teaser on one line leaves the next paragraph alone
+    article = cleaned(f"{BODY}\n\nRelated: Port strike ends\n\n{MORE}\n")
+    assert article.text == f"{BODY}\n\n{MORE}"
+    # under a lone label, a full paragraph is the story going on, not a card
+    article = cleaned(f"{BODY}\n\nREAD MORE:\n\n{MORE}\n")
+    assert article.text == f"{BODY}\n\n{MORE}"
+
+
+def test_menus_above_the_headline_are_dropped() -> None:
+    title = "Chile and Peru agree to talks on fishing rights"
+    text = (
+        "Top\nRegister\n12:54 GMT 25 February 2024\nLive\n"
+        "Opinion Fact check Our newsletters Start the day informed ☀️\n\n"
+        f"{title}\n\n{title}\n\n{BODY}\n\n{MORE}\n"
+    )
+    article = cleaned(text, title=title)
+    assert article.title == title
+    assert article.source is None  # a menu word is no outlet
+    assert article.text == f"{BODY}\n\n{MORE}"
+    # without a known title, the first headline-like line is the headline
+    article = cleaned(f"6 hours ago 4\n\n{title}\n\n{BODY}\n")
+    assert (article.title, article.text) == (title, BODY)
+
+
+def test_a_photo_caption_above_the_headline_is_kept() -> None:
+    title = "Chile and Peru agree to talks on fishing rights"
+    caption = "Fishing boats are moored in the port of Callao, Peru, on March 3, 2024."
+    text = f"Register\nSearch\n\n{caption}\n\n{title}\n\n{BODY}\n"
+    article = cleaned(text, title=title)
+    assert article.text == f"{caption}\n\n{title}\n\n{BODY}"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["By (AP)", "Jane Roe , Tuesday 22 Nov 2011", "By Jane Roe | March 3, 2024"],
+)
+def test_byline_forms_above_the_story(byline: str) -> None:
+    title = "Chile and Peru agree to talks on fishing rights"
+    article = cleaned(f"{title}\n{byline}\n\n{BODY}\n")
+    assert article.text == BODY
+    assert "byline" in article.metadata
+
+
+def test_a_dateline_with_a_date_is_no_byline() -> None:
+    title = "Chile and Peru agree to talks on fishing rights"
+    article = cleaned(f"{title}\nLima, March 3, 2024\n\n{BODY}\n")
+    assert "byline" not in article.metadata

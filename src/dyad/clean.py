@@ -74,8 +74,20 @@ def _rule(name: str, shapes: tuple[str, ...], max_words: int = 12) -> Rule:
 _SEP = r"\s*[:|»›>\-–—]"  # the separator after a teaser label ("Also Read | ...")
 _SOCIAL = (
     r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print"
-    r"|tweet|messenger|copy link)\b"
+    r"|tweet|messenger|copy link|google[- ]news|flipboard|instagram|youtube|tiktok|sms)\b"
 )
+#: The labels of a teaser for another story ("Also Read | ...", "Check Also").
+_TEASER_WORDS = (
+    r"(?:also read|read also|read more|see also|related|more on this|recommended|check also"
+    r"|also check|read next|up next)"
+)
+#: Photo agencies and credit words that close a credit line ("Jane Roe / AP").
+_CREDIT = (
+    r"(?:AP|AFP|Reuters|EPA(?:-EFE)?|Getty Images|Getty|Shutterstock|Xinhua|Anadolu(?: Agency)?"
+    r"|Sputnik|TASS|Bloomberg|Pool|File|Handout|Contributor|Staff)"
+)
+#: A list bullet before a menu item ("• WhatsApp"); rules match the item without it.
+_BULLET = re.compile(r"^(?:[•·▪►◦*]|[-–](?=\s))\s*")
 
 #: The boilerplate rules, in the order they are tried. A stripped line that fully matches
 #: one of a rule's shapes, and has at most ``max_words`` words, is dropped.
@@ -83,8 +95,10 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "related teaser",
         (
-            r"(?:also read|read also|read more|see also|related|more on this|recommended)"
-            rf"(?:{_SEP}.*)?",
+            rf"{_TEASER_WORDS}(?:{_SEP}.*)?",
+            r"read (?:the )?full (?:story|article|report|text)(?: here)?\.?",
+            r"(?:continue|keep) reading\b.*",
+            r"click here\b.*",
         ),
         30,
     ),
@@ -107,6 +121,9 @@ RULES: tuple[Rule, ...] = (
             r"\d* ?comments?(?: \(\d+\))?",
             r"save my name, email, and website in this browser.*",
             r"cancel reply",
+            r"discuss(?: as)?:?",
+            r"(?:join|start) the (?:discussion|conversation)",
+            r"(?:show|view|hide) comments",
         ),
         20,
     ),
@@ -137,12 +154,19 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("view count", (r"(?:count|views?|hits)\s*:\s*\d+",)),
     _rule(
+        "time ago",  # a page clock ("6 hours ago"), relative to whoever opened the page
+        (r"(?:\d+|an?) (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\b.*",),
+        8,
+    ),
+    _rule(
         "share menu",
         (
             r"share(?: this(?: article| story| post)?)?:?",
             rf"share (?:on|via) {_SOCIAL}.*",
             r"click to (?:share|print|email).*",
             rf"(?:{_SOCIAL}\s*[|·•/,]?\s*)+",
+            r"get short url",
+            r"copy (?:url|link)",
         ),
     ),
     _rule(
@@ -174,7 +198,30 @@ RULES: tuple[Rule, ...] = (
         ),
         20,
     ),
-    _rule("follow us", (r"follow us(?: on .*)?", r"follow @\w+(?: on .*)?")),
+    _rule("follow us", (r"follow us(?: on\b.*)?", r"follow @\w+(?: on\b.*)?")),
+    _rule(
+        "author blurb",
+        (
+            r"(?:author|editors?|written by|words by)\s*:.*",
+            r"[(\[]?(?:additional )?"
+            r"(?:reporting|writing|editing|compiled|edited|translated) by (?-i:[A-Z]).*",
+            # the footer of an embedded post: "— Jane Roe (@janeroe) May 5, 2025"
+            r"[—–-]\s*.{1,60}\(@\w+\).{0,30}",
+        ),
+        30,
+    ),
+    _rule(
+        "photo credit",
+        (
+            rf"[(\[]?[^.!?/()]{{2,50}}\s*/\s*{_CREDIT}(?:\s*/\s*[^.!?/()]{{2,40}})?[)\]]?",
+            rf"[(\[]?{_CREDIT}\s*(?:photo)?\s*/\s*[^.!?/()]{{2,50}}[)\]]?",
+            r"[(\[]?(?:photo|picture|image|file photo)s?(?: by)?\s*:\s*[^.!?]{2,60}[)\]]?",
+        ),
+        8,
+    ),
+    # an icon's name run into its label ("calendarCalendar of Events", "searchSearch")
+    _rule("icon label", (r"(?-i:(?P<icon>[a-z]{3,})(?=[A-Z]))(?P=icon)\b.*",), 6),
+    _rule("no words", (r"[^\w]*", r"[\d\s.,:+#|/-]*"), 4),
     _rule("copyright", (r"(?:©|\(c\)|copyright\b).*", r".*\ball rights reserved\.?"), 20),
     _rule(
         "navigation",
@@ -225,13 +272,20 @@ _NOT_CITY = frozenset(
 _SIGNATURE = re.compile(  # "... the same?"    DAWN" or a last line "REUTERS"
     r"(?:(?P<body>.*\S)\s{2,})?(?P<outlet>[A-Z][A-Z&.'-]+(?: [A-Z][A-Z&.'-]+){0,3})"
 )
-_BYLINE = re.compile(  # "By Jane Doe", "By Jane Doe and Sam Roe, Staff Reporter" above the story
-    r"By [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|&|de|van|al|bin)){0,8}(?:, [\w ]{2,40})?"
+_BYLINE = re.compile(  # "By Jane Doe", "By Jane Doe and Sam Roe, Staff Reporter", "By (AP)"
+    r"By (?:[A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|&|de|van|al|bin)){0,8}(?:, [\w ]{2,40})?"
+    r"|\([A-Z][\w .&-]{1,30}\))"
+)
+_DATED_BYLINE = re.compile(  # "Jane Doe , Tuesday 22 Nov 2011" above the story
+    r"(?:By )?(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*[,|–—]\s*(?P<date>.{6,40})"
 )
 _OUTLET_AND_CITY = re.compile(r"(?P<outlet>.{2,40}?)\s+[—–|]\s+(?P<city>[^—–|]{2,40})")
 _TRAILING_DASH = re.compile(r"\s*[—–-]+$")
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<outlet>[^.!?]{2,60})", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+#: A teaser label standing alone, with the teaser's lines below it.
+_TEASER_LABEL = re.compile(rf"{_TEASER_WORDS}(?:{_SEP})?", re.IGNORECASE)
+_TEASER_CARD_LINES = 3  # a card is a headline, a snippet and at most one more line
 
 
 @dataclass(slots=True)
@@ -349,15 +403,27 @@ def _lift_header(text: str, lines: list[_Line], found: _Found) -> None:
 
 
 def _drop_boilerplate(text: str, lines: list[_Line]) -> None:
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.blank or line.drop:
             continue
-        content = _content(text, line)
+        content = _BULLET.sub("", _content(text, line))
         words = len(content.split())
         for rule in RULES:
             if words <= rule.max_words and rule.pattern.fullmatch(content):
                 line.drop = rule.name
                 break
+        if line.drop == "related teaser" and _TEASER_LABEL.fullmatch(content):
+            _drop_teaser_block(text, lines, index)
+
+
+def _drop_teaser_block(text: str, lines: list[_Line], label: int) -> None:
+    """Under a lone "Check Also" / "Related" label stands another story's card: its
+    headline and a cut-off snippet ("... said in condemnation of ongoing …")."""
+    for index in _kept(lines, range(label + 1, len(lines)))[:_TEASER_CARD_LINES]:
+        content = _content(text, lines[index])
+        if _is_paragraph(content) and not content.endswith(("…", "...")):
+            return
+        lines[index].drop = "related teaser"
 
 
 def _is_paragraph(content: str) -> bool:
@@ -397,8 +463,18 @@ def _lift_title_and_dateline(
         return
     header = _kept(lines, range(paragraph))
     for index in header:
-        if _BYLINE.fullmatch(_content(text, lines[index])):
-            found.byline = found.byline or _content(text, lines[index])[3:].strip()
+        content = _content(text, lines[index])
+        dated = _DATED_BYLINE.fullmatch(content)
+        if _BYLINE.fullmatch(content):
+            found.byline = found.byline or content[3:].strip(" ()")
+            lines[index].drop = "byline"
+        elif (
+            dated
+            and len(dated.group("name").split()) > 1  # a person's name, not "Cairo"
+            and not _is_known_place(dated.group("name"))
+            and parse_date(_TIME_TAIL.sub("", dated.group("date")))
+        ):
+            found.byline = found.byline or dated.group("name")
             lines[index].drop = "byline"
     header = [i for i in header if not lines[i].drop]
     first = lines[paragraph]
@@ -416,6 +492,7 @@ def _lift_title_and_dateline(
             if normalise_text(content) == normalise_text(known_title):
                 found.title = content
                 lines[index].drop = "title"
+                _drop_masthead(text, lines, index)
                 break
         elif (
             3 <= len(words) <= 25
@@ -424,8 +501,34 @@ def _lift_title_and_dateline(
         ):
             found.title = content
             lines[index].drop = "title"
+            _drop_masthead(text, lines, index)
             break
+    else:
+        if known_title is not None:  # a headline under a photo and its caption
+            title = next(
+                (
+                    i
+                    for i in _kept(lines, range(len(lines)))
+                    if normalise_text(_content(text, lines[i])) == normalise_text(known_title)
+                ),
+                None,
+            )
+            if title is not None:
+                _drop_masthead(text, lines, title)
     _lift_outlet_line(text, lines, [i for i in header if not lines[i].drop], found)
+
+
+def _drop_masthead(text: str, lines: list[_Line], title: int) -> None:
+    """Above the headline stand the page's menus, logo, clock and login links ("Top",
+    "Register", "6 hours ago"): every short line there goes; a paragraph (a photo
+    caption) stays. The headline printed twice goes too."""
+    for index in _kept(lines, range(title)):
+        if not _is_paragraph(_content(text, lines[index])):
+            lines[index].drop = "masthead"
+    headline = normalise_text(_content(text, lines[title]))
+    for index in _kept(lines, range(title + 1, len(lines)))[:1]:
+        if normalise_text(_content(text, lines[index])) == headline:
+            lines[index].drop = "title"
 
 
 def _lift_dateline_line(text: str, lines: list[_Line], header: list[int], found: _Found) -> None:
