@@ -362,6 +362,13 @@ def test_argument_and_status_rules(nlp, extractor, text, expected):
         ("If asked, Egypt would meet Qatar.", "hypothetical", "present"),
         ("Egypt wants to meet Qatar.", "hypothetical", "present"),
         ("The ongoing talks between Egypt and Qatar were praised.", "ongoing", "past"),
+        # a build-up told in the present perfect still holds; in the past perfect it is over
+        ("Kenya has deployed troops to its border with Somalia.", "ongoing", "perfect"),
+        (
+            "Kenya had deployed troops to its border with Somalia before the talks.",
+            "occurred",
+            "perfect",
+        ),
     ],
 )
 def test_status_and_tense(nlp, extractor, text, status, tense):

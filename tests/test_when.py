@@ -813,3 +813,52 @@ def test_an_immediate_reaction_takes_the_day_of_what_it_answers() -> None:
                  (0, "sentenced", "occurred", "ZMB", "ZMB", "COERCE", "past"),
                  (1, "condemnation", "occurred", "EUR", "ZMB", "ACCUSE", None))  # fmt: skip
     assert got[1].date is None
+
+
+def test_a_date_of_the_report_dates_only_what_is_done_and_comes_last() -> None:
+    s = ["The fund's board has approved a loan to Kenya, which aims to steady its budget, "
+         "a spokesman tweeted on Wednesday evening."]  # fmt: skip
+    got = _date(s, 0, "approved", "occurred", D("2019-07-04"), tense="perfect")
+    assert got.date == "2019-07-03"
+    s = ["Gunmen attacked a convoy on Thursday, security sources said Saturday."]
+    assert _date(s, 0, "attacked", "occurred", D("2021-03-13")).date == "2021-03-11"
+    # a build-up told in the present perfect began some day before it was reported
+    s = ["Kenya has increased its troops along the border, a news agency reported on Saturday."]
+    assert _date(s, 0, "increased", "ongoing", D("2017-08-12"), tense="perfect").date is None
+
+
+def test_the_end_of_a_dated_visit_is_its_last_day() -> None:
+    s = ["A fund mission visited Nairobi from April 29 to May 11.",
+         "The two sides had at the conclusion of the visit reached an agreement.",
+         "At the start of the visit, the mission met the minister."]  # fmt: skip
+    end = _date(s, 1, "reached", "occurred", D("2019-07-03"), tense="perfect")
+    assert (end.date, end.date_end) == ("2019-05-11", None)
+    start = _date([s[0], s[2]], 1, "met", "occurred", D("2019-07-03"))
+    assert (start.date, start.date_end) == ("2019-04-29", None)
+
+
+def test_a_day_just_ahead_is_not_read_as_last_year_s() -> None:
+    s = ["Moscow closes its centre to traffic on May 9.",
+         "The mayor also warned residents of possible restrictions."]  # fmt: skip
+    got = _story(s, D("2025-05-06"), (1, "warned", "occurred", "RUS", "RUS", "THREATEN"),
+                 actors=[(0, "RUS")])  # fmt: skip
+    assert got[0].date is None
+    past = ["Officials said the riot on May 2 had been planned.",
+            "The mayor warned residents of new riots."]  # fmt: skip
+    got = _story(past, D("2025-05-06"), (1, "warned", "occurred", "RUS", "RUS", "THREATEN"),
+                 actors=[(0, "RUS")])  # fmt: skip
+    assert got[0].date == "2025-05-02"
+
+
+def test_a_quotation_attributed_in_the_past_is_no_habit() -> None:
+    s = ["The president warned Moscow on Monday of further costs.",
+         "“If the troops stay, we stand ready to impose further sanctions,” he said."]  # fmt: skip
+    got = _story(s, D("2014-03-17"),
+                 (0, "warned", "occurred", "USA", "RUS", "THREATEN", "past"),
+                 (1, "impose", "occurred", "USA", "RUS", "THREATEN", "present"))  # fmt: skip
+    assert [m.date for m in got] == ["2014-03-17", "2014-03-17"]
+    habit = [s[0], "The president imposes sanctions on Moscow every year."]
+    got = _story(habit, D("2014-03-17"),
+                 (0, "warned", "occurred", "USA", "RUS", "THREATEN", "past"),
+                 (1, "imposes", "occurred", "USA", "RUS", "THREATEN", "present"))  # fmt: skip
+    assert got[1].date is None

@@ -1374,6 +1374,16 @@ class _Run:
             return "planned", tense
         if tense == "progressive":
             return "ongoing", tense
+        if (
+            tense == "perfect"
+            and tensed is not None
+            and any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in tensed.children)
+            and self.ex.codebook.ontology.plover[cand.entry.plover].continues
+        ):
+            # "has deployed troops", "have staged a sit-in": a state that goes on over
+            # days, told in the present perfect, still holds as the article is written
+            # ("had camped" before the police cleared the square does not)
+            return "ongoing", tense
         if tense == "present" and self._future_time(verb, token):
             return "planned", tense
         return "occurred", tense

@@ -200,6 +200,11 @@ def _pick_year(
         if agreeing:
             spans = {y: spans[y] for y in agreeing}
     if direction == "past":
+        # "May 9" in a story of May 6 is the coming one, about something else, not a
+        # year ago: the caller then finds it does not fit a past event
+        soon = [y for y, (s, _e) in spans.items() if day and 0 < (s - published).days <= VAGUE_DAYS]
+        if soon:
+            return min(soon)
         ok = [y for y, (s, _e) in spans.items() if s <= published]
         if ok:
             return max(ok)
@@ -918,7 +923,9 @@ _ATTRIBUTION = re.compile(r"\b(?:added|continued|went\s+on|further\s+(?:said|sta
 _CONTINUATION_STEPS = 3
 # "during the press briefing": a temporal preposition and a definite event noun phrase.
 _EVENT_REFERENCE = re.compile(
-    r"\b(?:during|at|after|following|before|since)\s+the\s+(?P<np>(?:[a-z][\w-]*\s+){0,2}"
+    r"\b(?:during|at|after|following|before|since)\s+the\s+"
+    r"(?:(?P<edge>end|close|conclusion|start|beginning|opening)\s+of\s+the\s+)?"
+    r"(?P<np>(?:[a-z][\w-]*\s+){0,2}"
     r"(?:meeting|talks|briefing|conference|visit|summit|trip|session|dialogue|interview|"
     r"call|event|ceremony|hearing|negotiations|round|attack|bombing|election|vote|incident|"
     r"clashes|raid|strike|strikes|protest|protests|signing|launch|shooting|explosion|blast))\b",
@@ -938,7 +945,10 @@ def direction_for(status: str, tense: str | None) -> Direction | None:
     """Where the event lies relative to publication: the status decides (planned → future,
     occurred → past, ongoing → present); for a negated event the tense does (none without
     a tense); a hypothetical one is future unless its tense is past or perfect ("could
-    release the money in December if Egypt meets the targets")."""
+    release the money in December if Egypt meets the targets"); an ongoing one told in
+    the perfect ("has deployed troops") began in the past."""
+    if status == "ongoing" and tense == "perfect":
+        return "past"  # "has deployed troops since June": it began before the report
     if status in _STATUS_DIRECTION:
         return _STATUS_DIRECTION[status]
     by_tense = _TENSE_DIRECTION.get(tense or "")
@@ -1014,25 +1024,32 @@ def _pick_in_sentence(
     direction: Direction | None,
     *,
     continuing: bool = True,
+    done: bool = True,
 ) -> DateSpan | None:
     """The date attached to the trigger: a modifier of the trigger's own phrase first
     ("next month's conference"), else the expression with the fewest clause boundaries
-    between it and the trigger, then the nearest. "Since X" starts a span, so it dates
-    only a ``continuing`` event ("have held talks since March"), never one told in the
-    simple past or as the first since ("held their first summit since 2019")."""
+    between it and the trigger, then the nearest. A date that dates the report ("...,
+    sources said Saturday") comes last, and only for what is done: the report is the
+    latest day the deed can have been, never the day a plan is due or a state began.
+    "Since X" starts a span, so it dates only a ``continuing`` event ("have held talks
+    since March"), never one told in the simple past or as the first since ("held their
+    first summit since 2019")."""
     spans = _spans_in(sentence, published, direction, trigger)
     found_all = _find(sentence)
     best: tuple[tuple[int, int], DateSpan | None] | None = None
+    report: DateSpan | None = None
     for found, span in spans:
-        if direction == "future" and _dates_the_report(sentence, found, trigger):
+        lo, hi = sorted((trigger[0], found.start))
+        if _PARAGRAPH_BREAK.search(sentence, lo, hi):
+            continue  # a "sentence" that runs over a blank line is two paragraphs
+        if _dates_the_report(sentence, found, trigger):
+            if report is None and done and direction == "past":
+                report = span
             continue
         if found.text.lower().startswith("since") and (
             not continuing or _FIRST_SINCE.search(sentence, 0, found.start)
         ):
             continue
-        lo, hi = sorted((trigger[0], found.start))
-        if _PARAGRAPH_BREAK.search(sentence, lo, hi):
-            continue  # a "sentence" that runs over a blank line is two paragraphs
         if found.attached is not None:
             lo, hi = found.attached
             if min(trigger[1], hi) > max(
@@ -1056,7 +1073,7 @@ def _pick_in_sentence(
         key = (boundaries, gap)
         if best is None or key < best[0]:
             best = (key, span)
-    return best[1] if best else None
+    return best[1] if best else report
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -1102,8 +1119,8 @@ _REPORTED = re.compile(
 
 def _dates_the_report(sentence: str, found: _Found, trigger: tuple[int, int]) -> bool:
     """A date right after a reporting verb that is not the trigger dates the report ("a
-    press release issued today said the talks will ..."), not a planned event: the day
-    something is announced is not the day it is due."""
+    press release issued today said the talks will ...", "..., sources said Saturday"),
+    not the event reported."""
     said = _REPORTED.search(sentence, 0, found.start)
     return said is not None and not (said.start() <= trigger[0] < found.start)
 
@@ -1150,13 +1167,14 @@ def _anaphoric(
     """ "During the meeting", "after the incident" refer back to an event named before:
     the previous sentence, when it is dated ("... held talks on Wednesday. During the
     meeting, ..."), or an earlier phrase that carries its own date ("at a recent press
-    briefing", "Monday's meeting") with the same head noun."""
+    briefing", "Monday's meeting") with the same head noun. "At the end of the visit"
+    is the last day of the visit's dates, "at the start of" the first."""
     for ref in _EVENT_REFERENCE.finditer(by_index[index].text):
         previous = by_index.get(index - 1)
         if previous is not None:
             free = _free_dates(previous.text, published, direction)
             if free:
-                return free[-1]
+                return _edge_of(free[-1], ref["edge"])
         head = ref["np"].split()[-1].lower()
         for earlier in range(index - 1, -1, -1):
             sentence = by_index.get(earlier)
@@ -1167,8 +1185,16 @@ def _anaphoric(
                     continue
                 phrase = sentence.text[found.attached[0] : found.attached[1]].lower()
                 if re.search(rf"\b{re.escape(head)}\b", phrase):
-                    return span
+                    return _edge_of(span, ref["edge"])
     return None
+
+
+def _edge_of(span: DateSpan, edge: str | None) -> DateSpan:
+    """The first or last day of a run of days, for "the start of" / "the end of" it."""
+    if edge is None or span.precision != "day" or span.start == span.end:
+        return span
+    day = span.start if edge.lower() in ("start", "beginning", "opening") else span.end
+    return DateSpan(day, day, "day", span.text)
 
 
 def _from_context(
@@ -1225,7 +1251,14 @@ def resolve_dates(
         direction = None
     trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
     continuing = mention.status == "ongoing" or mention.tense != "past"
-    span = _pick_in_sentence(mention.sentence, trigger, published, direction, continuing=continuing)
+    span = _pick_in_sentence(
+        mention.sentence,
+        trigger,
+        published,
+        direction,
+        continuing=continuing,
+        done=mention.status == "occurred",
+    )
     if span is None:
         span = _from_context(mention, sentences, published, direction)
     if span is None and direction == "present" and mention.status == "ongoing" and published:
@@ -1274,11 +1307,20 @@ _REPORTED_PAST = re.compile(
 )
 
 
+_QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
 def _reported_in_past(mention: EventMention) -> bool:
     """A present tense reported by a past verb is as old as the report: "... who assured
-    him that the US stands with Pakistan" happened when he said it."""
+    him that the US stands with Pakistan" happened when he said it, and so did a quotation
+    attributed after it ("“We stand ready to impose sanctions,” he said")."""
     local = mention.trigger_start - mention.start_char
-    return bool(_REPORTED_PAST.search(mention.sentence, 0, max(0, local)))
+    if _REPORTED_PAST.search(mention.sentence, 0, max(0, local)):
+        return True
+    quoted = next(
+        (q for q in _QUOTATION.finditer(mention.sentence) if q.start() < local < q.end()), None
+    )
+    return quoted is not None and bool(_REPORTED_PAST.search(mention.sentence, quoted.end()))
 
 
 def _countries(mention: EventMention) -> set[str]:
