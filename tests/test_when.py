@@ -661,9 +661,11 @@ def _coded(
     return replace(mention, source=actor(source), target=actor(target), plover=plover, tense=tense)
 
 
-def _story(sentences: list[str], published: date, *specs, actors=()) -> list[EventMention]:
+def _story(
+    sentences: list[str], published: date, *specs, actors=(), nlp=None
+) -> list[EventMention]:
     """Mentions (index, trigger, status, source, target[, plover[, tense]]) of one story,
-    dated one by one and then across the story."""
+    dated one by one and then across the story (reading its parse when ``nlp`` is given)."""
     from dyad.records import ActorMention
     from dyad.when import carry_dates
 
@@ -674,7 +676,8 @@ def _story(sentences: list[str], published: date, *specs, actors=()) -> list[Eve
         m = replace(_coded(m, *coded), mention_id=str(n))
         mentions.append(resolve_dates(m, article, records))
     people = [ActorMention(0, 0, i, c, c, "GOV", c) for i, c in actors]
-    return carry_dates(mentions, article, records, people)
+    doc = nlp(article.text) if nlp is not None else None
+    return carry_dates(mentions, article, records, people, doc)
 
 
 def test_a_planned_event_is_not_dated_by_the_day_it_was_announced() -> None:
@@ -862,3 +865,41 @@ def test_a_quotation_attributed_in_the_past_is_no_habit() -> None:
                  (0, "warned", "occurred", "USA", "RUS", "THREATEN", "past"),
                  (1, "imposes", "occurred", "USA", "RUS", "THREATEN", "present"))  # fmt: skip
     assert got[1].date is None
+
+
+@pytest.mark.slow
+def test_an_event_the_story_runs_since_takes_none_of_its_dates(nlp) -> None:
+    s = ["The prime minister welcomed the president to London this morning.",
+         "Since their last meeting in Washington, the two governments have begun talks.",
+         "Since the crackdown on the opposition, the envoys have met twice."]  # fmt: skip
+    got = _story(s, D("2023-07-10"), (0, "welcomed", "occurred", "GBR", "USA"),
+                 (1, "meeting", "occurred", "USA", "GBR", "CONSULT", None),
+                 (2, "crackdown", "occurred", "GBR", "USA", "CONSULT", None), nlp=nlp)  # fmt: skip
+    assert [m.date for m in got] == ["2023-07-10", None, None]
+    # without the parse the same lines are taken for the event told before
+    got = _story(s, D("2023-07-10"), (0, "welcomed", "occurred", "GBR", "USA"),
+                 (1, "meeting", "occurred", "USA", "GBR", "CONSULT", None))  # fmt: skip
+    assert [m.date for m in got] == ["2023-07-10", "2023-07-10"]
+
+
+@pytest.mark.slow
+def test_an_event_noun_under_a_present_verb_is_no_habit(nlp) -> None:
+    s = ["Drones struck the capital on Tuesday, officials said.",
+         "The drone attack on the capital comes as the city prepares for a parade.",
+         "The army attacks the capital every spring."]  # fmt: skip
+    got = _story(s, D("2025-05-07"),
+                 (0, "struck", "occurred", "UKR", "RUS", "ASSAULT", "past"),
+                 (1, "attack", "occurred", "UKR", "RUS", "ASSAULT", "present"),
+                 (2, "attacks", "occurred", "UKR", "RUS", "ASSAULT", "present"),
+                 nlp=nlp)  # fmt: skip
+    assert [m.date for m in got] == ["2025-05-06", "2025-05-06", None]
+
+
+def test_a_length_of_time_dates_only_the_start_of_what_goes_on() -> None:
+    s = ["Troops of the two countries have been locked in a standoff for nearly seven weeks."]
+    got = _date(s, 0, "standoff", "ongoing", D("2017-08-11"), tense="perfect")
+    assert (got.date, got.date_end, got.date_precision) == ("2017-06-01", "2017-06-30", "month")
+    s = ["The talks lasted for three days."]
+    assert _date(s, 0, "talks", "occurred", D("2017-08-11"), tense="past").date is None
+    s = ["The two sides will meet for two days."]
+    assert _date(s, 0, "meet", "planned", D("2017-08-11"), tense="future").date is None

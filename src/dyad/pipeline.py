@@ -95,7 +95,7 @@ class Pipeline:
         mentions = carry_places(
             [
                 locate(m, article, sentences, actors, self.gazetteer)
-                for m in carry_dates(dated, article, sentences, actors)
+                for m in carry_dates(dated, article, sentences, actors, doc)
             ]
         )
         return ArticleResult(

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Literal
 
 from dateparser.date import DateDataParser
+from spacy.tokens import Doc, Token
 
 from dyad.records import ActorMention, Article, EventMention, Sentence, status_phase
 
@@ -677,6 +678,21 @@ def _n_units_ago(
     return _shifted(m, pub, -1, within=False)
 
 
+@_rule("lasting", rf"for\s+(?:(?:nearly|almost|about|around|roughly|some|over|more\s+than|"
+       rf"at\s+least)\s+)?(?P<n>{NUM})\s+(?P<u>day|week|month|year)s?\b"
+       r"(?!\s+(?:of|in)\b)")  # fmt: skip
+def _lasting(
+    m: re.Match[str], pub: date | None, direction: Direction
+) -> tuple[date, date, str] | None:
+    """ "have been locked in a standoff for nearly seven weeks": it began that long before
+    publication (see `_pick_in_sentence` for the events it dates). A length in weeks is
+    seldom exact ("nearly", "about"), so its start is known to the month."""
+    shifted = _shifted(m, pub, -1, within=False)
+    if shifted is None or shifted[2] != "week":
+        return shifted
+    return _month_span(shifted[0].year, shifted[0].month)
+
+
 @_rule("trailing", rf"(?:(?:in|over|during|for)\s+)?the\s+(?P<dir>past|last|next|coming)\s+"
        rf"(?P<n>{NUM})\s+"
        r"(?P<u>day|week|month|year)s?")  # fmt: skip
@@ -1033,7 +1049,8 @@ def _pick_in_sentence(
     latest day the deed can have been, never the day a plan is due or a state began.
     "Since X" starts a span, so it dates only a ``continuing`` event ("have held talks
     since March"), never one told in the simple past or as the first since ("held their
-    first summit since 2019")."""
+    first summit since 2019"). "For seven weeks" likewise dates only the start of what
+    has gone on that long ("have been locked in a standoff for seven weeks")."""
     spans = _spans_in(sentence, published, direction, trigger)
     found_all = _find(sentence)
     best: tuple[tuple[int, int], DateSpan | None] | None = None
@@ -1050,6 +1067,8 @@ def _pick_in_sentence(
             not continuing or _FIRST_SINCE.search(sentence, 0, found.start)
         ):
             continue
+        if found.rule == "lasting" and (not continuing or direction == "future"):
+            continue  # "talks lasted for three days", "will meet for two days": no start
         if found.attached is not None:
             lo, hi = found.attached
             if min(trigger[1], hi) > max(
@@ -1137,11 +1156,12 @@ def _in_other_relative_clause(sentence: str, after: int, before: int) -> bool:
 
 
 def _free_dates(text: str, published: date | None, direction: Direction | None) -> list[DateSpan]:
-    """Dates of a sentence that modify no particular noun phrase."""
+    """Dates of a sentence that modify no particular noun phrase (nor a duration: "for
+    seven weeks" is not the day of the story)."""
     return [
         span
         for found, span in _spans_in(text, published, direction)
-        if found.attached is None and span is not None
+        if found.attached is None and span is not None and found.rule != "lasting"
     ]
 
 
@@ -1410,11 +1430,39 @@ def _span_of(mention: EventMention) -> DateSpan | None:
     return DateSpan(start, end, mention.date_precision or "day", mention.date_text or "")
 
 
+def _trigger_token(doc: Doc | None, mention: EventMention) -> Token | None:
+    """The head word of the mention's trigger in the article's parse."""
+    if doc is None:
+        return None
+    span = doc.char_span(mention.trigger_start, mention.trigger_end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _names_an_event(token: Token | None) -> bool:
+    """A noun trigger ("Ukraine's drone attack ... comes as ...") names one event, whatever
+    the tense of the verb it hangs on: no habit."""
+    return token is not None and token.pos_ in ("NOUN", "PROPN")
+
+
+def _before_the_story(token: Token | None) -> bool:
+    """ "Since their last meeting, ...", "since the crackdown, ...": the event the story
+    runs from, not one the story tells; it takes no date from the story."""
+    if token is None:
+        return False
+    if token.dep_ == "pobj" and token.head.lower_ == "since":
+        return True
+    # a noun read as a clause of its own ("Since the two leaders' last meeting, ...")
+    return _names_an_event(token) and any(
+        c.dep_ == "mark" and c.lower_ == "since" for c in token.children
+    )
+
+
 def carry_dates(
     mentions: Sequence[EventMention],
     article: Article,
     sentences: Sequence[Sentence],
     actors: Sequence[ActorMention],
+    doc: Doc | None = None,
 ) -> list[EventMention]:
     """Date the undated mentions of one article from the story they belong to, after
     :func:`resolve_dates` has dated each mention from its own sentence.
@@ -1447,6 +1495,9 @@ def carry_dates(
         # told before: it may take that event's date, never the story's
         if mention.date is not None or mention.status not in ("occurred", "ongoing", "planned"):
             continue
+        token = _trigger_token(doc, mention)
+        if _before_the_story(token):
+            continue
         earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
         later = [
             mentions[j]
@@ -1456,7 +1507,11 @@ def carry_dates(
         # the same event told again takes its date in a past, perfect or verbless report
         # ("has been sentenced" ... "Saturday's verdict"), not in the plain present of a
         # habit ("maintains a dialogue"); the story's date goes only to a simple report
-        habitual = mention.tense == "present" and not _reported_in_past(mention)
+        habitual = (
+            mention.tense == "present"
+            and not _reported_in_past(mention)
+            and not _names_an_event(token)
+        )
         same = None if habitual else _same_event(mention, earlier)
         span = _span_of(same) if same is not None else None
         if span is None and _carries(mention):
