@@ -796,3 +796,235 @@ def test_more_ways_of_naming_where(gaz, text, trigger, plover, expected):
     """ "in downtown X", the object of "targeted", "an attack on X", "welcomed Y to X"."""
     loc = _locate(gaz, text, trigger, plover=plover)
     assert loc is not None and loc.name == expected
+
+
+# --- named features, sites and seats (codebooks/features.yaml) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "country", "feature"),
+    [
+        ("Scarborough Shoal", "Scarborough Shoal", None, "shoal"),
+        ("Bajo de Masinloc", "Scarborough Shoal", None, "shoal"),  # another of its names
+        ("the Strait of Hormuz", "Strait of Hormuz", None, "admin1"),  # an area
+        ("Khyber Pass", "Khyber Pass", "PAK", "pass"),
+        ("Golan Heights", "Golan Heights", "SYR", "admin1"),
+        ("Rafah crossing", "Rafah crossing", "PSE", "crossing"),
+        ("Taksim Square", "Istanbul", "TUR", "city"),  # a site stands for its city
+        ("Red Square", "Moscow", "RUS", "city"),
+    ],
+)
+def test_named_features_and_sites(gaz, name, expected, country, feature):
+    place = gaz.lookup(name)
+    assert place is not None
+    assert (place.name, place.country, place.feature) == (expected, country, feature)
+
+
+def test_a_site_of_two_cities_goes_to_the_storys_country(gaz):
+    assert gaz.lookup("Tahrir Square", countries=("EGY",)).name == "Cairo"
+    assert gaz.lookup("Tahrir Square", countries=("IRQ",)).name == "Baghdad"
+
+
+def test_a_feature_lies_within_its_area(gaz):
+    sea, shoal = gaz.lookup("South China Sea"), gaz.lookup("Second Thomas Shoal")
+    gulf = gaz.lookup("Gulf of Tonkin")
+    assert gaz.lies_within(shoal, sea) and gaz.lies_within(gulf, sea)
+    assert not gaz.lies_within(sea, shoal)
+    assert not gaz.lies_within(shoal, gaz.lookup("East China Sea"))
+    assert gaz.lies_within(gaz.lookup("Austin"), gaz.lookup("Texas"))
+    assert gaz.lies_within(gaz.lookup("Lahore"), gaz.lookup("Pakistan"))
+    assert gaz.seat("IMF").name == "Washington"
+    assert gaz.seat("NOPE") is None
+
+
+def test_extra_codebook_adds_features_sites_and_seats(gaz, tmp_path: Path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "features:\n"
+        "  Bayside Flats: {kind: shoal, country: KEN, within: Indian Ocean, also: [The Flats]}\n"
+        "sites:\n  Freedom Corner: {city: Nairobi, country: KEN}\n"
+        "seats:\n  EAC: {city: Arusha, country: TZA}\n"
+    )
+    mine = gaz.extended([extra])
+    flats = mine.lookup("The Flats")
+    assert (flats.name, flats.country, flats.feature) == ("Bayside Flats", "KEN", "shoal")
+    assert mine.lies_within(flats, mine.lookup("Indian Ocean"))
+    assert mine.lookup("Freedom Corner").name == "Nairobi"
+    assert mine.seat("EAC").name == "Arusha"
+    assert gaz.lookup("Freedom Corner") is None  # the bundled one is unchanged
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "entry"),
+    [
+        ("features:\n  Nameless Reef: {country: PHL}\n", 2, "Nameless Reef"),
+        ("features:\n  Far Reef: {kind: reef, lat: 123}\n", 2, "Far Reef"),
+        ("features:\n  Odd Reef: {kind: reef, country: XXX}\n", 2, "Odd Reef"),
+        ("sites:\n  Ok Square: {city: Cairo, country: EGY}\n  Lost Square: {city: Atlantis, "
+         "country: EGY}\n", 3, "Lost Square"),
+        ("seats:\n  XYZ: Geneva\n", 2, "XYZ"),
+    ],
+)  # fmt: skip
+def test_bad_feature_codebook_names_line_and_entry(gaz, tmp_path: Path, body, line, entry):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(body)
+    with pytest.raises(CodebookError) as info:
+        gaz.extended([bad])
+    assert info.value.line == line
+    assert info.value.entry == entry
+
+
+# --- where a story's event happened: features, finer places, courts, seats --------------
+
+
+def test_a_clash_at_a_shoal_of_a_sea_story_is_at_the_shoal(gaz):
+    text = (
+        "Manila and Beijing traded accusations over a collision in the South China Sea.\n"
+        "The collision near Second Thomas Shoal was the third this month.\n"
+        "A Chinese vessel rammed the Philippine boat, the coast guard said."
+    )
+    loc = _locate(
+        gaz, text, "rammed", source=("CHN COP", "Chinese vessel"),
+        target=("PHL COP", "Philippine boat"), plover="ASSAULT", dateline="Beijing",
+    )  # fmt: skip
+    assert (loc.name, loc.how) == ("Second Thomas Shoal", "story")
+
+
+def test_there_points_to_the_place_named_just_before(gaz):
+    text = (
+        "The cutter will stay at Second Thomas Shoal, the spokesman said.\n"
+        "Last week a Chinese ship fired a water cannon at a supply boat there and blocked a "
+        "mission from Manila."
+    )
+    loc = _locate(gaz, text, "fired", source=("CHN COP", "Chinese ship"), plover="ASSAULT")
+    assert (loc.name, loc.text) == ("Second Thomas Shoal", "there")
+    assert _locate(gaz, "There were no injuries in the clash.", "clash", plover="ASSAULT") is None
+
+
+def test_a_state_is_refined_to_the_town_the_story_names(gaz):
+    text = (
+        "Gunmen ambushed an army patrol in the northeastern state of Borno, killing six.\n"
+        "The patrol was attacked near Damboa on Tuesday, officials said."
+    )
+    args = dict(source=("NGA REB", "Gunmen"), target=("NGA MIL", "army patrol"),
+                plover="ASSAULT", published="2024-03-10")  # fmt: skip
+    loc = _locate(gaz, text, "ambushed", **args)
+    assert (loc.name, loc.country) == ("Damboa", "NGA")
+    # two towns: which one is unclear, so the state stays
+    two = text + "\nSoldiers later reinforced a base near Bama, officials said."
+    two = two.replace("Bama, officials", "Bama, officials")
+    assert _locate(gaz, two + " Troops also patrolled in Bama.", "ambushed", **args).name == "Borno"
+    # a town of an earlier year's attack is background
+    old = text.replace("The patrol was attacked near Damboa on Tuesday", "In 2014 dozens died "
+                       "near Damboa")  # fmt: skip
+    assert _locate(gaz, old, "ambushed", **args).name == "Borno"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Moscow court sentenced the activist to ten years on Monday.", "Moscow"),
+        ("The activist was sentenced to ten years by a Kazan city court.", "Kazan"),
+        ("The activist was sentenced to ten years in prison.", "Moscow"),  # the capital
+    ],
+)  # fmt: skip
+def test_a_courts_act_is_placed_at_the_court(gaz, text, expected):
+    loc = _locate(gaz, text, "sentenced", source=("RUS JUD", ""), target=("RUS OPP", "activist"),
+                  plover="COERCE")  # fmt: skip
+    assert loc is not None and loc.name == expected
+
+
+def test_a_court_is_placed_where_the_story_holds_the_trial(gaz):
+    text = (
+        "Five candidates are standing trial in Kazan for the protest.\n"
+        "The first of them was sentenced to five years."
+    )
+    loc = _locate(gaz, text, "sentenced", source=("RUS JUD", ""), plover="COERCE")
+    assert loc.name == "Kazan"
+
+
+def test_an_organisations_board_decides_at_its_seat(gaz):
+    text = "The IMF executive board approved a loan of three billion dollars for Egypt on Friday."
+    loc = _locate(gaz, text, "approved", source=("IGO IMF", "IMF"), target=("EGY GOV", "Egypt"),
+                  plover="AID", dateline="Cairo")  # fmt: skip
+    assert (loc.name, loc.how) == ("Washington", "seat")
+    # the organisation's staff, not an organ, speaks from anywhere
+    text = "The IMF said it approved a loan of three billion dollars for Egypt on Friday."
+    loc = _locate(gaz, text, "approved", source=("IGO IMF", "IMF"), target=("EGY GOV", "Egypt"),
+                  plover="AID")  # fmt: skip
+    assert loc is None or loc.how != "seat"
+
+
+def test_a_domestic_event_nothing_places_is_in_its_country(gaz):
+    text = "The opposition led protests against the president after the vote."
+    loc = _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
+                  target=("BLR GOV", "president"), plover="PROTEST")  # fmt: skip
+    assert (loc.name, loc.country, loc.how) == ("Belarus", "BLR", "country")
+    # two countries, or a plan: no guess
+    assert _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
+                   target=("RUS GOV", "president"), plover="PROTEST") is None  # fmt: skip
+    planned = _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
+                      target=("BLR GOV", ""), plover="PROTEST", status="planned")  # fmt: skip
+    assert planned is None
+
+
+def test_troops_sent_to_their_own_border_are_in_their_country(gaz):
+    text = "India deployed 10,000 more soldiers to its border with China."
+    loc = _locate(gaz, text, "deployed", source=("IND MIL", "India"), target=("CHN", "China"),
+                  plover="MOBILIZE")  # fmt: skip
+    assert (loc.name, loc.country) == ("India", "IND")
+    text = "The ministers agreed to cooperate against smuggling along their shared border."
+    assert _locate(gaz, text, "agreed", source=("DEU GOV", "ministers"),
+                   target=("POL GOV", ""), plover="AGREE") is None  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ('"If Moscow continues to interfere in Georgia, we stand ready to act," he said.', "act"),
+        ("The dissident has accused Moscow of bombing civilian targets in Syria.", "accused"),
+    ],
+)
+def test_a_condition_or_an_accused_act_does_not_place_the_event(gaz, text, trigger):
+    assert _locate(gaz, text, trigger, source=("USA GOV", ""), plover="ACCUSE") is None
+
+
+def test_a_meeting_during_a_summit_is_where_the_story_places_the_summit(gaz):
+    text = (
+        "Leaders held talks in Osaka on Friday ahead of the opening of the G20 summit.\n"
+        "The prime minister will also meet the Chinese president during the G20 summit on Saturday."
+    )
+    loc = _locate(gaz, text, "meet", source=("IND GOV", "prime minister"),
+                  target=("CHN GOV", "Chinese president"), status="planned")  # fmt: skip
+    assert loc.name == "Osaka"
+
+
+def test_an_agreement_at_the_end_of_a_visit_is_where_the_visit_was(gaz):
+    text = (
+        "A fund mission visited Islamabad for two weeks.\n\n"
+        "At the conclusion of the visit the two sides reached an agreement on a loan."
+    )
+    loc = _locate(gaz, text, "reached", source=("PAK GOV", ""), plover="AGREE")
+    assert loc.name == "Islamabad"
+
+
+def test_talks_by_video_take_no_place_from_their_other_tellings():
+    from dyad.place import carry_places
+
+    def told(index: int, sentence: str, loc: Location | None) -> EventMention:
+        return EventMention(
+            mention_id=str(index), article_id="t", sentence_index=index, sentence=sentence,
+            start_char=0, end_char=1, trigger="t", trigger_start=0, trigger_end=1,
+            source=_actor("SDN GOV", "s", Sentence(index, 0, 1, "s"), "s"),
+            target=_actor("SDN REB", "s", Sentence(index, 0, 1, "s"), "s"),
+            plover="CONSULT", cameo="040", goldstein=1.0, quad_class=1, status="occurred",
+            location=loc,
+        )  # fmt: skip
+
+    hotel = Location("Khartoum", "SDN", feature="city", how="sentence")
+    got = carry_places([told(0, "They resumed talks by video conference.", None),
+                        told(1, "They talked from a hotel in Khartoum.", hotel)])  # fmt: skip
+    assert got[0].location is None
+    got = carry_places([told(0, "They resumed talks.", None),
+                        told(1, "They talked in Khartoum.", hotel)])  # fmt: skip
+    assert got[0].location.name == "Khartoum"

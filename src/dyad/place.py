@@ -51,6 +51,8 @@ _LOCATIVE = frozenset({
     "in", "at", "inside", "outside", "near", "within", "throughout", "across", "through",
 })  # fmt: skip
 _DIRECTIONAL = frozenset({"to", "into", "towards", "toward", "from"})
+_WELCOME = frozenset({"welcomed", "welcomes", "welcoming", "hosted"})
+_WELCOME_REACH = 14  # tokens: the guest's titles and name may stand between
 _VISIT_VERBS = frozenset({"visit", "visits", "visited", "visiting", "toured", "tours", "tour"})
 _STRIKE_VERBS = frozenset({
     "shelled", "shells", "shelling", "bombed", "bombs", "bombing", "struck", "strikes",
@@ -145,10 +147,15 @@ BACKGROUND_DAYS = 31  # an event this long before publication is background
 _CLAUSE_BREAK_RE = re.compile(
     r";|…|\.\.\.|\s[—–]\s|[“”\"]|,\s+(?:and|but|while|whereas|so|or|yet)\s"
     r"|\b(?:and|but|so)\s+(?:we|I|he|she|they|it)\b|\b(?:that|whether|who|which|whose)\b"
+    # a condition ("if Russia continues to interfere in Ukraine, we ...") and the act an
+    # accusation or a reason names ("accused Moscow of bombing targets in Ukraine")
+    r"|\b(?:if|unless)\b|\bof\s+(?=[a-z]+ing\b)"
     # a subordinate clause with its own verb: "... after the first round was held in X"
     r"|\b(?:after|before|when|while|since|until|because|although|though)\b"
     r"(?=(?:\s+[\w'’-]+){1,5}?\s+(?:was|were|is|are|had|has|have|will|would|did)\b)"
 )
+# a fronted condition ends at its comma: "If Russia moves into Georgia, we will act"
+_CONDITION_RE = re.compile(r"\b(?:[Ii]f|[Uu]nless)\b[^,;]*,")
 _RELATIVE_RE = re.compile(r",\s*(?:who|which|whose|whom|where)\b[^,;]*")
 _HERE_RE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were|comes?|'s|’s)\b)", re.IGNORECASE)
 # Talks held at a distance have no one place: only a place the sentence names counts.
@@ -251,7 +258,12 @@ class _Reader:
         return [_Found(capital.name, toks[j + 1].start, toks[j + 2].end, prep, landmark=True)]
 
     def _after_motion(self, i: int) -> bool:
-        return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i])
+        """A word of travel shortly before, or a host's welcome further back ("welcomed
+        the President of the United States, Joe Biden, to Downing Street")."""
+        return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i]) or (
+            self.toks[i].lower == "to"
+            and any(t.lower in _WELCOME for t in self.toks[max(0, i - _WELCOME_REACH) : i])
+        )
 
     def _skip_descriptor(self, j: int) -> int:
         """Past "the northwestern city of" / "the Pakistani capital" / "southern"."""
@@ -375,6 +387,7 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
     """An id for the clause holding offset ``pos``: the number of clause breaks before
     it, and the relative clause (", who ...,") it lies in, if any."""
     breaks = sum(1 for m in _CLAUSE_BREAK_RE.finditer(text) if m.start() < pos)
+    breaks += sum(1 for m in _CONDITION_RE.finditer(text) if m.end() <= pos)
     relative = -1
     for n, m in enumerate(_RELATIVE_RE.finditer(text)):
         if m.start() <= pos < m.end():
@@ -427,12 +440,16 @@ def _in_sentence(
     actors: Sequence[ActorMention],
     gazetteer: Gazetteer,
     weights: Mapping[str, float],
+    there: tuple[int, Location] | None = None,
 ) -> Location | None:
-    """The place named in the trigger's own clause, nearest the trigger."""
+    """The place named in the trigger's own clause, nearest the trigger; "there" counts
+    as the place it points to (``_there``)."""
     text = sentence.text
     trigger = max(0, mention.trigger_start - sentence.start)
     clause = _clause(text, trigger)
     best: tuple[int, Location] | None = None
+    if there is not None and _clause(text, there[0]) == clause:
+        best = (abs(there[0] - trigger), there[1])
     for phrase in _Reader(text, gazetteer).locatives():
         phrase = [f for f in phrase if _is_place(f, sentence.start, actors)]
         if not phrase:
@@ -463,7 +480,8 @@ def _in_sentence(
 # Words after which a clause speaks of what is still to come.
 _FUTURE_RE = re.compile(r"\b(?:will|would|shall|and\s+to|again)\b|['’]ll\b", re.IGNORECASE)
 _EVENT_REFERENCE_RE = re.compile(
-    r"\b(?:during|at|after|following)\s+the\s+(?:meeting|talks|visit|summit|conference|"
+    r"\b(?:during|at|after|following)\s+(?:the\s+(?:end|conclusion|close)\s+of\s+)?the\s+"
+    r"(?:meeting|talks|visit|summit|conference|"
     r"negotiations|session)\b",
     re.IGNORECASE,
 )
@@ -505,9 +523,12 @@ def _pick(
 def _main_clause_place(
     sentence: Sentence, gazetteer: Gazetteer, weights: Mapping[str, float]
 ) -> Location | None:
-    """The first "in/at" place of a sentence's main clause (before any "that", "who" …)."""
+    """The first "in/at" or visited place of a sentence's main clause (before any "that",
+    "who" …): "An IMF mission had visited Islamabad. ... at the conclusion of the visit
+    reached an agreement" was reached in Islamabad."""
     for phrase in _Reader(sentence.text, gazetteer).locatives():
-        if phrase[0].prep in _LOCATIVE and _clause(sentence.text, phrase[0].start) == (0, -1):
+        own = phrase[0].prep in _LOCATIVE or phrase[0].prep == "visit"
+        if own and _clause(sentence.text, phrase[0].start) == (0, -1):
             return _place_of(phrase[0], gazetteer, weights, "context")
     return None
 
@@ -563,10 +584,109 @@ def locate(
     nothing says where. ``Location.how`` tells which rule gave it (see module doc)."""
     sentence = _sentence_of(mention, sentences)
     weights = _weights(mention, actors)
-    located = _in_sentence(mention, sentence, actors, gazetteer, weights)
+    there = _there(sentence, sentences, gazetteer, weights)
+    located = _in_sentence(mention, sentence, actors, gazetteer, weights, there)
+    if located is None:
+        located = _own_border(mention, sentence, gazetteer)
+    if located is not None and located.feature == "admin1":
+        located = _finer(mention, located, article, sentences, gazetteer, weights) or located
     if located is None and not _REMOTE_RE.search(sentence.text):
         located = _from_context(mention, sentence, article, sentences, gazetteer, weights)
     return dataclasses.replace(mention, location=located) if located else mention
+
+
+# "there" as a place: not "there is/are ...", "there's"
+_THERE_RE = re.compile(
+    r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|may|might|could|can|must|"
+    r"should|seems?|appears?|remains?|exists?|being|been)\b)(?!['’]s)",
+    re.IGNORECASE,
+)
+_THERE_REACH = 3  # sentences back that "there" may point to
+_REFINE_LEAD = 5  # sentences (headline, dateline line and lede included)
+_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+_OWN_BORDER_RE = re.compile(
+    r"\b(?:to|along)\s+(?:its|their)\s+(?!shared\b|common\b)(?:[a-z-]+\s+){0,2}borders?\b"
+)
+
+
+def _there(
+    sentence: Sentence,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> tuple[int, Location] | None:
+    """Where "there" in a sentence points: the last place a locative phrase of the
+    ``_THERE_REACH`` sentences before it names ("the vessel will remain at Sabina Shoal
+    ... China rammed a Philippine vessel there"), with the offset of "there"."""
+    found = _THERE_RE.search(sentence.text)
+    if found is None or found.start() == 0:
+        return None
+    position = next((n for n, s in enumerate(sentences) if s.index == sentence.index), None)
+    if position is None:
+        return None
+    for earlier in reversed(sentences[max(0, position - _THERE_REACH) : position]):
+        for phrase in reversed(_Reader(earlier.text, gazetteer).locatives()):
+            if phrase[0].prep in _LOCATIVE:
+                place = _place_of(phrase[0], gazetteer, weights, "sentence")
+                if place is not None:
+                    return found.start(), dataclasses.replace(place, text=found.group(0))
+    return None
+
+
+def _own_border(mention: EventMention, sentence: Sentence, gazetteer: Gazetteer) -> Location | None:
+    """ "deployed troops to its border with China": the source's own country."""
+    if mention.source is None or not mention.source.country:
+        return None
+    text = sentence.text
+    trigger = max(0, mention.trigger_start - sentence.start)
+    for found in _OWN_BORDER_RE.finditer(text):
+        if found.start() >= trigger and _clause(text, found.start()) == _clause(text, trigger):
+            country = gazetteer.country(mention.source.country)
+            if country is not None:
+                return dataclasses.replace(country, how="sentence", text=found.group(0))
+    return None
+
+
+def _finer(
+    mention: EventMention,
+    area: Location,
+    article: Article,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """The one finer place the story names inside a first-level area its clause gives,
+    for an event done on the ground: "ambushed a convoy in the state of Borno" told as
+    "the ambush in the forest near Gudumbali" happened at Gudumbali; "rammed in the South
+    China Sea" of a story about Sabina Shoal, at the shoal. Outside the US the gazetteer
+    does not know which subdivision a city lies in, so any city of the area's country
+    the story names counts: one named twice or in the first ``_REFINE_LEAD`` sentences;
+    with two or more candidates nothing is refined. Sentences
+    about earlier years are background ("the county has suffered attacks since 2014, when
+    dozens were killed in the town of X") and do not count."""
+    if not _on_the_ground(mention) or mention.status in ("planned", "hypothetical"):
+        return None
+    texts = tuple(s.text for s in sentences)
+    named = _named_places(texts, gazetteer)
+    finer: dict[tuple[str | None, str], Location] = {}
+    for n, name in named:
+        if n >= _REFINE_LEAD and sum(1 for _, other in named if other == name) < 2:
+            continue
+        if article.published and any(
+            int(year) < article.published.year for year in _YEAR_RE.findall(texts[n])
+        ):
+            continue
+        place = gazetteer.resolve(name, weights, how=area.how)
+        if place is None:
+            continue
+        inside = gazetteer.lies_within(place, area) or (
+            place.feature == "city"
+            and area.country not in (None, "USA")
+            and place.country == area.country
+        )
+        if inside:
+            finer.setdefault((place.country, place.name), place)
+    return next(iter(finer.values())) if len(finer) == 1 else None
 
 
 def _from_context(
@@ -587,6 +707,9 @@ def _from_context(
     named = _named_event(mention, sentence, sentences, gazetteer, weights)
     if named:
         return named
+    seat = _seat(mention, sentence, gazetteer)
+    if seat:
+        return seat
     host = next((m for m in _HOST_RE.finditer(text) if _clause(text, m.start()) == clause), None)
     if host and mention.source and mention.source.country:
         capital = gazetteer.capital(mention.source.country)
@@ -603,11 +726,97 @@ def _from_context(
             return carried
     if _placed_by(mention) == "clause":
         return None
+    court = _court(mention, sentence, sentences, gazetteer, weights)
+    if court is not None:
+        return court
     story = _story_place(mention, sentences, gazetteer, weights)
     if story is not None:
         return story
     setting = _setting(article, sentences, gazetteer, weights)
-    return setting if setting and _happens_at_setting(mention, article, setting) else None
+    if setting and _happens_at_setting(mention, article, setting):
+        return setting
+    return _home_country(mention, gazetteer)
+
+
+# the organs of an international organisation that meet at its seat
+_ORGAN_RE = re.compile(
+    r"\b(?:executive\s+board|board\s+of\s+(?:directors|governors)|board|Security\s+Council|"
+    r"General\s+Assembly|governing\s+(?:body|council)|council\s+of\s+ministers)\b",
+    re.IGNORECASE,
+)
+
+
+def _seat(mention: EventMention, sentence: Sentence, gazetteer: Gazetteer) -> Location | None:
+    """A decision of an international organisation's organ that no clause places ("the
+    IMF's executive board approved a loan") was taken at the organisation's seat
+    (``seats`` in features.yaml)."""
+    source = mention.source
+    if (
+        source is None
+        or source.country != "IGO"
+        or not source.sector
+        or mention.status not in ("occurred", "ongoing")
+        or not _ORGAN_RE.search(sentence.text)
+    ):
+        return None
+    seat = gazetteer.seat(source.sector)
+    return dataclasses.replace(seat, how="seat", text=source.text) if seat else None
+
+
+_COURT_NAME_RE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|by)\s+((?:[A-Z][\w'’-]+\s+){1,3}?)(?:(?:district|city|regional|"
+    r"military|high|supreme|appeals?|criminal|provincial|federal)\s+)*[Cc]ourt\b"
+)
+_TRIAL_RE = re.compile(
+    r"\b(?:court|courts|courtroom|trial|trials|tribunal|verdict)\b", re.IGNORECASE
+)
+
+
+def _court(
+    mention: EventMention,
+    sentence: Sentence,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    weights: Mapping[str, float],
+) -> Location | None:
+    """Where a court acted, for an act of the judiciary that no clause places: the city
+    of "a Moscow court"; else a place the story gives a trial or court ("standing trial in
+    Minsk"); else the capital of the court's country (how "capital")."""
+    source = mention.source
+    if source is None or source.sector != "JUD" or not source.country or source.country == "IGO":
+        return None
+    for found in _COURT_NAME_RE.finditer(sentence.text):
+        name = found.group(1).strip()
+        if name[:1].isupper():
+            place = gazetteer.resolve(name, weights, how="sentence")
+            if place is not None and place.feature == "city" and place.country == source.country:
+                return dataclasses.replace(place, text=found.group(0))
+    for other in sentences:
+        for word in _TRIAL_RE.finditer(other.text):
+            for phrase in _Reader(other.text, gazetteer).locatives():
+                near = 0 <= phrase[0].start - word.end() <= 40
+                if near and phrase[0].prep in _LOCATIVE:
+                    place = _place_of(phrase[0], gazetteer, weights, "context")
+                    if place is not None and place.country == source.country:
+                        return place
+    capital = gazetteer.capital(source.country)
+    return dataclasses.replace(capital, how="capital") if capital else None
+
+
+def _home_country(mention: EventMention, gazetteer: Gazetteer) -> Location | None:
+    """The country of a domestic event done on the ground that nothing places more
+    finely: "the opposition's protests against the president", both sides of one
+    country, happened in that country (how "country"). One side alone does not tell
+    where: "protesters rallied" may be abroad."""
+    if not _on_the_ground(mention) or mention.status in ("planned", "hypothetical"):
+        return None
+    if mention.source is None or mention.target is None:
+        return None
+    countries = {mention.source.country, mention.target.country}
+    if len(countries) != 1 or None in countries or "IGO" in countries:
+        return None
+    place = gazetteer.country(countries.pop() or "")
+    return dataclasses.replace(place, how="country") if place else None
 
 
 # a clause about what is still to come: its places are not where the story is set
@@ -669,13 +878,20 @@ def _story_place(
         key = (place.country, place.name)
         counts.setdefault(key, []).append(n)
         places.setdefault(key, place)
+    for key, area in list(places.items()):
+        # a shoal named in a story about its sea: the sea's sightings go to the shoal
+        finer = [k for k, p in places.items() if k != key and gazetteer.lies_within(p, area)]
+        if len(finer) == 1:
+            counts[finer[0]] = sorted(counts[finer[0]] + counts.pop(key))
+            del places[key]
     sides = {p.country for p in (mention.source, mention.target) if p and p.country}
+    order = list(places)  # reading order breaks ties within a sentence
     ranked = sorted(
-        (-len(seen), seen[0], key)
+        (-len(seen), seen[0], order.index(key), key)
         for key, seen in counts.items()
         if len(seen) >= 2 or seen[0] < STORY_LEAD
     )
-    for _, _, key in ranked:
+    for _, _, _, key in ranked:
         if key[0] is None or key[0] in sides:
             return places[key]
     return None
@@ -720,7 +936,22 @@ def _event_name(mention: EventMention, sentence: Sentence) -> str | None:
             if modifiers:
                 return f"{modifiers[-1]} {word}"
             return None
+    gathering = _GATHERING_RE.search(sentence.text)
+    if gathering:
+        words = gathering.group(1).split()
+        modifiers = [w for w in words[:-1] if w.lower() not in _GENERIC]
+        if modifiers:
+            return f"{modifiers[-1]} {words[-1]}"
     return None
+
+
+# "during the G20 summit", "on the sidelines of the UN General Assembly": a meeting held
+# at a gathering that another sentence places
+_GATHERING_RE = re.compile(
+    r"\b(?:during|at|on\s+the\s+(?:sidelines|margins)\s+of|in\s+the\s+margins\s+of)\s+"
+    r"(?:the\s+|this\s+week['’]s\s+)?((?:[\w-]+\s+){1,3}?(?:summit|conference|forum|assembly))\b",
+    re.IGNORECASE,
+)
 
 
 def _named_event(
@@ -741,8 +972,11 @@ def _named_event(
             continue
         for hit in pattern.finditer(other.text):
             for phrase in _Reader(other.text, gazetteer).locatives():
-                near = 0 <= phrase[0].start - hit.end() <= 80
-                if near and phrase[0].prep in _LOCATIVE and phrase[0].owner is None:
+                after = 0 <= phrase[0].start - hit.end() <= 80
+                before = (
+                    0 <= hit.start() - phrase[-1].end <= 60
+                )  # "in Osaka ahead of the G20 summit"
+                if (after or before) and phrase[0].prep in _LOCATIVE and phrase[0].owner is None:
                     return _place_of(phrase[0], gazetteer, weights, "context")
     return None
 
@@ -799,6 +1033,7 @@ def carry_places(mentions: Sequence[EventMention]) -> list[EventMention]:
             mention.status == "hypothetical"
             or _placed_by(mention) == "clause"
             or not (mention.location is None or mention.location.how in _WEAK_HOWS)
+            or _REMOTE_RE.search(mention.sentence)
         ):
             continue
         same = _same_event_place(mention, mentions)
