@@ -303,6 +303,29 @@ CASES = [
     ("Chilean miners marched to the Congress building.", "Congress", "CHL LEG", "context"),
     ("The White House asked Congress for more money.", "Congress", "USA LEG", "context"),
     ("The U.S. Congress approved the aid package.", "Congress", "USA LEG", "codebook"),
+    # a place of another clause is not where a party is from
+    (
+        "Prosecutors had accused the activist of insulting the Kenyan army after he "
+        "criticised what Nairobi calls its mission in Somalia.",
+        "Prosecutors",
+        "KEN JUD",
+        "context",
+    ),
+    (
+        "In an interview in Washington, the American envoy stressed the need to help "
+        "Islamabad fight terrorists, who had killed 80 people inside a mosque in Peshawar.",
+        "terrorists",
+        "PAK REB",
+        "context",
+    ),
+    # a country word in the body's own name, not a destination ("envoy to Pakistan")
+    (
+        "Our foreign ministry has conveyed our deep concerns over the incidents to the "
+        "Chinese Embassy in Hanoi and the Vietnamese Embassy in Beijing.",
+        "Chinese Embassy",
+        "CHN GOV",
+        None,
+    ),
 ]
 
 
@@ -335,6 +358,7 @@ NOT_ACTORS = [
     ("He lives in New Jersey now.", "Jersey", "JEY"),
     ("George Washington crossed the river.", "Washington", "USA GOV"),
     ("They agreed to press Japan for a statement.", "press", None),
+    ("The Chinese ship heaved in its anchor on Saturday.", "anchor", None),
 ]
 
 

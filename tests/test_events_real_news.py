@@ -184,3 +184,56 @@ def test_officials_from_a_country_are_its_own(pipeline):
 def test_a_standoff_one_is_locked_in_is_both_armies(pipeline):
     events = coded(pipeline, "Indian troops have been locked in a standoff with Chinese troops.")
     assert ("IND MIL", "MOBILIZE", "150", "CHN MIL") in events
+
+
+def test_event_nouns_that_name_no_act_are_no_events(pipeline):
+    # an actor described by an event word, a telling that says what an event was, and
+    # many events in one phrase
+    riot = coded(pipeline, "A Kenyan student threw a bottle at Kenyan riot police.")
+    assert not any(p == "PROTEST" for _s, p, _c, _t in riot)
+    met = coded(
+        pipeline,
+        "The Chilean president met the Peruvian president in Lima on Monday. "
+        "It was their third summit this year. This is the fourth round of talks since May.",
+    )
+    assert {(s, p, t) for s, p, _c, t in met} == {("CHL GOV", "CONSULT", "PER GOV")}
+    series = coded(
+        pipeline, "Vietnam protested to China on Monday, the latest in a series of clashes at sea."
+    )
+    assert not any(p == "ASSAULT" for _s, p, _c, _t in series)
+    campaign = coded(
+        pipeline, "The Malian army works with Dozo hunters as part of its battle against jihadists."
+    )
+    assert not any(p == "ASSAULT" for _s, p, _c, _t in campaign)
+
+
+def test_exchanged_accusations_go_both_ways_and_claim_no_deed(pipeline):
+    events = coded(
+        pipeline,
+        "Vietnam and China exchanged accusations of ramming fishing boats near the islands.",
+    )
+    assert {(s[:3], p, t[:3]) for s, p, _c, t in events if s and t} == {
+        ("VNM", "ACCUSE", "CHN"),
+        ("CHN", "ACCUSE", "VNM"),
+    }
+
+
+def test_a_counter_claim_is_an_accusation_not_a_second_deed(pipeline):
+    events = coded(
+        pipeline,
+        "Vietnamese officials said a Chinese coast guard vessel rammed a Vietnamese boat. "
+        "A Chinese spokesperson said a Vietnamese boat had deliberately rammed a Chinese vessel.",
+    )
+    deeds = {(s[:3], t[:3]) for s, p, _c, t in events if p == "ASSAULT"}
+    claims = {(s[:3], t[:3]) for s, p, _c, t in events if p == "ACCUSE"}
+    assert deeds == {("CHN", "VNM")}
+    assert claims == {("VNM", "CHN"), ("CHN", "VNM")}
+
+
+def test_a_host_of_leaders_of_no_country_meets_no_earlier_party(pipeline):
+    events = coded(
+        pipeline,
+        "The Kenyan president criticised Somalia on Monday. "
+        "The Kenyan government is expecting to host 20 world leaders for the jubilee parade.",
+    )
+    assert not any(p == "CONSULT" for _s, p, _c, _t in events)

@@ -513,7 +513,16 @@ class _DocCoder:
         free = self.free.get(s, set())
         if sector in _GOV_LIKE and len(free) == 1:
             return next(iter(free))
-        where = self.where.get(s)
+        # a place of another clause is not where this party is from: "prosecutors accused
+        # him after he criticised the war in Ukraine"; one of the party's own relative
+        # clause is ("terrorists, who killed 80 people in Peshawar")
+        party = self.doc[token]
+        clause = _clause_verb(party)
+        where = [
+            w
+            for w in self.where.get(s, ())
+            if _clause_verb(self.doc[w[0]]) == clause or party.is_ancestor(self.doc[w[0]])
+        ]
         if where:
             return min(where, key=lambda w: abs(w[0] - token))[1]
         if sector not in _GOV_LIKE and self.where.get(s - 1):
@@ -540,6 +549,7 @@ class _DocCoder:
     def _left_chain(self, start: int) -> tuple[list[_Atom], set[int]]:
         """Titles, bodies and country words right before ``start`` ("US Ambassador")."""
         doc, parts, dest = self.doc, [], set()
+        reached = 0
         lo = max(self._clause_start(start), start - 14)
         i = start
         while i > lo:
@@ -556,6 +566,7 @@ class _DocCoder:
             low = doc[i - 1].lower_
             if low in _DESTINATION and parts and parts[-1].kind in ("place", "body", "org"):
                 dest.add(id(parts[-1]))
+                reached = len(parts)
             elif low == "and" and parts and parts[-1].kind == "title":
                 prev = self.end_at.get(i - 1)
                 if prev is None or prev.kind != "title":
@@ -563,6 +574,10 @@ class _DocCoder:
             elif low not in _GLUE:
                 break
             i -= 1
+        if dest and len(parts) == reached:
+            # "conveyed concerns to the Chinese Embassy": no title before "to" is sent
+            # there, so the country word is the body's own
+            dest = set()
         return parts, dest
 
     def _right_chain(self, end: int, *, apposition: bool) -> tuple[list[_Atom], set[int]]:
@@ -1057,3 +1072,10 @@ class _DocCoder:
         )
         self.out.append(mention)
         return mention
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb of the clause ``token`` is in (the root when it has none)."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token

@@ -136,6 +136,8 @@ WORD_LISTS = (
     "suffer_words",
     "engage_words",
     "undergo_words",
+    "reciprocal_words",
+    "aggregate_words",
 )
 SECTOR_LISTS = ("state_sectors", "society_sectors")
 

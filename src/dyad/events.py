@@ -228,7 +228,8 @@ class _Run:
             if cand.token.i in suppressed:
                 continue
             self._events_of(cand)
-        self.found += self._claims()
+        claims, disputed = self._claims()
+        self.found = [f for f in self.found if id(f) not in disputed] + claims
         self.found = [self._threat(self._allegation(self._demand(f))) for f in self.found]
         return tuple(self._mentions(self._dedupe(self.found)))
 
@@ -792,14 +793,16 @@ class _Run:
             ):
                 self._speakers_own(cand, index, symmetric)
             return
-        if self._background(cand):
+        if self._background(cand) or (is_noun and self._no_act(token)):
             return
         sources = _merge_same(sources)
         targets = _merge_same(targets)
         # "Obama discussing sanctions": a topic and one party name no second party; "host
-        # 29 world leaders": the other party is named, only not as a country
+        # 29 world leaders": the other party is named (an object that is no event word),
+        # only not as a country
+        known = self.ex._entries
         topic_only = any(
-            (c.dep_ == "dobj" and c not in cand.objects)
+            (c.dep_ == "dobj" and (c not in cand.objects or ("NOUN", _lemma(c)) not in known))
             or (c.dep_ == "prep" and c.lower_ in {"with", "between"})
             for c in token.children
         )
@@ -819,7 +822,10 @@ class _Run:
         sources = [a for a in sources if a.actor.country]
         targets = [a for a in targets if a.actor.country]
         pairs = _pairs(sources, targets, symmetric)
-        if not symmetric and not targets and len(sources) >= 2 and _reciprocal(token):
+        each_other = (
+            _reciprocal(token) or _lemma(token) in self.ex.codebook.ontology.reciprocal_words
+        )
+        if not symmetric and not targets and len(sources) >= 2 and each_other:
             # "X and Y launched attacks on each other's capitals": each on the other
             pairs = list(permutations(sorted(sources, key=lambda a: a.actor.start)[:4], 2))
         for src, tgt in pairs:
@@ -883,11 +889,15 @@ class _Run:
                 return [self._unnamed(cand, actor.country, "GOV")]
         return []
 
-    def _claims(self) -> list[_Found]:
+    def _claims(self) -> tuple[list[_Found], set[int]]:
         """ "X said Y rammed its ship": a hostile act a party of the victim's side reports
-        is also that party's accusation of the doer (CAMEO 112)."""
+        is also that party's accusation of the doer (CAMEO 112). When the article has
+        told the same act the other way round before ("But China said it was the
+        Philippine ship that rammed its vessel"), the later claim is a counter-claim: an
+        accusation only, not a second act (the ids of those acts are returned)."""
         onto = self.ex.codebook.ontology
         out = []
+        disputed: set[int] = set()
         for f in self.found:
             if f.source is None or f.target is None:
                 continue
@@ -908,8 +918,21 @@ class _Run:
                     )
                     claim = _Candidate(speech, self.doc[speech.i : speech.i + 1], entry, ())
                     out.append(self._derived(claim, f.sent_index, spk, f.source))
+                    if self._told_reversed(f):
+                        disputed.add(id(f))
                     break
-        return out
+        return out, disputed
+
+    def _told_reversed(self, f: _Found) -> bool:
+        """An act of the same type, with the two countries' roles swapped, was told earlier."""
+        return any(
+            g.cand.entry.plover == f.cand.entry.plover
+            and g.cand.token.i < f.cand.token.i
+            and g.source.actor.country == f.target.actor.country
+            and g.target.actor.country == f.source.actor.country
+            for g in self.found
+            if g.source is not None and g.target is not None
+        )
 
     def _demand(self, f: _Found) -> _Found:
         """ "X said Y should withdraw": what a speaker says another party should or must do
@@ -1015,7 +1038,8 @@ class _Run:
         for _ in range(5):
             if tok is None or tok.head == tok:
                 return None
-            if tok.dep_ not in {"ccomp", "advcl", "xcomp", "conj", "parataxis", "relcl"}:
+            # "said it was the ship that rammed": the cleft's noun is read through
+            if tok.dep_ not in {"ccomp", "advcl", "xcomp", "conj", "parataxis", "relcl", "attr"}:
                 return None
             tok = tok.head
             if _lemma(tok) in self.ex._speech:
@@ -1111,6 +1135,28 @@ class _Run:
             or (c.dep_ == "advmod" and c.lower_ in cues.habitual_modifiers and v is verb)
             for v in clause
             for c in v.children
+        )
+
+    def _no_act(self, token: Token) -> bool:
+        """The event noun names no act of its own: it describes an actor ("riot police",
+        "protest leaders"), gathers many ("a series of clashes", "as part of its battle",
+        "the negotiation process") or says what an event told before was ("This was the
+        fourth round", "It will be his sixth summit")."""
+        if token.dep_ in {"compound", "amod"} and self.by_token.get(token.head.i):
+            return True
+        onto = self.ex.codebook.ontology
+        whole = token.head.head if token.dep_ == "pobj" else token.head
+        if token.dep_ in {"pobj", "compound"} and _lemma(whole) in onto.aggregate_words:
+            return True  # "a series of clashes", "the negotiation process"
+        if token.dep_ == "pobj" and token.head.lower_ == "of":  # "the fourth round of talks"
+            token = token.head.head
+        return (
+            token.dep_ == "attr"
+            and token.head.lemma_ == "be"
+            and any(
+                c.dep_ == "nsubj" and c.lower_ in self.ex._cues.pointer_words
+                for c in token.head.children
+            )
         )
 
     def _additional(self, cand: _Candidate) -> bool:

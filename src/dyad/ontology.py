@@ -117,6 +117,8 @@ class Ontology:
     suffer_words: frozenset[str] = frozenset()
     engage_words: frozenset[str] = frozenset()
     undergo_words: frozenset[str] = frozenset()
+    reciprocal_words: frozenset[str] = frozenset()
+    aggregate_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
@@ -336,6 +338,7 @@ class StatusCues(_Model):
     habitual_modifiers: tuple[str, ...] = ()
     condition_marks: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
+    pointer_words: tuple[str, ...] = ()
     additive_modifiers: tuple[str, ...] = ()
     other_event_marks: tuple[str, ...] = ()
     obligation_modals: tuple[str, ...] = ()
