@@ -1127,6 +1127,45 @@ def test_copy_given_as_original_article_id() -> None:
     assert (event.num_articles, event.num_sources, event.num_mentions) == (1, 2, 2)
 
 
+def test_a_copy_is_one_story_only_within_the_undated_window() -> None:
+    """A near-duplicate published more than ``undated_window_days`` after its story's
+    original tells a new story, and a copy group never grows beyond that window: daily
+    reports in one template do not chain a month into one story."""
+    day = date(2024, 5, 1)
+    index = NearDuplicates()
+    assert index.add("orig", STORY, day) is None
+    assert index.add("week", COPY, day + timedelta(days=7)) == "orig"
+    assert index.add("later", COPY + " Updated.", day + timedelta(days=8)) is None
+    chain = NearDuplicates()
+    assert chain.add("first", STORY, day) is None
+    assert chain.add("sixth", COPY, day + timedelta(days=6)) == "first"
+    # close to "sixth" only in time: its story began twelve days before
+    assert chain.add("twelfth", COPY + " Again.", day + timedelta(days=12)) is None
+    assert chain.add("undated", COPY + " More.") == "first"  # no date: no evidence apart
+    texts = [("orig", STORY), ("week", COPY), ("later", COPY + " Updated.")]
+    published = {"orig": day, "week": day + timedelta(days=7), "later": day + timedelta(days=8)}
+    signatures = [(aid, minhash_signature(text)) for aid, text in texts]
+    assert find_copies(signatures, published=published) == {"week": "orig"}
+
+
+def test_undated_copies_of_other_days_are_other_tellings() -> None:
+    """A week of look-alike undated reports that copy detection put in one story: what
+    each day's copies tell without a date is that day's news, linked by the rules
+    between stories (no bridging), not by the story's; same-day copies still link."""
+    week = [dataclasses.replace(i, duplicate_of="a00r0") for i in _border_month()[: 4 * 7]]
+    assignment = link(week)
+    published = {i.mention.mention_id: i.published for i in week}
+    events = defaultdict(set)
+    for mid, eid in assignment.items():
+        events[eid].add(published[mid])
+    assert 0.8 <= len(events) / 7 <= 1.5, len(events)
+    assert max((max(days) - min(days)).days for days in events.values()) <= 3
+    assert same_event(assignment, "d03r0", "d03r1", "d03r2", "d03r3")
+    shuffled = week[:]
+    random.Random(2).shuffle(shuffled)
+    assert _link_incrementally([shuffled[:9], shuffled[9:17], shuffled[17:]]) == assignment
+
+
 def test_signature_of_an_indexed_article() -> None:
     index = NearDuplicates()
     index.add("orig", STORY)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
 import duckdb
 import pytest
 
+from dyad.api import ingest
 from dyad.errors import StoreError
 from dyad.link import LinkSettings, find_copies, minhash_signature
 from dyad.records import Article, ArticleResult, article_id_for
@@ -342,3 +348,68 @@ def test_other_link_settings_rebuild_the_bands(tmp_path):
     one = article_id_for(STORY + "One.")
     assert copies == {"one": None, "two": None, "three": one}
     assert bands == 3
+
+
+def _on(name: str, text: str, day: int | None) -> ArticleResult:
+    published = None if day is None else date(2024, 5, 1) + timedelta(days=day)
+    article = Article(article_id=article_id_for(text), text=text, path=name, published=published)
+    return ArticleResult(article=article)
+
+
+def test_a_copy_is_one_story_only_within_the_undated_window(tmp_path):
+    """A near-duplicate is a copy of a stored story only when published within
+    ``undated_window_days`` of the story's original, in one batch or batch by batch, and
+    the copies' originals the shortcut is offered follow the same rule."""
+    articles = [
+        _on("first", STORY + "First.", 0),
+        _on("sixth", STORY + "Sixth day.", 6),
+        _on("twelfth", STORY + "Twelfth day.", 12),  # near "sixth", 12 days after "first"
+        _on("thirteenth", STORY + "Thirteenth day.", 13),
+        _on("undated", STORY + "No date.", None),
+    ]
+    with Store(tmp_path / "batches.duckdb") as store:
+        for result in articles:
+            store.write_batch([result])
+        stored = _copies(store)
+        probe = STORY + "Fourteenth day."
+        originals = store.stored_originals(
+            {"probe": minhash_signature(probe)}, published={"probe": date(2024, 5, 15)}
+        )
+    with Store(tmp_path / "once.duckdb") as store:
+        store.write_batch(articles)
+        assert _copies(store) == stored
+    first, twelfth = (article_id_for(STORY + x) for x in ("First.", "Twelfth day."))
+    assert stored == {
+        "first": None, "sixth": first, "twelfth": None, "thirteenth": twelfth, "undated": first
+    }  # fmt: skip
+    assert [r.article.path for r in originals.values()] == ["twelfth"]
+
+
+def _synth():
+    """The benchmarks' article generator (bench/synth.py)."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "synth.py"
+    spec = importlib.util.spec_from_file_location("synth", path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.setdefault("synth", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_a_month_of_look_alike_border_reports_is_one_event_a_day(tmp_path, pipeline):
+    """The benchmarks' 28-day case, smaller: a border incident every day, told several
+    times a day without a date in look-alike words, so that many reports are flagged as
+    copies. Each incident is about one event, and none spans more than three days
+    (copy groups used to chain the month into a few events)."""
+    corpus = _synth().write_jsonl(tmp_path / "border.jsonl", 6 * 28, kind="border")
+    ingest([corpus], db=tmp_path / "x.duckdb", pipeline=pipeline)
+    with Store(tmp_path / "x.duckdb") as store:
+        copies = store.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        spans = store.con.execute(
+            """SELECT max(a.published) - min(a.published)
+               FROM event_mentions m JOIN articles a USING (article_id)
+               WHERE m.plover = 'ASSAULT' GROUP BY m.event_id"""
+        ).fetchall()
+    assert copies >= 28
+    assert 0.8 <= len(spans) / 28 <= 1.5, len(spans)
+    assert max(days for (days,) in spans) <= 3

@@ -162,10 +162,13 @@ class _Ingest:
                 continue
             yield article
 
-    def originals(self, signatures: Mapping[str, bytes]) -> dict[str, ArticleResult]:
-        """The stored articles these (by MinHash signature) copy (`dyad.copies`)."""
+    def originals(
+        self, signatures: Mapping[str, bytes], published: Mapping[str, date | None]
+    ) -> dict[str, ArticleResult]:
+        """The stored articles these (by MinHash signature and publication date) copy
+        (`dyad.copies`)."""
         with self._open() as store:
-            return store.stored_originals(signatures, self.link_settings)
+            return store.stored_originals(signatures, self.link_settings, published)
 
     def write(
         self, batch: list[ArticleResult], link_settings: LinkSettings | None, *, final: bool

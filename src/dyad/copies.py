@@ -21,6 +21,7 @@ import re
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from itertools import islice
 from typing import Protocol
 
@@ -233,10 +234,12 @@ def plan_copy(original: Article, copy: Article) -> CopyPlan | None:
 
 
 class StoredOriginals(Protocol):
-    """What the shortcut asks of the database: for articles by their MinHash signature,
-    the stored result of an article each one copies."""
+    """What the shortcut asks of the database: for articles by their MinHash signature
+    and publication date, the stored result of an article each one copies."""
 
-    def originals(self, signatures: Mapping[str, bytes]) -> dict[str, ArticleResult]: ...
+    def originals(
+        self, signatures: Mapping[str, bytes], published: Mapping[str, date | None]
+    ) -> dict[str, ArticleResult]: ...
 
 
 @dataclass(slots=True)
@@ -287,7 +290,7 @@ class CopyShortcut:
             entry = _Entry(article)
             if len(index) >= self.memory:
                 index = NearDuplicates(self.settings)
-            same = index.add_signature(article.article_id, signature)
+            same = index.add_signature(article.article_id, signature, article.published)
             original = done.get(same) if same else None
             if stored is not None:
                 entry.plan, entry.original = plan_copy(stored.article, article), stored
@@ -304,7 +307,8 @@ class CopyShortcut:
             while chunk := list(islice(stream, self.chunk)):
                 signatures = {a.article_id: minhash_signature(a.text, self.settings) for a in chunk}
                 known = {k: v for k, v in signatures.items() if v is not None}
-                stored = self.stored.originals(known) if self.stored and known else {}
+                published = {a.article_id: a.published for a in chunk}
+                stored = self.stored.originals(known, published) if self.stored and known else {}
                 for article in chunk:
                     entry = route(
                         article, signatures[article.article_id], stored.get(article.article_id)

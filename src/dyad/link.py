@@ -58,6 +58,7 @@ __all__ = [
     "StoredEvents",
     "block_key",
     "build_events",
+    "copy_in_time",
     "event_id_for",
     "find_copies",
     "is_copy",
@@ -597,12 +598,15 @@ def _country_words() -> dict[str, frozenset[str]]:
 
 
 def _is_copy_pair(a: _Item, b: _Item) -> bool:
-    """The same sentence of the same story in two copies of an article."""
+    """The same sentence of the same story in two copies of an article, published on one
+    day or dated (a copy republished days later reads "on Monday" from its own day). An
+    undated sentence repeated days later may be that day's news in the same words."""
     return (
         a.group == b.group
         and a.inp.mention.article_id != b.inp.mention.article_id
         and a.sentence == b.sentence
         and a.inp.mention.cameo == b.inp.mention.cameo
+        and (a.pub == b.pub or (a.envelope is not None and b.envelope is not None))
     )
 
 
@@ -639,8 +643,8 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
-    if a.group == b.group and ma.cameo != mb.cameo and not _one_occasion(ma, mb):
-        return True
+    if ma.article_id == mb.article_id and ma.cameo != mb.cameo and not _one_occasion(ma, mb):
+        return True  # one article codes two events apart; a copy may tell one in other words
     if _one_more(ma, mb):
         return True
     phases = {status_phase(ma.status), status_phase(mb.status)}
@@ -706,7 +710,7 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
                 return 2, sim
         elif sim >= s.min_text_similarity:
             return 1, sim
-    if a.group == b.group:
+    if _one_telling(a, b):
         # one story tells the same event again ("the meeting", "the talks"): nothing
         # vetoed them and the text did not mark one more (``_one_more``)
         return 0, sim
@@ -719,6 +723,13 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     ):
         return 0, sim
     return None
+
+
+def _one_telling(a: _Item, b: _Item) -> bool:
+    """Mentions of one story as published on one day: one article, or copies of one day.
+    A copy published days later is the same story, but what it tells without a date
+    may be the day's news in the original's words (daily reports in one template)."""
+    return a.group == b.group and a.pub == b.pub
 
 
 def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, int]]:
@@ -753,10 +764,11 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     other. Evidence without dates (rank 0) goes by publication days, the only time it
     has: reports of one day first, then of days apart. Between stories it never
     bridges: it may add a story's mentions to an event, but not join two dated events,
-    nor two events each told by several stories on other days, nor stretch the
+    nor two events each told by several articles on other days, nor stretch the
     publication days of an event's undated members over more than
     ``undated_window_days`` (else daily look-alike reports chain into one event). Within
-    one story ("the talks", told again) it joins what the story joins.
+    one story of one day (``_one_telling``: "the talks", told again) it joins what the
+    story joins.
     """
     edges = []
     vetoes = _ClusterVetoes(items, s)
@@ -771,7 +783,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     parent = list(range(len(items)))  # union-find, by size
     size = [1] * len(items)
     smallest = list(range(len(items)))  # each root's smallest member: its representative
-    stories = {i: {it.group} for i, it in enumerate(items)}
+    articles = {i: {it.inp.mention.article_id} for i, it in enumerate(items)}
     dated = {i: it.core is not None for i, it in enumerate(items)}
     undated = {
         i: (it.pub, it.pub) if it.envelope is None and it.pub is not None else None
@@ -791,12 +803,12 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         span = _join(undated[ri], undated[rj])
         if (
             rank == 0
-            and items[i].group != items[j].group
+            and not _one_telling(items[i], items[j])
             and (
                 (dated[ri] and dated[rj])
                 or (
-                    len(stories[ri]) > 1
-                    and len(stories[rj]) > 1
+                    len(articles[ri]) > 1
+                    and len(articles[rj]) > 1
                     and _apart(undated[ri], undated[rj])
                 )
                 or (span is not None and span[1] - span[0] > s.undated_window_days)
@@ -809,7 +821,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         parent[gone] = keep
         size[keep] += size[gone]
         smallest[keep] = min(smallest[keep], smallest[gone])
-        stories[keep] |= stories.pop(gone)
+        articles[keep] |= articles.pop(gone)
         dated[keep] = dated.pop(gone) or dated[keep]
         undated[keep] = span
         del undated[gone]
@@ -1346,11 +1358,22 @@ def is_copy(signature: bytes, other: bytes, settings: LinkSettings = LinkSetting
     return bool(a.jaccard(b) >= settings.minhash_threshold)
 
 
+def copy_in_time(published: date | None, original: date | None, settings: LinkSettings) -> bool:
+    """Whether an article published on ``published`` can be a copy of a story first
+    published on ``original``: within ``undated_window_days``. Later, look-alike words
+    tell a new story (daily reports of one border in one template), and a copy group
+    that grew without bound would chain a month of them into one event."""
+    if published is None or original is None:
+        return True
+    return abs((published - original).days) <= settings.undated_window_days
+
+
 class NearDuplicates:
     """Incremental near-duplicate finder: MinHash LSH over word shingles.
 
     Add articles earliest first; ``add`` returns the id of the earlier article the new one
-    copies (the first-added member of its copy group), or None. The object pickles, so the
+    copies (the first-added member of its copy group, published within
+    ``undated_window_days`` of it: ``copy_in_time``), or None. The object pickles, so the
     store can persist it; or keep ``minhash_signature`` per article and rebuild with
     ``add_signature`` / ``find_copies``.
     """
@@ -1361,6 +1384,7 @@ class NearDuplicates:
         self._signatures: dict[str, LeanMinHash] = {}
         self._order: dict[str, int] = {}
         self._original: dict[str, str | None] = {}
+        self._published: dict[str, date | None] = {}
 
     def __len__(self) -> int:
         return len(self._original)
@@ -1368,11 +1392,11 @@ class NearDuplicates:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._original
 
-    def add(self, article_id: str, text: str) -> str | None:
+    def add(self, article_id: str, text: str, published: date | None = None) -> str | None:
         """Index an article's text; return the article it copies, or None."""
         if article_id in self._original:
             return self._original[article_id]
-        return self.add_signature(article_id, minhash_signature(text, self._settings))
+        return self.add_signature(article_id, minhash_signature(text, self._settings), published)
 
     def signature(self, article_id: str) -> bytes | None:
         """The stored signature of an indexed article (as ``minhash_signature`` gives it)."""
@@ -1383,7 +1407,9 @@ class NearDuplicates:
         mh.serialize(buf)
         return bytes(buf)
 
-    def add_signature(self, article_id: str, signature: bytes | None) -> str | None:
+    def add_signature(
+        self, article_id: str, signature: bytes | None, published: date | None = None
+    ) -> str | None:
         """Index a stored signature (``minhash_signature``); return the article it copies."""
         if article_id in self._original:
             return self._original[article_id]
@@ -1399,25 +1425,32 @@ class NearDuplicates:
                 other
                 for other in self._lsh.query(mh)
                 if mh.jaccard(self._signatures[other]) >= self._settings.minhash_threshold
+                and copy_in_time(published, self._published[self._root(other)], self._settings)
             ]
             if close:
-                first = min(close, key=self._order.__getitem__)
-                original = self._original[first] or first
+                original = self._root(min(close, key=self._order.__getitem__))
             self._lsh.insert(article_id, mh)
             self._signatures[article_id] = mh
         self._order[article_id] = len(self._order)
         self._original[article_id] = original
+        self._published[article_id] = published
         return original
+
+    def _root(self, article_id: str) -> str:
+        return self._original[article_id] or article_id
 
 
 def find_copies(
-    signatures: Iterable[tuple[str, bytes | None]], settings: LinkSettings = LinkSettings()
+    signatures: Iterable[tuple[str, bytes | None]],
+    settings: LinkSettings = LinkSettings(),
+    published: Mapping[str, date | None] | None = None,
 ) -> dict[str, str]:
-    """``{copy_id: original_id}`` for (article_id, signature) pairs given earliest first."""
+    """``{copy_id: original_id}`` for (article_id, signature) pairs given earliest first,
+    with the articles' publication dates when known (``copy_in_time``)."""
     index = NearDuplicates(settings)
     copies = {}
     for article_id, signature in signatures:
-        original = index.add_signature(article_id, signature)
+        original = index.add_signature(article_id, signature, (published or {}).get(article_id))
         if original is not None:
             copies[article_id] = original
     return copies

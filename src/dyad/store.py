@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +31,7 @@ from dyad.link import (
     LinkSettings,
     block_key,
     build_events,
+    copy_in_time,
     is_copy,
     link,
     link_into,
@@ -168,6 +169,15 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 TABLES = ("articles", "sentences", "actor_mentions", "event_mentions", "events")
+
+
+class _Candidate(NamedTuple):
+    """A stored article a new one may copy: its MinHash signature, the original it
+    copies (None: it is one), and when its story (the original) was published."""
+
+    signature: bytes
+    original: str | None
+    story_published: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,20 +454,27 @@ class Store:
         candidates, stored, order = self._stored_candidates(keys)
         copies: dict[str, str] = {}
         by_key: dict[int, list[str]] = defaultdict(list)  # keys of the batch's earlier articles
+        # each candidate's story: its original (or itself) and when that was published
+        story = {aid: (c.original or aid, c.story_published) for aid, c in stored.items()}
         for position, result in enumerate(fresh):
             aid = result.article.article_id
+            published = result.article.published
             signature = signatures[aid]
             if signature is None:
                 continue
             earlier = {other: signatures[other] for k in keys[aid] for other in by_key[k]}
-            pool = {**{other: stored[other][0] for other in candidates[aid]}, **earlier}
+            pool = {**{other: stored[other].signature for other in candidates[aid]}, **earlier}
             close = [
-                other for other, sig in pool.items() if sig and is_copy(signature, sig, settings)
+                other
+                for other, sig in pool.items()
+                if sig
+                and is_copy(signature, sig, settings)
+                and copy_in_time(published, story[other][1], settings)
             ]
+            story[aid] = (aid, published)
             if close:
-                first = min(close, key=order.__getitem__)
-                original = stored[first][1] if first in stored else copies.get(first)
-                copies[aid] = original or first
+                story[aid] = story[min(close, key=order.__getitem__)]
+                copies[aid] = story[aid][0]
             for k in keys[aid]:
                 by_key[k].append(aid)
             order[aid] = (1, position, aid)
@@ -469,15 +486,12 @@ class Store:
 
     def _stored_candidates(
         self, keys: Mapping[str, list[int]]
-    ) -> tuple[
-        dict[str, set[str]], dict[str, tuple[bytes, str | None]], dict[str, tuple[Any, ...]]
-    ]:
+    ) -> tuple[dict[str, set[str]], dict[str, _Candidate], dict[str, tuple[Any, ...]]]:
         """For articles by their LSH band keys: the stored articles sharing a key with each
-        (copy candidates), those articles' (signature, original), and their order (ingest
-        time, id)."""
+        (copy candidates), what those articles are, and their order (ingest time, id)."""
         probe = [{"key": k, "fresh": aid} for aid, ks in keys.items() for k in ks]
         candidates: dict[str, set[str]] = {aid: set() for aid in keys}
-        stored: dict[str, tuple[bytes, str | None]] = {}
+        stored: dict[str, _Candidate] = {}
         order: dict[str, tuple[Any, ...]] = {}
         if not probe:
             return candidates, stored, order
@@ -485,24 +499,28 @@ class Store:
         try:
             rows = self.con.execute(
                 """SELECT DISTINCT p.fresh, a.article_id, a.minhash, a.duplicate_of,
-                          a.ingested_at
+                          o.published, a.ingested_at
                    FROM _probe p JOIN minhash_bands b USING (key)
-                   JOIN articles a ON a.article_id = b.article_id"""
+                   JOIN articles a ON a.article_id = b.article_id
+                   JOIN articles o ON o.article_id = coalesce(a.duplicate_of, a.article_id)"""
             ).fetchall()
         finally:
             self.con.unregister("_probe")
-        for new, aid, blob, original, ingested in rows:
+        for new, aid, blob, original, story_published, ingested in rows:
             candidates[new].add(aid)
-            stored[aid] = (bytes(blob), original)
+            stored[aid] = _Candidate(bytes(blob), original, story_published)
             order[aid] = (0, ingested, aid)
         return candidates, stored, order
 
     def stored_originals(
-        self, signatures: Mapping[str, bytes], settings: LinkSettings | None = None
+        self,
+        signatures: Mapping[str, bytes],
+        settings: LinkSettings | None = None,
+        published: Mapping[str, date | None] | None = None,
     ) -> dict[str, ArticleResult]:
-        """For articles not stored yet, by MinHash signature: the stored result of the
-        earliest stored article each near-duplicates (``dyad.copies`` builds copies
-        from them)."""
+        """For articles not stored yet, by MinHash signature (and publication date, when
+        given: ``copy_in_time``): the stored result of the earliest stored article each
+        near-duplicates (``dyad.copies`` builds copies from them)."""
         settings = settings or self.link_settings()
         if self.scalar("SELECT value FROM meta WHERE key = 'minhash_banding'") != "{}x{}".format(
             *lsh_banding(settings)
@@ -512,10 +530,16 @@ class Store:
         candidates, stored, order = self._stored_candidates(keys)
         chosen = {}
         for aid, found in candidates.items():
-            close = [o for o in found if is_copy(signatures[aid], stored[o][0], settings)]
+            day = (published or {}).get(aid)
+            close = [
+                o
+                for o in found
+                if is_copy(signatures[aid], stored[o].signature, settings)
+                and copy_in_time(day, stored[o].story_published, settings)
+            ]
             if close:
                 first = min(close, key=order.__getitem__)
-                chosen[aid] = stored[first][1] or first
+                chosen[aid] = stored[first].original or first
         results = self.results(chosen.values())
         return {aid: results[o] for aid, o in chosen.items() if o in results}
 
