@@ -364,6 +364,8 @@ def test_argument_and_status_rules(nlp, extractor, text, expected):
         ("The ongoing talks between Egypt and Qatar were praised.", "ongoing", "past"),
         # a build-up told in the present perfect still holds; in the past perfect it is over
         ("Kenya has deployed troops to its border with Somalia.", "ongoing", "perfect"),
+        # a participle takes the time of the verb over it
+        ("Scenes of Egypt fighting Qatar on the border were shown.", "occurred", "past"),
         (
             "Kenya had deployed troops to its border with Somalia before the talks.",
             "occurred",

@@ -903,3 +903,33 @@ def test_a_length_of_time_dates_only_the_start_of_what_goes_on() -> None:
     assert _date(s, 0, "talks", "occurred", D("2017-08-11"), tense="past").date is None
     s = ["The two sides will meet for two days."]
     assert _date(s, 0, "meet", "planned", D("2017-08-11"), tense="future").date is None
+
+
+@pytest.mark.slow
+def test_the_next_sentences_about_the_same_thing_date_a_deed_told_with_its_report(nlp) -> None:
+    s = ["Rebels ambushed an army convoy near the border, security sources said Saturday.",
+         "The convoy came under fire near the town on Thursday, the sources said."]  # fmt: skip
+    got = _story(s, D("2021-03-13"), (0, "ambushed", "occurred", "KEN", "KEN", "ASSAULT"), nlp=nlp)
+    assert (got[0].date, got[0].date_text) == ("2021-03-11", "on Thursday")
+    # the event itself named again, one sentence further on, dates a lede with no date
+    s = ["Rebels have ambushed an army convoy near the border.",
+         "“We lost twelve soldiers,” an officer told reporters on Saturday.",
+         "The attack that took place on Thursday was the worst this year."]  # fmt: skip
+    got = _story(s, D("2021-03-13"),
+                 (0, "ambushed", "occurred", "KEN", "KEN", "ASSAULT", "perfect"),
+                 nlp=nlp)  # fmt: skip
+    assert got[0].date == "2021-03-11"
+    # a next sentence about something else keeps the report's day
+    s = ["Rebels ambushed an army convoy near the border, security sources said Saturday.",
+         "The region saw floods on Thursday."]  # fmt: skip
+    got = _story(s, D("2021-03-13"), (0, "ambushed", "occurred", "KEN", "KEN", "ASSAULT"), nlp=nlp)
+    assert got[0].date == "2021-03-13"
+
+
+def test_an_undated_page_gives_a_year_less_day_the_year_of_a_full_date_just_after() -> None:
+    s = ["The president warned on May 3 that provocations were likely.",
+         "Four drones were shot down overnight, officials said on May 5, 2025.",
+         "The last round of talks broke down on October 27th."]  # fmt: skip
+    assert _date(s, 0, "warned", "occurred", None).date == "2025-05-03"
+    # a day months before any full date of the text keeps no year
+    assert _date(s, 2, "broke", "occurred", None).date is None

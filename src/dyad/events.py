@@ -1364,6 +1364,10 @@ class _Run:
         while tensed is not None and _infinitive(tensed):  # "will lead a team to meet X"
             tensed = tensed.head
             chain += [t for t in _verb_chain(tensed) if t not in chain]
+        if tensed is not None and _participle(tensed):
+            # "showed videos, saying X rammed ...", "scenes of protesters fighting police
+            # were ...": the time of the verb the participle hangs on
+            tensed = tensed.head if tensed.dep_ == "advcl" else _governor(tensed.head)
         tense = _tense(tensed, cues) if tensed is not None else None
         # negation
         if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
@@ -1541,6 +1545,19 @@ def _infinitive(verb: Token) -> bool:
         verb.dep_ in {"advcl", "xcomp", "acl", "relcl"}
         and verb.head.pos_ in {"VERB", "AUX"}
         and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+    )
+
+
+def _participle(verb: Token) -> bool:
+    """A participle clause ("..., saying X rammed the ship"; "protesters fighting the
+    police") that takes its time from the verb it hangs on (or the verb over its noun)."""
+    return (
+        verb.tag_ == "VBG"
+        and (
+            (verb.dep_ == "advcl" and verb.head.pos_ in {"VERB", "AUX"})
+            or (verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN", "PRON"})
+        )
+        and not any(c.dep_ in {"aux", "auxpass", "mark"} for c in verb.children)
     )
 
 

@@ -42,6 +42,7 @@ Direction = Literal["past", "future", "present"]
 VAGUE_DAYS = 30  # "soon": this many days after publication
 RECENT_DAYS = 14  # "recently", "a recent ...": this many days before publication
 CARRY_SENTENCES = 3  # how far back a story's last date carries (see carry_dates)
+FORWARD_SENTENCES = 2  # how far ahead "The convoy came under attack on Thursday" reaches
 
 
 @dataclass(frozen=True, slots=True)
@@ -952,7 +953,7 @@ _EVENT_REFERENCE = re.compile(
 _EVENT_NOUN = re.compile(
     r"\b(?:meeting|talks|visit|summit|conference|attack|attacks|bombing|launch|election|vote|"
     r"strike|strikes|protest|protests|clashes|raid|shooting|explosion|blast|ceasefire|"
-    r"incident|operation|offensive|exercise|drills)\b",
+    r"incident|operation|offensive|exercise|drills|ambush)\b",
     re.I,
 )
 
@@ -1254,6 +1255,40 @@ def _from_context(
     return None
 
 
+def _day_of_an_undated_page(
+    mention: EventMention,
+    sentences: Sequence[Sentence],
+    trigger: tuple[int, int],
+    direction: Direction | None,
+) -> DateSpan | None:
+    """A page without a publication date: a year-less day of the mention's own clause
+    ("warned on May 3") takes the year of a full date the text gives ("May 5, 2025") when
+    it falls at most ``VAGUE_DAYS`` before it, as news tells what is days old. Nothing
+    else is read against that date: it is not the day the page was written."""
+    if direction not in ("past", None):
+        return None
+    full = sorted(
+        {
+            span.start
+            for sentence in sentences
+            for _found, span in _spans_in(sentence.text, None, None)
+            if span is not None and span.precision == "day"
+        },
+        reverse=True,
+    )
+    found = _find(mention.sentence)
+    yearless = {f.text for f in found if f.rule in _DAY_RULES and not re.search(YEAR, f.text)}
+    for anchor in full:
+        span = _pick_in_sentence(mention.sentence, trigger, anchor, "past")
+        if (
+            span is not None
+            and span.text in yearless
+            and 0 <= (anchor - span.start).days <= VAGUE_DAYS
+        ):
+            return span
+    return None
+
+
 def resolve_dates(
     mention: EventMention, article: Article, sentences: Sequence[Sentence]
 ) -> EventMention:
@@ -1281,6 +1316,8 @@ def resolve_dates(
     )
     if span is None:
         span = _from_context(mention, sentences, published, direction)
+    if span is None and published is None:
+        span = _day_of_an_undated_page(mention, sentences, trigger, direction)
     if span is None and direction == "present" and mention.status == "ongoing" and published:
         # "is imposing sanctions": under way as the article is written
         return replace(
@@ -1457,6 +1494,55 @@ def _before_the_story(token: Token | None) -> bool:
     )
 
 
+def _report_day(mention: EventMention) -> DateSpan | None:
+    """The mention's date, when its own sentence gives it only as the day of the report
+    ("..., security sources said Saturday")."""
+    trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
+    for found in _find(mention.sentence):
+        if found.text == mention.date_text and _dates_the_report(mention.sentence, found, trigger):
+            return _span_of(mention)
+    return None
+
+
+def _told_next(
+    mention: EventMention,
+    doc: Doc | None,
+    by_index: dict[int, Sentence],
+    published: date | None,
+    report: DateSpan | None,
+) -> DateSpan | None:
+    """A wire lede tells the deed and the day it was reported; the next sentences, opening
+    on the same thing ("Gunmen ambushed a convoy ..., sources said Saturday. **The
+    convoy** came under attack ... on Thursday") or on the event itself ("**The attack**
+    that took place on Thursday ..."), give its day: their first day-precision date that
+    is no later than the report, at most ``FORWARD_SENTENCES`` ahead."""
+    if doc is None:
+        return None
+    own = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if own is None:
+        return None
+    nouns = {t.lemma_.lower() for t in own if t.pos_ == "NOUN"}
+    for step in range(1, FORWARD_SENTENCES + 1):
+        sentence = by_index.get(mention.sentence_index + step)
+        if sentence is None:
+            return None
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        opening = next(iter(span.noun_chunks), None) if span is not None else None
+        if (
+            opening is None
+            or opening.start_char - sentence.start > 1
+            or opening[0].lower_ != "the"
+            or not (
+                opening.root.lemma_.lower() in nouns or _EVENT_NOUN.fullmatch(opening.root.text)
+            )
+        ):
+            continue
+        for day in _free_dates(sentence.text, published, "past"):
+            if day.precision == "day" and (report is None or day.start <= report.start):
+                return day
+    return None
+
+
 def carry_dates(
     mentions: Sequence[EventMention],
     article: Article,
@@ -1491,6 +1577,12 @@ def carry_dates(
     out = list(mentions)
     for pos, i in enumerate(order):
         mention = out[i]
+        report = _report_day(mention) if mention.status == "occurred" else None
+        if report is not None:
+            told = _told_next(mention, doc, by_index, article.published, report)
+            if told is not None:
+                out[i] = _dated(mention, told)
+            continue
         # a line without a verb ("Key takeaways from the meeting") only names an event
         # told before: it may take that event's date, never the story's
         if mention.date is not None or mention.status not in ("occurred", "ongoing", "planned"):
@@ -1523,14 +1615,20 @@ def carry_dates(
         if span is None and not habitual:
             later_same = _same_event(mention, (), later)
             span = _span_of(later_same) if later_same is not None else None
+        if span is None and mention.status == "occurred" and mention.tense in ("past", "perfect"):
+            span = _told_next(mention, doc, by_index, article.published, None)
         if span is None and mention.status == "occurred" and _PROMPT.search(mention.sentence):
             span = _prompted_by(earlier)
         if span is not None:
-            out[i] = replace(
-                mention,
-                date=span.start.isoformat(),
-                date_end=None if span.end == span.start else span.end.isoformat(),
-                date_precision=span.precision,
-                date_text=span.text,
-            )
+            out[i] = _dated(mention, span)
     return out
+
+
+def _dated(mention: EventMention, span: DateSpan) -> EventMention:
+    return replace(
+        mention,
+        date=span.start.isoformat(),
+        date_end=None if span.end == span.start else span.end.isoformat(),
+        date_precision=span.precision,
+        date_text=span.text,
+    )
