@@ -1028,3 +1028,32 @@ def test_talks_by_video_take_no_place_from_their_other_tellings():
     got = carry_places([told(0, "They resumed talks.", None),
                         told(1, "They talked in Khartoum.", hotel)])  # fmt: skip
     assert got[0].location.name == "Khartoum"
+
+
+def test_what_is_demanded_is_not_where_the_demand_was_made(gaz):
+    text = "Beijing demanded that India withdraw its troops from Bhutan."
+    assert _locate(gaz, text, "demanded", source=("CHN GOV", "Beijing"), plover="REQUEST") is None
+    # a relative clause after an event noun still describes it
+    text = "The talks that were due to open in Athens were postponed."
+    assert _locate(gaz, text, "talks").name == "Athens"
+
+
+def test_talks_named_after_a_city_were_held_there(gaz):
+    text = "The last round of Astana talks was limited to meetings with the envoy."
+    loc = _locate(gaz, text, "meetings", source=("SYR GOV", ""), target=("IGO UNO", "envoy"))
+    assert (loc.name, loc.country) == ("Astana", "KAZ")
+    # talks named after a country are about it; the trigger's own words are not enough
+    text = "The last round of Ukraine talks was limited to meetings with the envoy."
+    assert _locate(gaz, text, "meetings", source=("RUS GOV", "")) is None
+    text = "The minister thanked them for supporting the Astana conference."
+    assert _locate(gaz, text, "conference", source=("SYR GOV", "")) is None
+
+
+def test_a_written_statement_takes_no_place_from_the_dateline(gaz):
+    kw = dict(dateline="BEIJING", source=("CHN GOV", "spokesman"), target=("PHL GOV", "Manila"))
+    text = "The spokesman said in a statement that Manila had provoked the clash."
+    assert _locate(gaz, text, "said", plover="ACCUSE", **kw) is None
+    text = "The spokesman said in a statement that Manila was to blame. He called on Manila to go."
+    assert _locate(gaz, text, "called", plover="REQUEST", **kw) is None
+    text = "The spokesman told reporters that Manila had provoked the clash."
+    assert _locate(gaz, text, "told", plover="ACCUSE", **kw).name == "Beijing"

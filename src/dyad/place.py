@@ -488,6 +488,18 @@ _EVENT_REFERENCE_RE = re.compile(
 _RELATIVE_OPEN_RE = re.compile(r"\b(?:that|which|where)\b")
 
 
+_PRESENT_SAYING = frozenset({
+    "says", "demands", "insists", "urges", "warns", "argues", "claims", "asks", "accuses",
+    "denies", "agrees", "announces", "states",
+})  # fmt: skip
+
+
+def _saying_verb(word: str) -> bool:
+    """A verb whose "that" opens what is said or asked, not a relative clause."""
+    low = word.lower()
+    return low.endswith("ed") or low in _PRESENT_SAYING or low == "said"
+
+
 def _describes_trigger(text: str, trigger: int, start: int) -> bool:
     """A relative clause opening right after the trigger describes the trigger's event:
     "talks between the two countries that were due to open in Athens next week"."""
@@ -495,6 +507,10 @@ def _describes_trigger(text: str, trigger: int, start: int) -> bool:
         return False
     between = text[trigger:start]
     opener = _RELATIVE_OPEN_RE.search(between)
+    if opener is not None and opener.group(0) == "that":
+        words = between[: opener.start()].split()
+        if len(words) == 1 and _saying_verb(words[0]):
+            return False  # "demanded that India withdraw from X": what is demanded
     return (
         opener is not None
         and len(between[: opener.start()].split()) <= _RELATIVE_REACH
@@ -587,7 +603,9 @@ def locate(
     there = _there(sentence, sentences, gazetteer, weights)
     located = _in_sentence(mention, sentence, actors, gazetteer, weights, there)
     if located is None:
-        located = _own_border(mention, sentence, gazetteer)
+        located = _own_border(mention, sentence, gazetteer) or _named_after_city(
+            mention, sentence, gazetteer, weights
+        )
     if located is not None and located.feature == "admin1":
         located = _finer(mention, located, article, sentences, gazetteer, weights) or located
     if located is None and not _REMOTE_RE.search(sentence.text):
@@ -630,6 +648,34 @@ def _there(
                 place = _place_of(phrase[0], gazetteer, weights, "sentence")
                 if place is not None:
                     return found.start(), dataclasses.replace(place, text=found.group(0))
+    return None
+
+
+# talks named after the city they are held in: "the Geneva talks", "the Astana process"
+_CITY_TALKS_RE = re.compile(
+    r"\b((?:[A-Z][\w'’.-]+\s+){1,2}?)(?:peace\s+)?(?:talks|negotiations|summit|conference|"
+    r"dialogue|process|meeting|meetings)\b"
+)
+
+
+def _named_after_city(
+    mention: EventMention, sentence: Sentence, gazetteer: Gazetteer, weights: Mapping[str, float]
+) -> Location | None:
+    """A meeting whose clause first names its talks after a city ("the latest round of
+    Geneva talks ... was limited to meetings with the envoy") was held there. Only a
+    city: the "Ukraine talks" are about Ukraine, not held in it. Not the trigger's own
+    words: "supporting the Geneva conference" may be said of a conference elsewhere."""
+    if mention.plover != "CONSULT":
+        return None
+    text = sentence.text
+    trigger = max(0, mention.trigger_start - sentence.start)
+    clause = _clause(text, trigger)
+    for found in _CITY_TALKS_RE.finditer(text):
+        if found.end() > trigger or _clause(text, found.start()) != clause:
+            continue  # the talks named first, then what happened at them
+        place = gazetteer.resolve(found.group(1).strip(), weights, how="sentence")
+        if place is not None and place.feature == "city":
+            return dataclasses.replace(place, text=found.group(0))
     return None
 
 
@@ -733,9 +779,37 @@ def _from_context(
     if story is not None:
         return story
     setting = _setting(article, sentences, gazetteer, weights)
-    if setting and _happens_at_setting(mention, article, setting):
+    if (
+        setting
+        and _happens_at_setting(mention, article, setting)
+        and not _written(mention, sentence, sentences, article)
+    ):
         return setting
     return _home_country(mention, gazetteer)
+
+
+# words saying a statement was written or posted, not spoken somewhere
+_WRITTEN_RE = re.compile(
+    r"\bin\s+an?\s+(?:written\s+|joint\s+|separate\s+|brief\s+)?(?:statement|letter|post)\b"
+    r"|\btweet(?:ed|s)?\b|\bposted\b|\bon\s+(?:X|Twitter|Facebook|Telegram|social\s+media)\b",
+)
+_PRONOUN_START_RE = re.compile(r"^(?:He|She|They|It)\b")
+
+
+def _written(
+    mention: EventMention, sentence: Sentence, sentences: Sequence[Sentence], article: Article
+) -> bool:
+    """A statement, letter or post by words of its own sentence, or of the sentence before
+    when this one goes on with a pronoun ("Liu said in a statement ... He called on
+    Manila to withdraw"): it has no place, not even the dateline's."""
+    if _on_the_ground(mention):
+        return False
+    if _WRITTEN_RE.search(sentence.text):
+        return True
+    previous = _previous(sentence, sentences, article)
+    return bool(
+        previous and _PRONOUN_START_RE.match(sentence.text) and _WRITTEN_RE.search(previous.text)
+    )
 
 
 # the organs of an international organisation that meet at its seat
