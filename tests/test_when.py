@@ -933,3 +933,31 @@ def test_an_undated_page_gives_a_year_less_day_the_year_of_a_full_date_just_afte
     assert _date(s, 0, "warned", "occurred", None).date == "2025-05-03"
     # a day months before any full date of the text keeps no year
     assert _date(s, 2, "broke", "occurred", None).date is None
+
+
+@pytest.mark.slow
+def test_what_a_deed_set_off_takes_its_date(nlp) -> None:
+    s = ["Kenya massed troops on the border on Monday.",
+         "Kenya then sent troops, prompting Somalia to accuse it of trespassing."]  # fmt: skip
+    got = _story(s, D("2017-08-11"), (0, "massed", "occurred", "KEN", "SOM", "MOBILIZE"),
+                 (1, "sent", "occurred", "KEN", "SOM", "MOBILIZE"),
+                 (1, "accuse", "occurred", "SOM", "KEN", "ACCUSE"), nlp=nlp)  # fmt: skip
+    assert [m.date for m in got] == ["2017-08-07"] * 3
+    # an undated deed gives nothing
+    s = ["Kenya deployed troops, prompting Somalia to accuse it of trespassing."]
+    got = _story(s, D("2017-08-11"), (0, "deployed", "occurred", "KEN", "SOM", "MOBILIZE"),
+                 (0, "accuse", "occurred", "SOM", "KEN", "ACCUSE"), nlp=nlp)  # fmt: skip
+    assert [m.date for m in got] == [None, None]
+
+
+@pytest.mark.slow
+def test_an_event_named_again_with_its_day_takes_it(nlp) -> None:
+    s = ["The prime minister held a trilateral meeting with the two presidents.",
+         "Trade and ports were discussed.",
+         "“Today's meeting of the three leaders was productive,” he wrote."]  # fmt: skip
+    got = _story(s, D("2019-06-28"), (0, "held", "occurred", "IND", "JPN"), nlp=nlp)
+    assert (got[0].date, got[0].date_text) == ("2019-06-28", "Today's")
+    # a day of another noun does not date it
+    other = [s[0], s[1], "“Today's summit of the three leaders was productive,” he wrote."]
+    got = _story(other, D("2019-06-28"), (0, "held", "occurred", "IND", "JPN"), nlp=nlp)
+    assert got[0].date is None

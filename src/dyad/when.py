@@ -1543,6 +1543,56 @@ def _told_next(
     return None
 
 
+# "..., prompting Beijing to accuse India": what the deed set off at once
+_SETTING_OFF = frozenset({"prompt", "spark", "trigger", "provoke", "cause"})
+
+
+def _set_off_by(
+    token: Token | None, dated: Sequence[tuple[Token, EventMention]]
+) -> DateSpan | None:
+    """An event told as set off by a dated deed of its own sentence ("India deployed
+    troops, **prompting** Beijing to accuse it of trespassing") answered it at once: the
+    deed's date."""
+    if token is None:
+        return None
+    cause = token.head
+    if cause.lemma_.lower() not in _SETTING_OFF or cause.tag_ != "VBG" or cause.dep_ != "advcl":
+        return None
+    return next((_span_of(m) for t, m in dated if t == cause.head), None)
+
+
+def _named_later(
+    token: Token | None,
+    mention: EventMention,
+    by_index: dict[int, Sentence],
+    published: date | None,
+) -> DateSpan | None:
+    """An event named again further on with its own day ("held a trilateral meeting" ...
+    "**Today's** meeting of the three was productive"): a later phrase whose date modifies
+    the event's own noun (the trigger, or the object of its verb) gives that day."""
+    if token is None:
+        return None
+    doc = token.doc
+    nouns = [token] if _names_an_event(token) else [c for c in token.children if c.dep_ == "dobj"]
+    lemmas = {n.lemma_.lower() for n in nouns if n.pos_ == "NOUN"}
+    if not lemmas:
+        return None
+    direction = direction_for(mention.status, mention.tense)
+    for index in sorted(i for i in by_index if i > mention.sentence_index):
+        sentence = by_index[index]
+        for found, span in _spans_in(sentence.text, published, direction):
+            if found.attached is None or span is None or span.precision != "day":
+                continue
+            phrase = doc.char_span(
+                sentence.start + found.attached[0],
+                sentence.start + found.attached[1],
+                alignment_mode="expand",
+            )
+            if phrase is not None and {t.lemma_.lower() for t in phrase} & lemmas:
+                return span
+    return None
+
+
 def carry_dates(
     mentions: Sequence[EventMention],
     article: Article,
@@ -1591,6 +1641,9 @@ def carry_dates(
         if _before_the_story(token):
             continue
         earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
+        earlier_here = [
+            out[j] for j in order[:pos] if out[j].sentence_index == mention.sentence_index
+        ]
         later = [
             mentions[j]
             for j in order[pos + 1 :]
@@ -1617,6 +1670,15 @@ def carry_dates(
             span = _span_of(later_same) if later_same is not None else None
         if span is None and mention.status == "occurred" and mention.tense in ("past", "perfect"):
             span = _told_next(mention, doc, by_index, article.published, None)
+        if span is None and mention.status == "occurred" and not habitual:
+            dated = [
+                (t, m)
+                for m in earlier_here
+                if m.date is not None and (t := _trigger_token(doc, m)) is not None
+            ]
+            span = _set_off_by(token, dated) or _named_later(
+                token, mention, by_index, article.published
+            )
         if span is None and mention.status == "occurred" and _PROMPT.search(mention.sentence):
             span = _prompted_by(earlier)
         if span is not None:
