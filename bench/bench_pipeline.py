@@ -303,7 +303,7 @@ def main() -> None:
         type=int,
         default=1,
         help="ingest and bare parse this many times each, "
-        "alternately, where the parse runs; the fastest of each is reported",
+        "alternately, where the parse runs; the median of each is reported",
     )
     parser.add_argument("--parse-all", action="store_true", help="bare parse for every size")
     parser.add_argument("--keep", type=Path, help="keep corpora and databases here")

@@ -23,8 +23,11 @@ from dyad.link import (
     LinkInput,
     LinkSettings,
     NearDuplicates,
+    _candidate_pairs,
     _ClusterVetoes,
+    _evidence,
     _Linker,
+    _may_compare,
     _vetoed,
     block_key,
     build_events,
@@ -873,8 +876,9 @@ def test_an_undated_report_joins_one_event_but_never_bridges_two() -> None:
 
 def test_vetoes_by_class_are_the_pairwise_vetoes() -> None:
     """Across stories a mention's veto class stands for it (``_veto_class``): on every
-    pair of a varied corpus the class answer is ``_vetoed``'s. A new rule reading a field
-    the class leaves out fails here."""
+    pair of a varied corpus the class answer is ``_vetoed``'s, and with its wording
+    ``_evidence``'s. A new rule reading a field the class leaves out fails here. The
+    one-pair test of candidates (``linked_to``) agrees with the sweep's."""
     statuses = ["occurred", "negated", "planned", "hypothetical", "ongoing"]
     alike = [  # one report told many ways: only status and series differ
         mention(f"s{k}", f"story{k}", day="2023-02-01", status=statuses[k % 5],
@@ -890,10 +894,14 @@ def test_vetoes_by_class_are_the_pairwise_vetoes() -> None:
     ] + alike
     s = LinkSettings()
     checked = 0
-    for items in _Linker(s).blocks(varied).values():
+    blocks = _Linker(s).blocks(varied).values()
+    candidates = {id(items): _candidate_pairs(items, s) for items in blocks}
+    for items in blocks:
         vetoes = _ClusterVetoes(items, s)
         for i, j in itertools.combinations(range(len(items)), 2):
             assert vetoes.pair(i, j) == _vetoed(items[i], items[j], s)
+            assert vetoes.evidence(i, j) == _evidence(items[i], items[j], s)
+            assert _may_compare(items[i], items[j], s) == ((i, j) in candidates[id(items)])
             checked += items[i].group != items[j].group
     assert checked > 400  # pairs of two stories
 

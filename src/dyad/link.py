@@ -26,6 +26,7 @@ import calendar
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, fields, replace
@@ -733,27 +734,42 @@ def _one_telling(a: _Item, b: _Item) -> bool:
 
 
 def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, int]]:
-    """Pairs that could link: a sweep over dates keeps this near-linear on real data."""
+    """Pairs that could link (``_may_compare``): a sweep over dates keeps this
+    near-linear on real data."""
     pairs: set[tuple[int, int]] = set()
+    reach, window = s.reach_days, s.undated_window_days
     dated = sorted((it.envelope, i) for i, it in enumerate(items) if it.envelope is not None)
+    starts = [lo for (lo, _), _ in dated]
     for pos, ((_, hi_i), i) in enumerate(dated):
-        for (lo_j, _), j in dated[pos + 1 :]:
-            if lo_j > hi_i + s.reach_days:
-                break
-            pairs.add((min(i, j), max(i, j)))
+        end = bisect_right(starts, hi_i + reach, pos + 1)
+        pairs.update((i, j) if i < j else (j, i) for _, j in dated[pos + 1 : end])
     published = sorted((it.pub, i) for i, it in enumerate(items) if it.pub is not None)
+    days = [pub for pub, _ in published]
     for pos, (pub_i, i) in enumerate(published):
-        for pub_j, j in published[pos + 1 :]:
-            if pub_j - pub_i > s.undated_window_days:
-                break
-            if items[i].envelope is None or items[j].envelope is None:
-                pairs.add((min(i, j), max(i, j)))
+        end = bisect_right(days, pub_i + window, pos + 1)
+        undated = items[i].envelope is None
+        pairs.update(
+            (i, j) if i < j else (j, i)
+            for _, j in published[pos + 1 : end]
+            if undated or items[j].envelope is None
+        )
     by_sentence: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, it in enumerate(items):
         by_sentence[(it.group, it.sentence, it.inp.mention.cameo)].append(i)
     for same in by_sentence.values():
         pairs.update((x, y) for k, x in enumerate(same) for y in same[k + 1 :])
     return pairs
+
+
+def _may_compare(a: _Item, b: _Item, s: LinkSettings) -> bool:
+    """Whether ``_candidate_pairs`` holds the pair: dates within ``reach_days``, or one
+    undated and published within ``undated_window_days``, or one sentence of a story."""
+    if a.envelope is not None and b.envelope is not None:
+        if _gap(a.envelope, b.envelope) <= s.reach_days:
+            return True
+    elif a.pub is not None and b.pub is not None and abs(a.pub - b.pub) <= s.undated_window_days:
+        return True
+    return (a.group, a.sentence, a.inp.mention.cameo) == (b.group, b.sentence, b.inp.mention.cameo)
 
 
 def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
@@ -774,7 +790,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     vetoes = _ClusterVetoes(items, s)
     for i, j in _candidate_pairs(items, s):
         if not vetoes.pair(i, j):
-            ev = _evidence(items[i], items[j], s)
+            ev = vetoes.evidence(i, j)
             if ev is not None:
                 a, b = items[i].pub, items[j].pub
                 apart = abs(a - b) if ev[0] == 0 and a is not None and b is not None else 0
@@ -851,6 +867,20 @@ class _ClusterVetoes:
         }
         self.stories = {i: {it.group: [i]} for i, it in enumerate(items)}
         self.class_vetoes: dict[tuple[int, int], bool] = {}
+        wordings: dict[tuple[str, ...], int] = {}
+        self.wordings = [wordings.setdefault(it.tokens, len(wordings)) for it in items]
+        self.class_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
+
+    def evidence(self, x: int, y: int) -> tuple[int, float] | None:
+        """``_evidence`` of two mentions; across stories it reads only their classes and
+        wordings, so a much-told event asks once per pair of (class, wording)."""
+        a, b = self.items[x], self.items[y]
+        if a.group == b.group:
+            return _evidence(a, b, self.s)
+        key = (self.keys[x], self.keys[y], self.wordings[x], self.wordings[y])
+        if key not in self.class_evidence:
+            self.class_evidence[key] = _evidence(a, b, self.s)
+        return self.class_evidence[key]
 
     def pair(self, x: int, y: int) -> bool:
         """Whether two mentions veto each other (``_vetoed``, by class across stories)."""
@@ -976,21 +1006,24 @@ class _Linker:
         return events
 
     def linked_to(self, focus: Sequence[LinkInput], others: Sequence[LinkInput]) -> set[str]:
+        """Compares each focus mention with the others of its block only: the cost is
+        focus × others, not the block's pairs."""
         inside = {inp.mention.mention_id for inp in focus}
+        s = self.settings
         out: set[str] = set()
         for items in self.blocks([*focus, *others]).values():
-            ids = [it.inp.mention.mention_id for it in items]
-            vetoes = _ClusterVetoes(items, self.settings)
-            for i, j in _candidate_pairs(items, self.settings):
-                if (ids[i] in inside) == (ids[j] in inside):
-                    continue
-                other = ids[j] if ids[i] in inside else ids[i]
-                if (
-                    other not in out
+            vetoes = _ClusterVetoes(items, s)
+            mine = [i for i, it in enumerate(items) if it.inp.mention.mention_id in inside]
+            rest = [j for j, it in enumerate(items) if it.inp.mention.mention_id not in inside]
+            for j in rest:
+                b = items[j]
+                if any(
+                    _may_compare(items[i], b, s)
                     and not vetoes.pair(i, j)
-                    and _evidence(items[i], items[j], self.settings)
+                    and _evidence(items[i], b, s)
+                    for i in mine
                 ):
-                    out.add(other)
+                    out.add(b.inp.mention.mention_id)
         return out
 
 
