@@ -359,6 +359,7 @@ NOT_ACTORS = [
     ("George Washington crossed the river.", "Washington", "USA GOV"),
     ("They agreed to press Japan for a statement.", "press", None),
     ("The Chinese ship heaved in its anchor on Saturday.", "anchor", None),
+    ("The envoys met White House representatives in October.", "representatives", "USA LEG"),
 ]
 
 
@@ -668,3 +669,17 @@ def test_coder_pickles_for_worker_processes(nlp, coder) -> None:
     again = pickle.loads(pickle.dumps(coder))
     doc = nlp("US troops met Pakistani officials.")
     assert [m.code for m in again(doc)] == ["USA MIL", "PAK GOV"]
+
+
+@pytest.mark.slow
+def test_two_heads_joined_by_and_are_two_persons(nlp, coder) -> None:
+    mentions = code(
+        nlp,
+        coder,
+        "Irish Prime Minister Simon Harris welcomed US President Joe Biden to Dublin. "
+        "The Prime Minister and President Biden agreed to meet again in May.",
+    )
+    second = {m.text: m.code for m in mentions if m.sentence_index == 1}
+    assert second == {"Prime Minister": "IRL GOV", "President Biden": "USA GOV"}
+    one = code(nlp, coder, "Deputy Prime Minister and Foreign Minister Ishaq Dar met the envoy.")
+    assert "PAK GOV" in codes_of(one, "Deputy Prime Minister and Foreign Minister Ishaq Dar")

@@ -237,3 +237,23 @@ def test_a_host_of_leaders_of_no_country_meets_no_earlier_party(pipeline):
         "The Kenyan government is expecting to host 20 world leaders for the jubilee parade.",
     )
     assert not any(p == "CONSULT" for _s, p, _c, _t in events)
+
+
+def test_a_truce_one_side_offers_is_with_the_side_just_named(pipeline):
+    events = coded(
+        pipeline,
+        "Dozens of Armenian drones were shot down over Azerbaijan overnight. "
+        "Baku says that President Aliyev's three-day ceasefire is still on the table.",
+    )
+    assert ("AZE GOV", "RETREAT", "0871", "ARM") in events
+
+
+def test_leaders_agreeing_to_meet_agree(pipeline):
+    events = coded(
+        pipeline,
+        "Irish Prime Minister Simon Harris welcomed US President Joe Biden to Dublin. "
+        "The Prime Minister and President Biden agreed to hold the first meeting between "
+        "Government Buildings and White House representatives in October.",
+    )
+    agreed = {frozenset((s, t)) for s, p, _c, t in events if p == "AGREE"}
+    assert agreed == {frozenset(("IRL GOV", "USA GOV"))}

@@ -149,6 +149,7 @@ class TitleEntry(_Model):
     country: Country | None = None
     generic: bool = False
     prefix: bool = False
+    head: bool = False
 
 
 class OrgEntry(_Model):

@@ -571,6 +571,8 @@ class _DocCoder:
                 prev = self.end_at.get(i - 1)
                 if prev is None or prev.kind != "title":
                     break
+                if prev.entry.head and parts[-1].entry.head and prev.entry is not parts[-1].entry:
+                    break  # "the Prime Minister and President Biden": two persons
             elif low not in _GLUE:
                 break
             i -= 1
@@ -886,7 +888,8 @@ class _DocCoder:
             last.dep_ in ("compound", "amod")
             and last.head.pos_ == "NOUN"
             and last.head.i >= atom.end
-        ):
+        ) or (entry.prefix and last.tag_ in ("NNS", "NNPS")):
+            # a title before a name is no group: "White House representatives"
             return
         parts, dest = self._left_chain(atom.start)
         right, rdest = self._right_chain(atom.end, apposition=False)
