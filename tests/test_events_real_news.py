@@ -257,3 +257,15 @@ def test_leaders_agreeing_to_meet_agree(pipeline):
     )
     agreed = {frozenset((s, t)) for s, p, _c, t in events if p == "AGREE"}
     assert agreed == {frozenset(("IRL GOV", "USA GOV"))}
+
+
+def test_condemnation_a_deed_drew_is_aimed_at_its_doer(pipeline):
+    events = coded(
+        pipeline,
+        "A Belarusian court sentenced the Belarusian opposition leader to five years. "
+        "The verdict drew sharp condemnation from Lithuania. Kenyan police raided the Somali "
+        "embassy. The raid sparked criticism, with the Somali foreign minister saying it broke "
+        "the law.",
+    )
+    assert ("LTU GOV", "ACCUSE", "111", "BLR GOV") in events
+    assert ("SOM GOV", "ACCUSE", "111", "KEN GOV") in events

@@ -138,6 +138,7 @@ WORD_LISTS = (
     "undergo_words",
     "reciprocal_words",
     "aggregate_words",
+    "elicit_words",
 )
 SECTOR_LISTS = ("state_sectors", "society_sectors")
 

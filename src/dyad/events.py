@@ -741,6 +741,33 @@ class _Run:
             return sources, targets
         if (
             not sources
+            and gov is not None
+            and token.dep_ == "dobj"
+            and token.head == gov
+            and _lemma(gov) in onto.elicit_words
+        ):
+            # "the verdict drew condemnation from Germany", "... drew condemnation, with
+            # the German minister saying ...": the party it came from reacts, and the
+            # deed that drew it says at whom (the type's reacts)
+            parties = [
+                o
+                for prep in (*token.children, *gov.children)
+                if prep.dep_ == "prep" and prep.lower_ in {"from", "with"}
+                for o in prep.children
+                if o.dep_ == "pobj"
+            ]
+            parties += [  # "with X saying": the parser hangs X under the participle
+                s
+                for prep in (*token.children, *gov.children)
+                if prep.dep_ == "prep" and prep.lower_ == "with"
+                for c in prep.children
+                if c.dep_ == "pcomp"
+                for s in c.children
+                if s.dep_ in _SUBJ
+            ]
+            return [_Arg(a, _PREP, "from") for o in parties for a in self.np_actors(o)], []
+        if (
+            not sources
             and head != token
             and gov is not None
             and (token.dep_ != "pobj" or token.head.lower_ in _TOPIC_PREPS)
@@ -876,6 +903,9 @@ class _Run:
         token = cand.token
         nouns = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         nouns += [o for c in token.children if c.dep_ == "prep" for o in c.children]
+        gov = _governor(token) if cand.entry.pos == "NOUN" else None
+        if gov is not None and _lemma(gov) in onto.elicit_words:  # "the verdict drew ..."
+            nouns += [c for c in gov.children if c.dep_ in _SUBJ]
         if not any(_lemma(n) in onto.deed_words for n in nouns) and not (
             cand.entry.pos == "NOUN" and any(_lemma(n) in onto.deed_words for n in nouns)
         ):

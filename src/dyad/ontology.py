@@ -119,6 +119,7 @@ class Ontology:
     undergo_words: frozenset[str] = frozenset()
     reciprocal_words: frozenset[str] = frozenset()
     aggregate_words: frozenset[str] = frozenset()
+    elicit_words: frozenset[str] = frozenset()
     state_sectors: frozenset[str] = frozenset()
     society_sectors: frozenset[str] = frozenset()
 
