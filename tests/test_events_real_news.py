@@ -269,3 +269,20 @@ def test_condemnation_a_deed_drew_is_aimed_at_its_doer(pipeline):
     )
     assert ("LTU GOV", "ACCUSE", "111", "BLR GOV") in events
     assert ("SOM GOV", "ACCUSE", "111", "KEN GOV") in events
+
+
+def test_refusing_what_was_asked_is_a_rejection(pipeline):
+    events = coded(
+        pipeline,
+        "China demanded that Vietnam withdraw its troops. "
+        "Vietnam refused to withdraw its troops from the island.",
+    )
+    assert ("VNM GOV", "REJECT", "124", "CHN GOV") in events
+    said = coded(
+        pipeline,
+        "Beijing called on Manila to withdraw its ship. "
+        "A Philippine spokesman said Manila would not withdraw its ship.",
+    )
+    assert ("PHL GOV", "REJECT", "124", "CHN GOV") in said
+    # nobody asked: a plain negation is no rejection
+    assert coded(pipeline, "Vietnam will not withdraw its troops from the island.") == set()

@@ -807,6 +807,22 @@ class _Run:
         if sources and not targets and kind.threat_cameo is not None:
             # "if Russia continues to interfere, we stand ready to impose sanctions"
             targets = self._condition_doers(token)
+        own = {a.actor.country for a in sources}
+        if (
+            sources
+            and kind.refusal_cameo
+            and all(t.actor.country in own for t in targets)  # "its troops"
+            and self._refused(cand)
+        ):
+            asker = self._asker(index, sources)
+            if asker is not None:
+                # "Manila would not withdraw its ship": a refusal of what was asked
+                entry = entry.model_copy(
+                    update={"plover": "REJECT", "cameo": kind.refusal_cameo, "mode": None}
+                )
+                refusal = self._derived(replace(cand, entry=entry), index, sources[0], asker)
+                self.found.append(replace(refusal, status="occurred"))
+                return
         if sources and kind.reacts:
             # "condemned the conviction of X": the conviction is the state's deed, and the
             # reaction is aimed at that state, not at the one convicted
@@ -894,6 +910,35 @@ class _Run:
             if known.country and known.country != "IGO" and known.sector in onto.society_sectors:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
+
+    def _refused(self, cand: _Candidate) -> bool:
+        """The act is refused: "would not withdraw", "will not pull out", "refused to
+        withdraw"."""
+        verb = cand.token if cand.entry.pos != "NOUN" else _governor(cand.token)
+        if verb is None:
+            return False
+        kids = {c.lower_ for c in verb.children if c.dep_ in {"neg", "aux"}}
+        modals = {*self.ex._cues.future_modals, "would"}
+        if kids & {"not", "n't", "never"} and kids & modals:
+            return True
+        return verb.dep_ == "xcomp" and _lemma(verb.head) in self.ex._cues.refusal_verbs
+
+    def _asker(self, index: int, refusers: list[_Arg]) -> _Arg | None:
+        """Who asked the refusers for it: the source of the latest request to their
+        country in the six sentences before."""
+        countries = {r.actor.country for r in refusers}
+        for prev in reversed(self.found):
+            if prev.sent_index < index - 6:
+                break
+            if (
+                prev.cand.entry.plover == "REQUEST"
+                and prev.source is not None
+                and prev.target is not None
+                and prev.target.actor.country in countries
+                and prev.source.actor.country not in countries
+            ):
+                return _Arg(prev.source.actor, _ANAPHORA, "asked")
+        return None
 
     def _reaction_target(self, cand: _Candidate, index: int, reactors: list[_Arg]) -> list[_Arg]:
         """ "Britain slammed the sentence": a reaction to an act the text told before is

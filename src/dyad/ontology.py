@@ -94,6 +94,7 @@ class PloverType(_Model):
     not_with: tuple[str, ...] = ()
     reacts: bool = False
     threat_cameo: str | None = None
+    refusal_cameo: str | None = None
     placed_by: str = Field(default="source", pattern="^(source|either|clause)$")
     on_the_ground: bool = False
     continues: bool = False
@@ -344,6 +345,7 @@ class StatusCues(_Model):
     other_event_marks: tuple[str, ...] = ()
     obligation_modals: tuple[str, ...] = ()
     threat_words: tuple[str, ...] = ()
+    refusal_verbs: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 
