@@ -364,6 +364,12 @@ def test_argument_and_status_rules(nlp, extractor, text, expected):
         ("The ongoing talks between Egypt and Qatar were praised.", "ongoing", "past"),
         # a build-up told in the present perfect still holds; in the past perfect it is over
         ("Kenya has deployed troops to its border with Somalia.", "ongoing", "perfect"),
+        # an attempt told in the past was made; the start of talks told in the present
+        # perfect, and a state said to hold "currently", go on
+        ("Egypt tried to meet Qatar on Sunday.", "occurred", "past"),
+        ("Egypt is trying to meet Qatar.", "hypothetical", "progressive"),
+        ("Talks between Egypt and Qatar have resumed in Doha.", "ongoing", "perfect"),
+        ("Egypt and Qatar are currently locked in a standoff.", "ongoing", "present"),
         # a participle takes the time of the verb over it
         ("Scenes of Egypt fighting Qatar on the border were shown.", "occurred", "past"),
         (

@@ -961,3 +961,11 @@ def test_an_event_named_again_with_its_day_takes_it(nlp) -> None:
     other = [s[0], s[1], "“Today's summit of the three leaders was productive,” he wrote."]
     got = _story(other, D("2019-06-28"), (0, "held", "occurred", "IND", "JPN"), nlp=nlp)
     assert got[0].date is None
+
+
+def test_only_an_event_in_progress_gets_the_publication_day() -> None:
+    s = ["The Treasury is imposing sanctions on four officials."]
+    got = _date(s, 0, "imposing", "ongoing", D("2014-03-17"), tense="progressive")
+    assert (got.date, got.date_text) == ("2014-03-17", None)
+    s = ["The two armies are currently locked in a standoff."]
+    assert _date(s, 0, "standoff", "ongoing", D("2017-08-12"), tense="present").date is None

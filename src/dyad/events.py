@@ -1473,6 +1473,8 @@ class _Run:
             if "would" in modals and not self._reported(v):
                 return "hypothetical", tense
             if v != verb and _lemma(v) in cues.hypothetical_verbs:
+                if _lemma(v) in cues.attempt_verbs and tense in ("past", "perfect"):
+                    continue  # "tried to mediate a truce": the attempt was made
                 return "hypothetical", tense
         # what the event noun itself says ("the upcoming talks", "ongoing meetings")
         if cand.entry.pos == "NOUN":
@@ -1504,10 +1506,16 @@ class _Run:
             return "planned", tense
         if tense == "progressive":
             return "ongoing", tense
+        if cand.entry.pos == "NOUN" and _lemma(verb) in cues.start_verbs and _present_perfect(verb):
+            return "ongoing", tense  # "talks have resumed in Geneva"
+        if tense == "present" and any(
+            c.dep_ == "advmod" and c.lower_ in cues.ongoing_adverbs for c in verb.children
+        ):
+            return "ongoing", tense  # "are currently locked in a standoff"
         if (
             tense == "perfect"
             and tensed is not None
-            and any(c.dep_ == "aux" and c.tag_ in {"VBZ", "VBP"} for c in tensed.children)
+            and _present_perfect(tensed)
             and self.ex.codebook.ontology.plover[cand.entry.plover].continues
         ):
             # "has deployed troops", "have staged a sit-in": a state that goes on over
@@ -1625,6 +1633,13 @@ def _infinitive(verb: Token) -> bool:
         verb.dep_ in {"advcl", "xcomp", "acl", "relcl"}
         and verb.head.pos_ in {"VERB", "AUX"}
         and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+    )
+
+
+def _present_perfect(verb: Token) -> bool:
+    """ "has deployed", "have resumed" (not "had camped")."""
+    return any(
+        c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in verb.children
     )
 
 

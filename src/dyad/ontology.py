@@ -346,6 +346,9 @@ class StatusCues(_Model):
     obligation_modals: tuple[str, ...] = ()
     threat_words: tuple[str, ...] = ()
     refusal_verbs: tuple[str, ...] = ()
+    attempt_verbs: tuple[str, ...] = ()
+    start_verbs: tuple[str, ...] = ()
+    ongoing_adverbs: tuple[str, ...] = ()
 
     _lists = field_validator("*", mode="before")(_lower_list)
 

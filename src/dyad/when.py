@@ -1295,8 +1295,8 @@ def resolve_dates(
     """Fill ``date``, ``date_end``, ``date_precision`` and ``date_text`` of a mention from
     its sentence (or the sentence it clearly continues), against the publication date.
 
-    No date words → no date, except an ongoing event, which is dated to the publication
-    day. A single day has ``date_end`` None."""
+    No date words → no date, except an event in progress ("is imposing sanctions"), which
+    is dated to the publication day. A single day has ``date_end`` None."""
     published = article.published
     direction = direction_for(mention.status, mention.tense)
     if mention.status == "negated":
@@ -1318,8 +1318,10 @@ def resolve_dates(
         span = _from_context(mention, sentences, published, direction)
     if span is None and published is None:
         span = _day_of_an_undated_page(mention, sentences, trigger, direction)
-    if span is None and direction == "present" and mention.status == "ongoing" and published:
-        # "is imposing sanctions": under way as the article is written
+    if span is None and direction == "present" and mention.tense != "present" and published:
+        # "is imposing sanctions", "the ongoing meetings": under way as the article is
+        # written (not "are currently locked in a standoff": a state whose start the text
+        # does not give)
         return replace(
             mention,
             date=published.isoformat(),
