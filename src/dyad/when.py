@@ -1529,15 +1529,10 @@ def _told_next(
         if sentence is None:
             return None
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        opening = next(iter(span.noun_chunks), None) if span is not None else None
-        if (
-            opening is None
-            or opening.start_char - sentence.start > 1
-            or opening[0].lower_ != "the"
-            or not (
-                opening.root.lemma_.lower() in nouns or _EVENT_NOUN.fullmatch(opening.root.text)
-            )
-        ):
+        first = next((t for t in span if not (t.is_space or t.is_quote)), None) if span else None
+        # "The convoy ...": the first word is "the", and the noun it goes with names the thing
+        head = first.head if first is not None and first.lower_ == "the" else None
+        if head is None or not (head.lemma_.lower() in nouns or _EVENT_NOUN.fullmatch(head.text)):
             continue
         for day in _free_dates(sentence.text, published, "past"):
             if day.precision == "day" and (report is None or day.start <= report.start):
@@ -1582,6 +1577,8 @@ def _named_later(
     direction = direction_for(mention.status, mention.tense)
     for index in sorted(i for i in by_index if i > mention.sentence_index):
         sentence = by_index[index]
+        if not any(f.attached for f in _find(sentence.text)):
+            continue  # most sentences have no dated noun phrase: skip resolving them
         for found, span in _spans_in(sentence.text, published, direction):
             if found.attached is None or span is None or span.precision != "day":
                 continue
