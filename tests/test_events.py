@@ -370,6 +370,11 @@ def test_argument_and_status_rules(nlp, extractor, text, expected):
         ("Egypt is trying to meet Qatar.", "hypothetical", "progressive"),
         ("Talks between Egypt and Qatar have resumed in Doha.", "ongoing", "perfect"),
         ("Egypt and Qatar are currently locked in a standoff.", "ongoing", "present"),
+        (
+            "Looking ahead to talks between Egypt and Qatar, officials were hopeful.",
+            "planned",
+            "past",
+        ),
         # a participle takes the time of the verb over it
         ("Scenes of Egypt fighting Qatar on the border were shown.", "occurred", "past"),
         (

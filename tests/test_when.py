@@ -969,3 +969,9 @@ def test_only_an_event_in_progress_gets_the_publication_day() -> None:
     assert (got.date, got.date_text) == ("2014-03-17", None)
     s = ["The two armies are currently locked in a standoff."]
     assert _date(s, 0, "standoff", "ongoing", D("2017-08-12"), tense="present").date is None
+
+
+def test_what_follows_said_that_is_what_is_said_not_the_day_of_the_report() -> None:
+    s = ["The Kremlin says that the president's May 8-10 ceasefire is still on the table."]
+    got = _date(s, 0, "ceasefire", "planned", D("2025-05-06"), tense="present")
+    assert (got.date, got.date_end) == ("2025-05-08", "2025-05-10")

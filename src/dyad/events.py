@@ -1495,7 +1495,13 @@ class _Run:
             return "occurred", None
         if token.dep_ == "pobj" and token.head.lower_ in _AFTER:  # "since the withdrawal"
             return "occurred", tense
-        if token.dep_ == "pobj" and token.head.lower_ in _BEFORE:  # "ahead of the summit"
+        if token.dep_ == "pobj" and (
+            token.head.lower_ in _BEFORE
+            or (
+                token.head.lower_ == "to"
+                and "ahead" in {c.lower_ for c in token.head.head.children}
+            )
+        ):  # "ahead of the summit", "looking ahead to this week's summit"
             return "planned", tense
         if _lemma(token) in cues.planned_modifiers:  # "is due in Kabul"
             return "planned", tense or "present"

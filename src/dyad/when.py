@@ -1132,7 +1132,8 @@ def _reaction_to(
 # "officials said on Monday", "told reporters on Friday".
 _REPORTED = re.compile(
     r"\b(?:said|says|told|tells|announced|announces|stated|states|added|reported|issued|"
-    r"released|published|tweeted|wrote|confirmed)\b(?:[\s(]+[\w'’-]+\)?){0,3}[\s,(]*$",
+    r"released|published|tweeted|wrote|confirmed)\b"
+    r"(?:[\s(]+(?!that\b)[\w'’-]+\)?){0,3}[\s,(]*$",  # "says that May 8's ..." is what is said
     re.I,
 )
 
