@@ -90,9 +90,9 @@ def _live_children_cpu() -> dict[int, float]:
 
 def _articles(corpus: Path) -> Iterator[Any]:
     from dyad.errors import InputError
-    from dyad.read import iter_articles
+    from dyad.pipeline import read_articles
 
-    for item in iter_articles([corpus]):
+    for item in read_articles([corpus]):
         if not isinstance(item, InputError):
             yield item
 

@@ -88,3 +88,18 @@ def test_extract_yields_export_records_without_a_database(pipeline):
     assert {record["source"].split()[0], record["target"].split()[0]} == {"KEN", "ETH"}
     assert record["date"] == "2024-03-04"
     assert record["article_path"] == "<text>"
+
+
+def test_extract_from_text_cleans_it_like_a_file(pipeline, tmp_path):
+    """The clean stage runs on every entry: a teaser line typed with the text is no event,
+    and the offsets are those of the text a file of the same words gives."""
+    body = "Kenya and Ethiopia signed a border security agreement in Nairobi on Monday."
+    text = f"Also Read | Chile and Peru sign a fishing accord\n\n{body}\n"
+    typed = list(extract(text=text, published=date(2024, 3, 6), pipeline=pipeline))
+    path = tmp_path / "story.txt"
+    path.write_text(text, encoding="utf-8")
+    read = list(extract([path], published=date(2024, 3, 6), pipeline=pipeline))
+    assert [(r["plover"], r["sentence"], r["start_char"]) for r in typed] == [("AGREE", body, 0)]
+    assert [(r["article_id"], r["start_char"]) for r in typed] == [
+        (r["article_id"], r["start_char"]) for r in read
+    ]

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyad.clean import RULES, WIDGET_WARNING, clean, parse_date
+from dyad.clean import RULES, WIDGET_WARNING, clean
+from dyad.dates import parse_date
 from dyad.records import Article, article_id_for
 
 BODY = (

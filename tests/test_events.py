@@ -500,11 +500,11 @@ def _same_dyad(gold: dict, event: EventMention) -> bool:
 
 def _seed_predictions(nlp, extractor, coder, seeds: Path) -> dict[str, tuple[EventMention, ...]]:
     from dyad.nlp import parse
-    from dyad.read import iter_articles
+    from dyad.pipeline import read_articles
 
     if coder is None:
         pytest.skip("the actors stage cannot run yet")
-    articles = [a for a in iter_articles([seeds]) if isinstance(a, Article)]
+    articles = [a for a in read_articles([seeds]) if isinstance(a, Article)]
     assert len(articles) == 5
     return {
         Path(doc._.article.path).name: extractor(doc, coder(doc)) for doc in parse(nlp, articles)

@@ -21,9 +21,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from dyad.check import check_database
-from dyad.clean import clean, parse_date
+from dyad.clean import clean
+from dyad.dates import parse_date
 from dyad.errors import InputError
-from dyad.read import EXTENSIONS, iter_articles
+from dyad.pipeline import read_articles
+from dyad.read import EXTENSIONS
 from dyad.records import STATUSES, Article, ArticleResult, article_id_for
 from dyad.store import Store
 
@@ -109,7 +111,7 @@ def _assert_sound(items: list[Article | InputError], path: Path) -> list[Article
 
 
 def _read(path: Path, **kw: object) -> list[Article | InputError]:
-    return list(iter_articles([path], **kw))  # type: ignore[arg-type]
+    return list(read_articles([path], **kw))
 
 
 # -- readers -----------------------------------------------------------------------------

@@ -425,9 +425,9 @@ def seed_results(nlp, shared_dir: Path, gaz: Gazetteer) -> list[tuple[dict, Loca
     """Each gold line with a location, located from its evidence sentence with the gold
     actors' countries: (gold line, location found, agrees)."""
     from dyad.nlp import sentences_of
-    from dyad.read import iter_articles
+    from dyad.pipeline import read_articles
 
-    articles = {Path(a.path).name: a for a in iter_articles([shared_dir / "seeds"])}
+    articles = {Path(a.path).name: a for a in read_articles([shared_dir / "seeds"])}
     docs = {name: nlp(a.text) for name, a in articles.items()}
     lines = (shared_dir / "gold" / "seed_events.jsonl").read_text().splitlines()
     results = []

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dyad.clean import WIDGET_WARNING
+from dyad.clean import NO_DATE_WARNING, WIDGET_WARNING
 from dyad.errors import InputError
-from dyad.read import NO_DATE_WARNING, count_articles, iter_articles, read_html_bytes
+from dyad.pipeline import read_articles
+from dyad.read import count_articles, iter_articles, read_html_bytes
 from dyad.records import Article
 
 DATA = Path(__file__).parent / "data" / "read"
@@ -25,7 +26,19 @@ BODY = (
 
 
 def read_all(*inputs: str | Path, **options: object) -> list[Article | InputError]:
-    return list(iter_articles(list(inputs), **options))  # type: ignore[arg-type]
+    """Read and clean, as every entry point does."""
+    return list(read_articles(list(inputs), **options))
+
+
+def test_reading_leaves_cleaning_to_the_clean_stage(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(f"Advertisement\n\n{BODY}\n", encoding="utf-8")
+    (read,) = iter_articles([path])
+    assert isinstance(read, Article)
+    assert read.original_text is None and read.text.startswith("Advertisement")
+    (cleaned,) = read_articles([path])
+    assert isinstance(cleaned, Article)
+    assert (cleaned.text, cleaned.original_text) == (BODY, read.text)
 
 
 def one_article(*inputs: str | Path, **options: object) -> Article:

@@ -30,6 +30,7 @@ import pytest
 
 from dyad.check import check_database
 from dyad.errors import ConfigError, InputError, StoreError, StoreLockedError
+from dyad.pipeline import read_articles
 from dyad.read import iter_articles, max_bytes_setting
 from dyad.store import Store, lock_timeout_setting
 
@@ -170,7 +171,7 @@ def _links(db: Path) -> tuple[set[str], set[frozenset[str]]]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     root = tmp_path_factory.mktemp("corpus")
     total = write_corpus(root)
-    ids = {a.article_id for a in iter_articles([root]) if not isinstance(a, InputError)}
+    ids = {a.article_id for a in read_articles([root]) if not isinstance(a, InputError)}
     assert len(ids) == total == 150
     return root, ids
 

@@ -58,9 +58,9 @@ def test_the_syndicated_copy_is_flagged_and_counted_once(sample_db):
 
 @pytest.fixture(scope="module")
 def sample_results(sample_dir, pipeline):
-    from dyad.read import iter_articles
+    from dyad.pipeline import read_articles
 
-    articles = [a for a in iter_articles([sample_dir]) if not isinstance(a, Exception)]
+    articles = [a for a in read_articles([sample_dir]) if not isinstance(a, Exception)]
     return list(pipeline.process(articles))
 
 

@@ -589,13 +589,13 @@ def test_sample_gold_dates(sample_dir: Path, nlp) -> None:
     """On the bundled sample corpus, gold mentions with date words get a date within the
     gold date (approximate intervals of at most a month may overlap it instead)."""
     from dyad.nlp import sentences_of
-    from dyad.read import iter_articles
+    from dyad.pipeline import read_articles
 
     data = Path(__file__).parent / "data"
     published = {a["article"]: D(a["published"]) for a in _jsonl(data / "sample_articles.jsonl")}
     articles = {
         Path(a.path).relative_to(sample_dir).as_posix(): a
-        for a in iter_articles([sample_dir])
+        for a in read_articles([sample_dir])
         if isinstance(a, Article) and a.path
     }
     cases, docs = [], {}

@@ -13,13 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dyad.clean import clean_articles
 from dyad.copies import CopyShortcut
 from dyad.errors import InputError, UsageError
 from dyad.export import mention_record
 from dyad.link import LinkSettings
-from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool
-from dyad.read import count_articles, iter_articles
+from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool, read_articles
+from dyad.read import count_articles
 from dyad.records import Article, ArticleResult, article_id_for
+from dyad.settings import setting_value
 from dyad.store import Store
 
 if TYPE_CHECKING:
@@ -27,12 +29,10 @@ if TYPE_CHECKING:
 
     from dyad.evaluate import EvalReport, SentenceScores
 
-DEFAULT_DB = "dyad.duckdb"
-
 
 def default_db() -> str:
-    """The database path: ``DYAD_DB`` if set, else ./dyad.duckdb."""
-    return os.environ.get("DYAD_DB") or DEFAULT_DB
+    """The database path: ``DYAD_DB`` if set, else ./dyad.duckdb (`dyad.settings`)."""
+    return str(setting_value("db"))
 
 
 @dataclass
@@ -263,20 +263,11 @@ def ingest(
         )
     if partitions is not None and dask is None:
         raise UsageError("--partitions needs --dask: the workers of a cluster write them")
-    if batch_size < 1:
-        raise UsageError(f"batch size {batch_size}: expected 1 or more")
-    report = IngestReport()
-    run = _Ingest(
-        Path(db or default_db()),
-        report,
-        resume=resume,
-        lock_timeout=lock_timeout,
-        link_settings=link_settings,
-    )
+    run = _start(db, batch_size, resume=resume, lock_timeout=lock_timeout, links=link_settings)
     if progress:
-        report.articles_total = count_articles(inputs, skip_file=run.was_finished)
-        progress(report)
-    items = iter_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
+        run.report.articles_total = count_articles(inputs, skip_file=run.was_finished)
+        progress(run.report)
+    items = read_articles(inputs, published=published, max_bytes=max_bytes, skip_file=run.finished)
     _process_and_write(
         run,
         items,
@@ -290,7 +281,7 @@ def ingest(
         partitions=partitions,
         reuse_copies=reuse_copies,
     )
-    return report
+    return run.report
 
 
 def ingest_articles(
@@ -303,29 +294,40 @@ def ingest_articles(
     batch_size: int = 64,
     lock_timeout: float | None = None,
 ) -> IngestReport:
-    """Process and store articles read elsewhere (downloaded pages, a stream), the way
-    `ingest` does files: stored articles skipped, one transaction per batch, the database
+    """Clean, process and store articles read elsewhere (downloaded pages, a stream), the
+    way `ingest` does files: stored articles skipped, one transaction per batch, the database
     held only while a batch is looked up or written. A failed article is an error of the
     report, named by its ``path``."""
-    if batch_size < 1:
-        raise UsageError(f"batch size {batch_size}: expected 1 or more")
-    report = IngestReport()
-    run = _Ingest(
-        Path(db or default_db()),
-        report,
-        resume=False,
-        lock_timeout=lock_timeout,
-        link_settings=link_settings,
-    )
+    run = _start(db, batch_size, resume=False, lock_timeout=lock_timeout, links=link_settings)
     _process_and_write(
         run,
-        articles,
+        clean_articles(articles),
         settings=settings,
         link_settings=link_settings,
         pipeline=pipeline,
         batch_size=batch_size,
     )
-    return report
+    return run.report
+
+
+def _start(
+    db: str | Path | None,
+    batch_size: int,
+    *,
+    resume: bool,
+    lock_timeout: float | None,
+    links: LinkSettings | None,
+) -> _Ingest:
+    """A new ingest run into ``db`` (default: `default_db`) with an empty report."""
+    if batch_size < 1:
+        raise UsageError(f"batch size {batch_size}: expected 1 or more")
+    return _Ingest(
+        Path(db or default_db()),
+        IngestReport(),
+        resume=resume,
+        lock_timeout=lock_timeout,
+        link_settings=links,
+    )
 
 
 def _process_and_write(
@@ -400,7 +402,7 @@ def _ingest_through(
         progress(report)
 
     def articles() -> Iterator[Article]:
-        for item in iter_articles(inputs, published=published, max_bytes=max_bytes):
+        for item in read_articles(inputs, published=published, max_bytes=max_bytes):
             if isinstance(item, InputError):
                 report.errors.append(item)
                 continue
@@ -475,9 +477,9 @@ def extract(
     pipe = pipeline or Pipeline(settings)
     items: Iterable[Article | InputError]
     items = (
-        [text_article(text, published=published)]
+        clean_articles([text_article(text, published=published)])
         if text is not None
-        else iter_articles(inputs, published=published)
+        else read_articles(inputs, published=published)
     )
 
     def good() -> Iterator[Article]:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["CACHE_ENV", "built_from", "cache_file", "cached"]
+from dyad.settings import setting_value
 
-CACHE_ENV = "DYAD_CACHE_DIR"
+__all__ = ["built_from", "cache_file", "cached"]
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ def cache_file(name: str, inputs: Iterable[bytes]) -> Path:
     digest = hashlib.sha256()
     for item in inputs:
         digest.update(hashlib.sha256(item).digest())
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "dyad")
+    root = Path(setting_value("cache_dir"))
     return root / f"{name}-{digest.hexdigest()[:16]}.pickle"
 
 

@@ -20,39 +20,26 @@ text (including the newlines it keeps) is a character of the original.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-import dateparser
-
+from dyad.dates import parse_date
+from dyad.errors import InputError
 from dyad.records import Article, Segment, article_id_for, normalise_text
 
-__all__ = ["RULES", "WIDGET_WARNING", "Rule", "clean", "parse_date"]
+__all__ = [
+    "NO_DATE_WARNING",
+    "RULES",
+    "WIDGET_WARNING",
+    "Rule",
+    "clean",
+    "clean_articles",
+]
 
 WIDGET_WARNING = "only date found looks like the site's date widget"
-
-_DATE_SETTINGS = {
-    "PREFER_DAY_OF_MONTH": "first",
-    "REQUIRE_PARTS": ["day", "month", "year"],
-    "RETURN_AS_TIMEZONE_AWARE": False,
-    "PREFER_DATES_FROM": "past",
-}
-
-
-def parse_date(value: str) -> date | None:
-    """A full calendar date (day, month and year all written) in ``value``, else None."""
-    value = value.strip()
-    # "6 hours ago" fills every part from the clock of whoever reads it: no written date
-    if not value or not re.search(r"\b\d{4}\b", value) or len(value) > 80:
-        return None
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
-        try:
-            return date(*map(int, value.split("-")))
-        except ValueError:
-            return None
-    parsed = dateparser.parse(value, languages=["en"], settings=_DATE_SETTINGS)  # type: ignore[arg-type]
-    return parsed.date() if parsed else None
+NO_DATE_WARNING = "no publication date found; relative dates cannot be resolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +295,25 @@ class _Found:
     dateline: str | None = None
     source: str | None = None
     byline: str | None = None
+
+
+def clean_articles(items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+    """The clean stage over a stream of read articles (errors pass through).
+
+    An article left without text is an `InputError` naming it; one left without a
+    publication date carries `NO_DATE_WARNING`. Articles already cleaned pass unchanged.
+    """
+    for item in items:
+        if isinstance(item, InputError) or item.original_text is not None:
+            yield item
+            continue
+        article = clean(item)
+        if not article.text.strip():
+            yield InputError(article.path or "?", "no article text left after removing boilerplate")
+        elif article.published is None:
+            yield replace(article, warnings=(*article.warnings, NO_DATE_WARNING))
+        else:
+            yield article
 
 
 def clean(article: Article) -> Article:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar, get_args
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, get_args
 
 import typer
 import typer.core
@@ -26,6 +25,10 @@ from rich.table import Table
 
 from dyad.errors import DyadError, UsageError
 from dyad.export import EXPORT_FIELDS
+from dyad.settings import env_var, setting_value
+
+if TYPE_CHECKING:
+    from dyad.pipeline import PipelineSettings
 
 app = typer.Typer(
     name="dyad",
@@ -62,9 +65,12 @@ def _main(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="DYAD_DB", help="Database file \\[default: ./dyad.duckdb]."),
+    typer.Option("--db", envvar=env_var("db"), help="Database file \\[default: ./dyad.duckdb]."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+CodebookOption = Annotated[
+    list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
+]
 LinkOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -74,6 +80,13 @@ LinkOption = Annotated[
         "The database keeps it; a change re-links all its events once.",
     ),
 ]
+
+
+def _pipeline_settings(codebook: list[Path] | None, n_process: int = 1) -> PipelineSettings:
+    """The pipeline of a command given ``--codebook`` files."""
+    from dyad.pipeline import PipelineSettings
+
+    return PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()), n_process=n_process)
 
 
 def _handle_errors(func: F) -> F:
@@ -101,10 +114,6 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise UsageError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
 
 
-#: Seconds between progress lines when stderr is a log file or a pipe, not a terminal.
-PROGRESS_SECONDS_ENV = "DYAD_PROGRESS_SECONDS"
-
-
 def _ingest_progress(quiet: bool, console: Console | None = None):  # type: ignore[no-untyped-def]
     """A progress display and its callback: on a terminal a bar with articles/s and the
     time left (a spinner while the total is unknown); in a log, one line every
@@ -125,7 +134,7 @@ def _ingest_progress(quiet: bool, console: Console | None = None):  # type: igno
         return None, None
     started = time.perf_counter()
     if not console.is_terminal:
-        every = _progress_seconds()
+        every = float(setting_value("progress_seconds"))
         last = started
 
         def log_line(report) -> None:  # type: ignore[no-untyped-def]
@@ -161,14 +170,6 @@ def _ingest_progress(quiet: bool, console: Console | None = None):  # type: igno
         )
 
     return progress, update
-
-
-def _progress_seconds() -> float:
-    raw = os.environ.get(PROGRESS_SECONDS_ENV, "10")
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        raise UsageError(f"{PROGRESS_SECONDS_ENV}={raw!r}: expected a number of seconds") from None
 
 
 def _progress_line(report, elapsed: float) -> str:  # type: ignore[no-untyped-def]
@@ -218,9 +219,7 @@ def ingest(
     published: Annotated[
         str | None, typer.Option(help="Publication date for all inputs (YYYY-MM-DD).")
     ] = None,
-    codebook: Annotated[
-        list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
-    ] = None,
+    codebook: CodebookOption = None,
     resume: Annotated[
         bool, typer.Option(help="Skip input files a previous, interrupted run finished.")
     ] = False,
@@ -275,7 +274,7 @@ def ingest(
     token: Annotated[
         str | None,
         typer.Option(
-            envvar="DYAD_WRITE_TOKEN",
+            envvar=env_var("write_token"),
             help="The server's write token (with --server).",
             show_default=False,
         ),
@@ -285,15 +284,12 @@ def ingest(
     """Read articles, extract events and store them (idempotent)."""
     from dyad.api import ingest as run_ingest
     from dyad.api import link_settings
-    from dyad.pipeline import PipelineSettings
 
     where: dict[str, Any]  # the database here, or the server that owns one
     if server is None:
         where = {
             "db": db,
-            "settings": PipelineSettings(
-                codebooks=tuple(str(p) for p in codebook or ()), n_process=workers
-            ),
+            "settings": _pipeline_settings(codebook, n_process=workers),
             "resume": resume,
             "dask": dask,
             "shard_size": shard_size,
@@ -341,17 +337,16 @@ def extract(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, or -.")] = None,
     text: Annotated[str | None, typer.Option(help="Extract from this text instead.")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD).")] = None,
-    codebook: Annotated[list[Path] | None, typer.Option(help="Extra codebook YAML file.")] = None,
+    codebook: CodebookOption = None,
 ) -> None:
     """Extract event mentions without a database; print them as JSON Lines."""
     from dyad.api import extract as run_extract
     from dyad.errors import InputError
-    from dyad.pipeline import PipelineSettings
 
     if not paths and text is None:
         raise UsageError("give files to read, - for stdin, or --text")
     errors: list[InputError] = []
-    settings = PipelineSettings(codebooks=tuple(str(p) for p in codebook or ()))
+    settings = _pipeline_settings(codebook)
     for record in run_extract(
         paths or [],
         text=text,
@@ -694,7 +689,7 @@ def timeline(
 ) -> None:
     """Events per period and QuadClass, with mentions and mean Goldstein (by event date)."""
     with _open(db) as database:
-        rows = database.timeline(filters, by=by, output="records")  # type: ignore[arg-type]
+        rows = database.timeline(filters, by=by, output="records")
     records = [dict(r, period=r["period"].isoformat()) for r in rows]
 
     def table(rs: list[dict[str, Any]]) -> Table:
@@ -993,9 +988,7 @@ def fetch(
     refetch: Annotated[
         bool, typer.Option(help="Download pages again even if stored before.")
     ] = False,
-    codebook: Annotated[
-        list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
-    ] = None,
+    codebook: CodebookOption = None,
     timeout: TimeoutOption = 15.0,
     delay: DelayOption = 1.0,
     robots: RobotsOption = True,
@@ -1003,12 +996,11 @@ def fetch(
 ) -> None:
     """Download news pages, keep their HTML, and ingest their articles."""
     from dyad.fetch import FetchSettings, fetch_urls
-    from dyad.pipeline import PipelineSettings
 
     report = fetch_urls(
         urls,
         db=db,
-        settings=PipelineSettings(codebooks=tuple(str(p) for p in codebook or ())),
+        settings=_pipeline_settings(codebook),
         fetch_settings=FetchSettings(timeout=timeout, host_interval=delay, robots=robots),
         refetch=refetch,
     )
@@ -1039,9 +1031,7 @@ def watch(
     max_new: Annotated[
         int, typer.Option(min=1, help="Newest unseen items fetched per feed and poll.")
     ] = 50,
-    codebook: Annotated[
-        list[Path] | None, typer.Option(help="Extra codebook YAML file (repeatable).")
-    ] = None,
+    codebook: CodebookOption = None,
     timeout: TimeoutOption = 15.0,
     delay: DelayOption = 1.0,
     robots: RobotsOption = True,
@@ -1052,7 +1042,6 @@ def watch(
 ) -> None:
     """Poll RSS/Atom feeds and sitemaps, ingesting new articles, until Ctrl-C or SIGTERM."""
     from dyad.fetch import FetchSettings
-    from dyad.pipeline import PipelineSettings
     from dyad.watch import MIN_EVERY, Watcher, WatchSettings, parse_interval, stop_on_signals
 
     try:
@@ -1067,7 +1056,7 @@ def watch(
     watcher = Watcher(  # reads the feeds file: a bad line stops here, before any polling
         feeds_file,
         db=db,
-        settings=PipelineSettings(codebooks=tuple(str(p) for p in codebook or ())),
+        settings=_pipeline_settings(codebook),
         watch_settings=WatchSettings(every=seconds, max_new_per_feed=max_new),
         fetch_settings=FetchSettings(timeout=timeout, host_interval=delay, robots=robots),
     )
@@ -1083,6 +1072,43 @@ def watch(
 
 @app.command()
 @_handle_errors
+def config(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+) -> None:
+    """Show every setting with the value in force and where it comes from (an option
+    given to a command overrides it; docs/configuration.md). Exit 1 if a value set in
+    the environment cannot be read."""
+    from dyad.settings import settings_in_force
+
+    rows = settings_in_force()
+    if as_json:
+        for row in rows:
+            record = {
+                "name": row.setting.name,
+                "value": row.shown() if row.setting.secret else row.value,
+                "origin": row.origin,
+                "env": row.setting.env,
+                "option": row.setting.option,
+                "problem": row.problem,
+            }
+            sys.stdout.write(json.dumps(record) + "\n")
+    else:
+        table = Table(box=box.SIMPLE_HEAD)
+        for column in ("setting", "value", "from", "variable"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            origin = f"[red]{row.origin}: bad value[/red]" if row.problem else row.origin
+            table.add_row(row.setting.name, escape(row.shown()), origin, row.setting.env)
+        out.print(table)
+    problems = [row.problem for row in rows if row.problem]
+    for problem in problems:
+        err.print(f"[red]error[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_handle_errors
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -1090,7 +1116,7 @@ def serve(
     write_token: Annotated[
         str | None,
         typer.Option(
-            envvar="DYAD_WRITE_TOKEN",
+            envvar=env_var("write_token"),
             help="Accept POST /api/v1/articles from clients sending this bearer token.",
             show_default=False,
         ),
@@ -1099,7 +1125,7 @@ def serve(
         int,
         typer.Option(
             min=0,
-            envvar="DYAD_SERVE_CACHE",
+            envvar=env_var("serve_cache"),
             help="Read answers kept until the next write (0: none).",
         ),
     ] = 256,

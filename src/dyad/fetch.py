@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,11 +32,13 @@ from courlan import normalize_url
 
 from dyad import __version__
 from dyad.api import IngestReport, default_db, ingest_articles
+from dyad.clean import clean_articles
 from dyad.errors import InputError
 from dyad.link import LinkSettings
 from dyad.pipeline import Pipeline, PipelineSettings, Processor
 from dyad.read import read_html_bytes
 from dyad.records import Article
+from dyad.settings import setting_value
 from dyad.store import DownloadedPage, Store
 
 __all__ = [
@@ -112,7 +113,7 @@ class FetchStopped(Exception):
 class FetchSettings:
     """How politely and how patiently to download; the defaults suit public news sites."""
 
-    user_agent: str = field(default_factory=lambda: _user_agent(os.environ.get("DYAD_CONTACT")))
+    user_agent: str = field(default_factory=lambda: _user_agent(setting_value("contact")))
     connect_timeout: float = 5.0  # seconds to open a connection
     timeout: float = 10.0  # seconds to the first byte of an answer, and between two reads
     total_timeout: float = 30.0  # seconds for one URL, retries and redirects included
@@ -546,7 +547,8 @@ def _ingest_pages(
     canonical: dict[str, str] = {}  # page key -> the other URL the page names as its own
     for page in pages:
         where = page.final_url or page.key
-        item = read_html_bytes(page.html, url=where, charset=_charset(page.content_type))
+        page_article = read_html_bytes(page.html, url=where, charset=_charset(page.content_type))
+        item = next(clean_articles([page_article]))
         if isinstance(item, InputError):
             report.errors.append(item)
             outcome[page.key] = (None, item.reason)

@@ -1,4 +1,4 @@
-"""Wires the per-article stages: clean article → parse → actors → events → time → place.
+"""Wires the per-article stages: read → clean → parse → actors → events → time → place.
 
 A `Pipeline` loads the spaCy model, the codebooks and the gazetteer once and then turns
 articles into `ArticleResult` records. It touches no database: the store and the
@@ -15,23 +15,42 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TextIO, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyad.actors import ActorCodebook, ActorCoder
+from dyad.clean import clean_articles
 from dyad.errors import InputError, UsageError
 from dyad.events import EventCodebook, EventExtractor
 from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
 from dyad.place import Gazetteer, carry_places, locate
+from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult
 from dyad.when import carry_dates, resolve_dates
+
+
+def read_articles(
+    inputs: Sequence[str | Path],
+    *,
+    published: date | None = None,
+    stdin: TextIO | None = None,
+    max_bytes: int | None = None,
+    skip_file: Callable[[str], bool] | None = None,
+) -> Iterator[Article | InputError]:
+    """The read and clean stages: cleaned articles (or errors) from files, directories,
+    globs and stdin, as every entry point takes them in (options: `dyad.read.iter_articles`)."""
+    read = iter_articles(
+        inputs, published=published, stdin=stdin, max_bytes=max_bytes, skip_file=skip_file
+    )
+    return clean_articles(read)
 
 
 @dataclass(frozen=True)
@@ -59,7 +78,8 @@ class Pipeline:
         self.gazetteer = Gazetteer.load(extra)
 
     def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
-        """Stream articles through the stages, parsing in batches with ``nlp.pipe``.
+        """Stream cleaned articles (`read_articles`, `dyad.clean.clean_articles`) through
+        the stages after cleaning, parsing in batches with ``nlp.pipe``.
 
         An article whose stages fail, or that is longer than the parser takes
         (``nlp.max_length`` characters), yields an `InputError` naming it; the stream goes on.

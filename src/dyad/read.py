@@ -1,10 +1,11 @@
-"""Read stage: files, directories, globs and stdin in; cleaned ``Article`` records out.
+"""Read stage: files, directories, globs and stdin in; ``Article`` records out, as read.
 
 Each input becomes zero or more articles. Problems with one input (an empty or binary
 file, a broken JSON line, HTML without text, ...) are *yielded* as :class:`InputError`
-values, never raised, so one bad file does not stop a batch of thousands. Every article
-is passed through :func:`dyad.clean.clean`, so its ``article_id`` is the hash of the
-cleaned text and does not depend on the container (txt, HTML, JSONL or feed).
+values, never raised, so one bad file does not stop a batch of thousands. The clean
+stage (`dyad.clean`) comes next: only then is ``article_id`` the hash of the cleaned
+text, the same whatever the container (txt, HTML, JSONL or feed);
+`dyad.pipeline.read_articles` runs both.
 """
 
 from __future__ import annotations
@@ -28,25 +29,19 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
-from dyad.clean import clean, parse_date
-from dyad.errors import ConfigError, InputError
+from dyad.dates import parse_date
+from dyad.errors import InputError
 from dyad.records import Article
+from dyad.settings import setting_value
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
     "EXTENSIONS",
-    "NO_DATE_WARNING",
     "count_articles",
     "iter_articles",
     "max_bytes_setting",
     "read_html_bytes",
 ]
 
-NO_DATE_WARNING = "no publication date found; relative dates cannot be resolved"
-
-#: Largest input file (or JSON line, or stdin text) read by default, in bytes.
-DEFAULT_MAX_BYTES = 10_000_000
-MAX_BYTES_ENV = "DYAD_MAX_ARTICLE_BYTES"
 
 _TEXT = "text"
 _HTML = "html"
@@ -92,18 +87,8 @@ _BLOCK_TAGS = frozenset(
 
 def max_bytes_setting(value: int | None = None) -> int:
     """The size limit of one input file or JSON line: ``value``, else the
-    ``DYAD_MAX_ARTICLE_BYTES`` environment variable, else 10 MB."""
-    if value is None:
-        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
-        if not raw:
-            return DEFAULT_MAX_BYTES
-        try:
-            value = int(raw.replace("_", ""))
-        except ValueError:
-            raise ConfigError(f"{MAX_BYTES_ENV}={raw!r}: expected a number of bytes") from None
-    if value < 1:
-        raise ConfigError(f"maximum article size {value}: expected 1 byte or more")
-    return value
+    ``DYAD_MAX_ARTICLE_BYTES`` environment variable, else 10 MB (`dyad.settings`)."""
+    return int(setting_value("max_article_bytes", value))
 
 
 def iter_articles(
@@ -114,7 +99,8 @@ def iter_articles(
     max_bytes: int | None = None,
     skip_file: Callable[[str], bool] | None = None,
 ) -> Iterator[Article | InputError]:
-    """Yield one cleaned Article per article found in ``inputs``, or an InputError.
+    """Yield one Article (as read, not yet cleaned) per article found in ``inputs``, or an
+    InputError.
 
     An input is a file, a directory (read recursively in sorted order, skipping hidden
     files and unknown extensions), a glob pattern, or "-" for ``stdin`` (plain text, or
@@ -189,20 +175,11 @@ def _stdin(stream: TextIO, max_bytes: int) -> Iterator[Article | InputError]:
 def _finish(
     items: Iterator[Article | InputError], published: date | None
 ) -> Iterator[Article | InputError]:
-    """Apply the date override, clean, and flag articles left without text or date."""
+    """Apply the date override."""
     for item in items:
-        if isinstance(item, InputError):
-            yield item
-            continue
-        if published is not None:
+        if published is not None and not isinstance(item, InputError):
             item = replace(item, published=published, published_from="override")
-        article = clean(item)
-        if not article.text.strip():
-            yield InputError(article.path or "?", "no article text left after removing boilerplate")
-            continue
-        if article.published is None:
-            article = replace(article, warnings=(*article.warnings, NO_DATE_WARNING))
-        yield article
+        yield item
 
 
 def _expand(raw: str) -> Iterator[tuple[str, InputError | None]]:
@@ -219,7 +196,7 @@ def _expand(raw: str) -> Iterator[tuple[str, InputError | None]]:
         yield raw, InputError(raw, "broken symbolic link")
     elif path.exists():
         yield raw, None
-    elif glob.has_magic(raw):  # type: ignore[attr-defined]
+    elif glob.has_magic(raw):
         matches = sorted(glob.glob(raw, recursive=True))
         readable = [m for m in matches if Path(m).is_dir() or _kind(m) is not None]
         if not readable:
@@ -281,7 +258,7 @@ def _read_file(path: str, max_bytes: int) -> Iterator[Article | InputError]:
 def read_html_bytes(
     data: bytes, *, url: str, charset: str | None = None, published: date | None = None
 ) -> Article | InputError:
-    """A downloaded web page as a cleaned Article, read exactly as an .html file would be.
+    """A downloaded web page as an Article, read exactly as an .html file would be.
 
     ``url`` becomes the article's path (and its URL unless the page names a canonical
     one); ``charset`` is the encoding the server declared, tried before guessing.
@@ -522,6 +499,7 @@ def _extract(
 
 
 def _html_date(html: str, url: str | None) -> tuple[date | None, str | None]:
+    html = _NOT_XML.sub("", html)  # lxml refuses such text (ValueError)
     quick = htmldate.find_date(
         html, extensive_search=False, original_date=True, url=url, deferred_url_extractor=True
     )

@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - distributed is a dependency
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
 
-class PipelinePlugin(WorkerPlugin):  # type: ignore[misc]
+class PipelinePlugin(WorkerPlugin):
     """Holds one worker's `Pipeline`, built on first use from picklable settings."""
 
     def __init__(self, settings: PipelineSettings) -> None:

@@ -43,7 +43,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dyad import __version__
-from dyad.clean import clean
+from dyad.clean import clean_articles
 from dyad.errors import DyadError, InputError, StoreError, UsageError
 from dyad.query import EVENT_ORDER, Database, Filters
 from dyad.records import STATUSES, Article, ArticleResult, article_id_for
@@ -265,11 +265,16 @@ class _Service:
 
     def ingest(self, items: list[ArticleIn]) -> IngestOut:
         """Process the articles not stored yet, and store them in one transaction."""
-        articles = [_article_from(item) for item in items]
+        articles: list[Article] = []
+        errors: list[str] = []
+        for cleaned in clean_articles(_article_from(item) for item in items):
+            if isinstance(cleaned, InputError):
+                errors.append(str(cleaned))
+            else:
+                articles.append(cleaned)
         with self.owner.reading() as database:
             known = database.store.known_articles(a.article_id for a in articles)
         results: list[ArticleResult] = []
-        errors: list[str] = []
         for result in self.pipeline.process(a for a in articles if a.article_id not in known):
             if isinstance(result, InputError):
                 errors.append(str(result))
@@ -287,7 +292,7 @@ class _Service:
 
 
 def _article_from(item: ArticleIn) -> Article:
-    article = Article(
+    return Article(
         article_id=article_id_for(item.text),
         text=item.text,
         published=item.published,
@@ -297,7 +302,6 @@ def _article_from(item: ArticleIn) -> Article:
         source=item.source,
         path=item.path or item.url,
     )
-    return clean(article)
 
 
 # -- request plumbing ------------------------------------------------------------------

@@ -9,8 +9,6 @@ half-written article. Keys are content hashes, so re-ingesting changes nothing.
 from __future__ import annotations
 
 import json
-import math
-import os
 import time
 import zlib
 from collections import defaultdict
@@ -24,7 +22,7 @@ from typing import Any, NamedTuple, Self
 import duckdb
 import pyarrow as pa
 
-from dyad.errors import ConfigError, StoreError, StoreLockedError
+from dyad.errors import StoreError, StoreLockedError
 from dyad.export import flatten_mention
 from dyad.link import (
     LinkInput,
@@ -49,6 +47,7 @@ from dyad.records import (
     Location,
     Sentence,
 )
+from dyad.settings import env_var, setting_value
 
 SCHEMA_VERSION = 5
 
@@ -229,24 +228,10 @@ def _arrow(rows: list[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
 
 
-#: Seconds to wait for another process's lock on the database before giving up.
-DEFAULT_LOCK_TIMEOUT = 10.0
-LOCK_TIMEOUT_ENV = "DYAD_LOCK_TIMEOUT"
-
-
 def lock_timeout_setting(value: float | None = None) -> float:
-    """``value``, else ``DYAD_LOCK_TIMEOUT``, else 10 seconds."""
-    if value is None:
-        raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
-        if not raw:
-            return DEFAULT_LOCK_TIMEOUT
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ConfigError(f"{LOCK_TIMEOUT_ENV}={raw!r}: expected seconds") from None
-    if not math.isfinite(value) or value < 0:
-        raise ConfigError(f"lock timeout {value!r}: expected seconds, 0 or more")
-    return value
+    """Seconds to wait for another process's lock on the database: ``value``, else
+    ``DYAD_LOCK_TIMEOUT``, else 10 (`dyad.settings`)."""
+    return float(setting_value("lock_timeout", value))
 
 
 def _in_use(exc: duckdb.Error) -> bool:
@@ -281,7 +266,7 @@ def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConn
                     f"{path}: database is in use by another process or connection"
                     f" (waited {timeout:g} s)",
                     hint="an ingest writes between batches; wait for it, raise "
-                    f"{LOCK_TIMEOUT_ENV}, or use another --db (a running `dyad serve`"
+                    f"{env_var('lock_timeout')}, or use another --db (a running `dyad serve`"
                     " keeps it: write through it with `dyad ingest --server URL`)",
                 ) from exc
             time.sleep(min(pause, left))
