@@ -13,7 +13,7 @@ STAGES = frozenset({"read", "clean", "nlp", "actors", "events", "when", "place",
 STAGE_MAY_IMPORT = frozenset(
     {
         *("records", "errors", "codebook", "ontology", "actor_codebook", "gazetteer", "cache"),
-        *("dates", "settings"),
+        *("dates", "settings", "geonames"),
     }
 )
 
@@ -22,7 +22,9 @@ def dyad_imports(source: str) -> set[str]:
     """The dyad modules a module's source imports, at any depth (lazy imports count)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if isinstance(node, ast.ImportFrom) and node.module == "dyad" and node.level == 0:
+            names = [f"dyad.{alias.name}" for alias in node.names]  # from dyad import geonames
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module]
         elif isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -68,3 +70,4 @@ def test_a_deliberate_violation_is_caught() -> None:
     assert violations("report", "from dyad.cli import app\n") == ["report imports cli"]
     assert violations("report", "from dyad.api import ingest\n") == []
     assert violations("read", "from dyad.clean import clean\n") == ["stage read imports clean"]
+    assert violations("place", "from dyad import store\n") == ["stage place imports store"]

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import dyad
 from dyad.errors import StoreError
+from dyad.records import Article
 from dyad.server import create_app
 from dyad.server_models import EventOut
 from live_server import TOKEN, FakePipeline, build_db, live_server
@@ -575,6 +576,23 @@ def test_write_ingests_articles_and_reads_see_them(writable):
     assert (again["articles_added"], again["articles_skipped"]) == (1, 1)
     assert len(again["errors"]) == 1 and "processing failed" in again["errors"][0]
     assert len(built) == 1  # loaded once, on the first write
+
+
+def test_posted_text_is_cleaned_like_a_read_file(writable, tmp_path):
+    """The server runs the same clean stage as a local ingest: same article id, and a
+    text that is only page chrome is an error naming it, not an empty article."""
+    from dyad.pipeline import read_articles
+
+    client, _ = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = "Share this:\n\nKenyan and Ethiopian envoys met in Addis Ababa.\n\nAdvertisement\n"
+    (tmp_path / "envoys.txt").write_text(text, encoding="utf-8")
+    (local,) = read_articles([tmp_path / "envoys.txt"])
+    assert isinstance(local, Article)
+    posted = [{"text": text}, {"text": "Advertisement\n\nShare this:\n", "path": "menu.txt"}]
+    report = client.post("/articles", json=posted, headers=auth).json()
+    assert report["article_ids"] == [local.article_id]
+    assert report["errors"] == ["[D100] menu.txt: no article text left after removing boilerplate"]
 
 
 @pytest.mark.parametrize(

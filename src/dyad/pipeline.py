@@ -18,10 +18,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Protocol, TextIO, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -37,20 +36,11 @@ from dyad.records import Article, ArticleResult
 from dyad.when import carry_dates, resolve_dates
 
 
-def read_articles(
-    inputs: Sequence[str | Path],
-    *,
-    published: date | None = None,
-    stdin: TextIO | None = None,
-    max_bytes: int | None = None,
-    skip_file: Callable[[str], bool] | None = None,
-) -> Iterator[Article | InputError]:
+def read_articles(inputs: Sequence[str | Path], **options: Any) -> Iterator[Article | InputError]:
     """The read and clean stages: cleaned articles (or errors) from files, directories,
-    globs and stdin, as every entry point takes them in (options: `dyad.read.iter_articles`)."""
-    read = iter_articles(
-        inputs, published=published, stdin=stdin, max_bytes=max_bytes, skip_file=skip_file
-    )
-    return clean_articles(read)
+    globs and stdin, as every entry point takes them in; ``options`` are those of
+    `dyad.read.iter_articles`."""
+    return clean_articles(iter_articles(inputs, **options))
 
 
 @dataclass(frozen=True)
