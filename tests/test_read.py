@@ -334,6 +334,12 @@ def test_unicode_with_and_without_bom(tmp_path: Path, raw: bytes, name: str) -> 
     assert one_article(path).text == BODY
 
 
+def test_a_stray_nul_in_short_utf8_text_is_no_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_bytes(b"Talks on 12\x00")  # read as UTF-16 it would be three CJK letters
+    assert one_error(path).reason == "binary file (contains NUL bytes), not text"
+
+
 def test_cp1252_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "old.txt"
     text = (

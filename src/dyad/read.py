@@ -313,10 +313,11 @@ def _decode(data: bytes, charset: str | None = None) -> str:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 text that lacks its byte-order mark: the NUL bytes of its Latin letters
-    all fall on odd offsets (little-endian) or all on even ones (big-endian)."""
+    all fall on odd offsets (little-endian) or all on even ones (big-endian), and there
+    are many of them (one stray NUL in a short UTF-8 text is no UTF-16)."""
     sample = data[:8192]
     odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    if len(data) % 2 or min(odd, even) > len(sample) // 100 or max(odd, even) < len(sample) // 8:
+    if len(data) % 2 or min(odd, even) > len(sample) // 100 or 4 * max(odd, even) < len(sample):
         return None
     try:
         text = data.decode("utf-16-le" if odd > even else "utf-16-be")
