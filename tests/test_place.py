@@ -934,6 +934,13 @@ def test_a_courts_act_is_placed_at_the_court(gaz, text, expected):
     assert loc is not None and loc.name == expected
 
 
+def test_a_prosecutors_accusation_is_not_placed_at_the_court(gaz):
+    text = "State prosecutors accused the activist of treason."
+    got = _locate(gaz, text, "accused", source=("RUS JUD", "prosecutors"),
+                  target=("RUS OPP", "activist"), plover="ACCUSE")  # fmt: skip
+    assert got is None
+
+
 def test_a_court_is_placed_where_the_story_holds_the_trial(gaz):
     text = (
         "Five candidates are standing trial in Kazan for the protest.\n"

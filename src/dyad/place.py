@@ -853,12 +853,15 @@ def _court(
     gazetteer: Gazetteer,
     weights: Mapping[str, float],
 ) -> Location | None:
-    """Where a court acted, for an act of the judiciary that no clause places: the city
-    of "a Moscow court"; else a place the story gives a trial or court ("standing trial in
-    Minsk"); else the capital of the court's country (how "capital")."""
+    """Where a court acted, for an act of the judiciary done on the ground (a sentence,
+    an arrest) that no clause places: the city of "a Moscow court"; else a place the
+    story gives a trial or court ("standing trial in Minsk"); else the capital of the
+    court's country (how "capital")."""
     source = mention.source
     if source is None or source.sector != "JUD" or not source.country or source.country == "IGO":
         return None
+    if not _on_the_ground(mention):
+        return None  # prosecutors' accusations and a court's words are said, not done
     for found in _COURT_NAME_RE.finditer(sentence.text):
         name = found.group(1).strip()
         if name[:1].isupper():
