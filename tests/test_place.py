@@ -812,6 +812,8 @@ def test_more_ways_of_naming_where(gaz, text, trigger, plover, expected):
         ("Rafah crossing", "Rafah crossing", "PSE", "crossing"),
         ("Taksim Square", "Istanbul", "TUR", "city"),  # a site stands for its city
         ("Red Square", "Moscow", "RUS", "city"),
+        ("Crete", "Crete", "GRC", "admin1"),  # not Crete, Illinois
+        ("Bali", "Bali", "IDN", "admin1"),  # not Bari, one of whose other names it is
     ],
 )
 def test_named_features_and_sites(gaz, name, expected, country, feature):
@@ -888,6 +890,13 @@ def test_a_clash_at_a_shoal_of_a_sea_story_is_at_the_shoal(gaz):
         target=("PHL COP", "Philippine boat"), plover="ASSAULT", dateline="Beijing",
     )  # fmt: skip
     assert (loc.name, loc.how) == ("Second Thomas Shoal", "story")
+
+
+def test_drills_across_the_island_of_luzon(gaz):
+    text = "Allied troops began drills across the northern island of Luzon on Monday."
+    loc = _locate(gaz, text, "drills", source=("USA MIL", "Allied troops"),
+                  target=("PHL MIL", ""), plover="COOPERATE")  # fmt: skip
+    assert (loc.name, loc.country) == ("Luzon", "PHL")
 
 
 def test_there_points_to_the_place_named_just_before(gaz):
@@ -967,12 +976,12 @@ def test_a_domestic_event_nothing_places_is_in_its_country(gaz):
     loc = _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
                   target=("BLR GOV", "president"), plover="PROTEST")  # fmt: skip
     assert (loc.name, loc.country, loc.how) == ("Belarus", "BLR", "country")
-    # two countries, or a plan: no guess
+    # a plan between them will happen there too; two countries: no guess
     assert _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
                    target=("RUS GOV", "president"), plover="PROTEST") is None  # fmt: skip
     planned = _locate(gaz, text, "protests", source=("BLR OPP", "opposition"),
                       target=("BLR GOV", ""), plover="PROTEST", status="planned")  # fmt: skip
-    assert planned is None
+    assert planned.name == "Belarus"
 
 
 def test_troops_sent_to_their_own_border_are_in_their_country(gaz):

@@ -46,7 +46,7 @@ MAJOR_SHARE = 0.01  # a place with 1% of its country's people gets the full pref
 AREA_KINDS = frozenset({
     "ocean", "sea", "gulf", "bay", "strait", "estuary", "islands", "region", "plateau",
     "valley", "desert", "peninsula", "lake", "river", "border zone", "continent", "forest",
-    "glacier",
+    "glacier", "large island",
 })  # fmt: skip
 # A named feature ranks like a town of this size: above small towns and other names of
 # larger ones ("the Flats"), below a large city of its own name.
@@ -77,6 +77,7 @@ class _Place(NamedTuple):
     population: int | None
     capital: bool = False
     share: float = 1.0  # of its country's population (1 for countries, unknown subdivisions)
+    kind: str | None = None  # of a named feature (features.yaml): sea, shoal, pass ...
 
     def location(self, text: str | None = None, how: str | None = None) -> Location:
         return Location(
@@ -93,12 +94,13 @@ class _Place(NamedTuple):
 
     def score(self, weights: Mapping[str, float]) -> float:
         """Log population, plus the country's preference; capitals and countries up,
-        subdivisions down (a bare "Washington" is the capital, not the state)."""
+        subdivisions (but not named areas such as seas) down (a bare "Washington" is the
+        capital, not the state)."""
         population = self.population
         if population is None:
             population = ADMIN1_DEFAULT_POPULATION if self.feature == "admin1" else 0
         bonus = 1.0 if (self.capital or self.feature == "country") else 0.0
-        if self.feature == "admin1":
+        if self.feature == "admin1" and self.kind is None:
             bonus -= 1.0
         # a preferred country helps a place in proportion to its weight in that country,
         # so Tripoli (Lebanon) beats Tripoli (Libya) for a Lebanese story, but Geneva,
@@ -581,6 +583,7 @@ def _feature(
         geonames_id=None,
         feature="admin1" if area else kind,
         population=FEATURE_POPULATION,
+        kind=kind,
     )
     return place, str(within) if within else None
 

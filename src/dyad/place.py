@@ -4,18 +4,25 @@ An event's place comes, in this order, from
 
 1. its own clause: a locative phrase ("in Islamabad", "at a Peshawar mosque", "inside a
    mosque in Peshawar's Police Lines", "to Bangladesh and Pakistan" after a word of
-   travel, "visited Moscow", "at the State Department" through the landmark codebook);
+   travel, "visited Moscow", "at the State Department" through the landmark codebook,
+   "in Tahrir Square" and "near Sabina Shoal" through the features codebook, "there"),
+   "to its border", or talks named after a city; a first-level area there (a state, a
+   sea) is refined to the one finer place inside it the story names;
 2. "here" in its clause: the article's setting (below);
 3. another sentence placing the same named event ("the counterterrorism dialogue, which
-   may be held in Islamabad");
-4. "hosted": the capital of the host (the source actor's country) — low confidence;
-5. the previous sentence of the same paragraph, when its main clause has a locative;
-6. for an event done on the ground, where the story is set: the place its locative
+   may be held in Islamabad", "during the G20 summit");
+4. an international organisation's organ: its seat;
+5. "hosted": the capital of the host (the source actor's country) — low confidence;
+6. the previous sentence of the same paragraph, when its main clause has a locative;
+7. a court's act: "a Moscow court", where the story holds the trial, else the capital;
+8. for an event done on the ground, where the story is set: the place its locative
    phrases name most often;
-7. the article's setting: the dateline; else the place of a press briefing, news
+9. the article's setting: the dateline; else the place of a press briefing, news
    conference or interview the article mentions; else, when the article says "here",
    the city of the first government landmark it names ("the State Department") — only
-   for a recent event that is done and whose side is the setting's country.
+   for a recent event that is done and whose side is the setting's country, and not
+   for a written statement;
+10. a domestic event done on the ground: its country.
 
 Talks by telephone or video, and sanctions, get only a place their sentence names.
 ``carry_places`` then places a mention the way the other tellings of the same event are
@@ -100,7 +107,7 @@ _GENERIC = frozenset({
 _DETERMINERS = frozenset({"the", "a", "an"})
 _DESCRIPTORS = frozenset({
     "city", "town", "village", "capital", "province", "region", "district", "county",
-    "port", "state", "suburb", "suburbs", "outskirts", "area", "neighbourhood",
+    "port", "state", "suburb", "suburbs", "outskirts", "area", "neighbourhood", "island",
 })  # fmt: skip
 _FACILITIES = frozenset({
     "mosque", "church", "temple", "synagogue", "shrine", "school", "university", "college",
@@ -488,16 +495,16 @@ _EVENT_REFERENCE_RE = re.compile(
 _RELATIVE_OPEN_RE = re.compile(r"\b(?:that|which|where)\b")
 
 
-_PRESENT_SAYING = frozenset({
-    "says", "demands", "insists", "urges", "warns", "argues", "claims", "asks", "accuses",
-    "denies", "agrees", "announces", "states",
+_SAYING = frozenset({
+    "said", "says", "demands", "insists", "urges", "warns", "argues", "claims", "asks",
+    "accuses", "denies", "agrees", "announces", "states",
 })  # fmt: skip
 
 
 def _saying_verb(word: str) -> bool:
     """A verb whose "that" opens what is said or asked, not a relative clause."""
     low = word.lower()
-    return low.endswith("ed") or low in _PRESENT_SAYING or low == "said"
+    return low.endswith("ed") or low in _SAYING
 
 
 def _describes_trigger(text: str, trigger: int, start: int) -> bool:
@@ -707,9 +714,9 @@ def _finer(
     China Sea" of a story about Sabina Shoal, at the shoal. Outside the US the gazetteer
     does not know which subdivision a city lies in, so any city of the area's country
     the story names counts: one named twice or in the first ``_REFINE_LEAD`` sentences;
-    with two or more candidates nothing is refined. Sentences
-    about earlier years are background ("the county has suffered attacks since 2014, when
-    dozens were killed in the town of X") and do not count."""
+    with two or more candidates nothing is refined. Sentences about earlier years are
+    background ("the county has suffered attacks since 2014, when dozens were killed in
+    the town of X") and do not count."""
     if not _on_the_ground(mention) or mention.status in ("planned", "hypothetical"):
         return None
     texts = tuple(s.text for s in sentences)
@@ -883,9 +890,9 @@ def _court(
 def _home_country(mention: EventMention, gazetteer: Gazetteer) -> Location | None:
     """The country of a domestic event done on the ground that nothing places more
     finely: "the opposition's protests against the president", both sides of one
-    country, happened in that country (how "country"). One side alone does not tell
-    where: "protesters rallied" may be abroad."""
-    if not _on_the_ground(mention) or mention.status in ("planned", "hypothetical"):
+    country, happened (or, planned, will happen) in that country (how "country"). One
+    side alone does not tell where: "protesters rallied" may be abroad."""
+    if not _on_the_ground(mention) or mention.status == "hypothetical":
         return None
     if mention.source is None or mention.target is None:
         return None
