@@ -320,7 +320,7 @@ CASES = [
     ),
     # a country word in the body's own name, not a destination ("envoy to Pakistan")
     (
-        "Our foreign ministry has conveyed our deep concerns over the incidents to the "
+        "Hanoi lodged a formal complaint about the fishing boats with the "
         "Chinese Embassy in Hanoi and the Vietnamese Embassy in Beijing.",
         "Chinese Embassy",
         "CHN GOV",
@@ -677,7 +677,7 @@ def test_two_heads_joined_by_and_are_two_persons(nlp, coder) -> None:
         nlp,
         coder,
         "Irish Prime Minister Simon Harris welcomed US President Joe Biden to Dublin. "
-        "The Prime Minister and President Biden agreed to meet again in May.",
+        "Later the Prime Minister and President Biden planted a tree together.",
     )
     second = {m.text: m.code for m in mentions if m.sentence_index == 1}
     assert second == {"Prime Minister": "IRL GOV", "President Biden": "USA GOV"}

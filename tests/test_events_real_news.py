@@ -62,7 +62,7 @@ def coded(pipeline, text: str) -> set[tuple[str | None, str, str, str | None]]:
             ("GRC MIL", "MOBILIZE", "154", "TUR"),
         ),
         (
-            "The Greek army has increased its troops along the border with Turkey.",
+            "Greece has increased its forces along the border with Turkey, the army said.",
             ("GRC MIL", "MOBILIZE", "154", "TUR"),
         ),
         # the beneficiary of aid in a purpose clause
@@ -252,8 +252,8 @@ def test_leaders_agreeing_to_meet_agree(pipeline):
     events = coded(
         pipeline,
         "Irish Prime Minister Simon Harris welcomed US President Joe Biden to Dublin. "
-        "The Prime Minister and President Biden agreed to hold the first meeting between "
-        "Government Buildings and White House representatives in October.",
+        "The Prime Minister and President Biden agreed to convene a first joint session "
+        "of Government Buildings and White House representatives in October.",
     )
     agreed = {frozenset((s, t)) for s, p, _c, t in events if p == "AGREE"}
     assert agreed == {frozenset(("IRL GOV", "USA GOV"))}
@@ -281,7 +281,7 @@ def test_refusing_what_was_asked_is_a_rejection(pipeline):
     said = coded(
         pipeline,
         "Beijing called on Manila to withdraw its ship. "
-        "A Philippine spokesman said Manila would not withdraw its ship.",
+        "Manila would not pull its ship back, a Philippine spokesman said.",
     )
     assert ("PHL GOV", "REJECT", "124", "CHN GOV") in said
     # nobody asked: a plain negation is no rejection

@@ -1046,7 +1046,7 @@ class _Run:
 
     def _condition_doers(self, token: Token) -> list[_Arg]:
         """The party an "if" clause the trigger's clause depends on names: its subject,
-        else the first actor in it ("if there is no reciprocity from the Kiev regime")."""
+        else the first actor in it ("unless the neighbour halts its patrols")."""
         marks = self.ex._cues.condition_marks
         for t in self._clause_walk(token):
             for c in t.children:
@@ -1066,7 +1066,7 @@ class _Run:
         return []
 
     def _threat(self, f: _Found) -> _Found:
-        """ "We stand ready to impose further sanctions", "if they attack us, we will
+        """ "We are prepared to cut off trade", "if they attack us, we will
         retaliate": a hostile act held out is a threat to do it (THREATEN, the type's
         threat_cameo), made when it is said."""
         onto, cues = self.ex.codebook.ontology, self.ex._cues
