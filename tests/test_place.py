@@ -786,7 +786,7 @@ def test_the_same_event_told_again_takes_the_place_its_other_telling_names():
     [
         ("Police clashed with students in downtown Nairobi on Friday.", "clashed", "ASSAULT",
          "Nairobi"),
-        ("Drones targeted the capital of Moscow overnight.", "targeted", "ASSAULT", "Moscow"),
+        ("Missiles targeted the city of Odesa before dawn.", "targeted", "ASSAULT", "Odesa"),
         ("The drone attack on Moscow was the largest yet.", "attack", "ASSAULT", "Moscow"),
         ("The prime minister welcomed the president to Downing Street.", "welcomed", "CONSULT",
          "London"),
@@ -998,7 +998,7 @@ def test_troops_sent_to_their_own_border_are_in_their_country(gaz):
     ("text", "trigger"),
     [
         ('"If Moscow continues to interfere in Georgia, we stand ready to act," he said.', "act"),
-        ("The dissident has accused Moscow of bombing civilian targets in Syria.", "accused"),
+        ("The exiled writer has accused Moscow of shelling hospitals in Syria.", "accused"),
     ],
 )
 def test_a_condition_or_an_accused_act_does_not_place_the_event(gaz, text, trigger):
@@ -1007,7 +1007,7 @@ def test_a_condition_or_an_accused_act_does_not_place_the_event(gaz, text, trigg
 
 def test_a_meeting_during_a_summit_is_where_the_story_places_the_summit(gaz):
     text = (
-        "Leaders held talks in Osaka on Friday ahead of the opening of the G20 summit.\n"
+        "Leaders met in Osaka on Friday, a day before the G20 summit opened.\n"
         "The prime minister will also meet the Chinese president during the G20 summit on Saturday."
     )
     loc = _locate(gaz, text, "meet", source=("IND GOV", "prime minister"),
@@ -1047,8 +1047,8 @@ def test_talks_by_video_take_no_place_from_their_other_tellings():
 
 
 def test_what_is_demanded_is_not_where_the_demand_was_made(gaz):
-    text = "Beijing demanded that India withdraw its troops from Bhutan."
-    assert _locate(gaz, text, "demanded", source=("CHN GOV", "Beijing"), plover="REQUEST") is None
+    text = "Ankara demanded that Athens withdraw its soldiers from Imia."
+    assert _locate(gaz, text, "demanded", source=("TUR GOV", "Ankara"), plover="REQUEST") is None
     # a relative clause after an event noun still describes it
     text = "The talks that were due to open in Athens were postponed."
     assert _locate(gaz, text, "talks").name == "Athens"

@@ -154,7 +154,7 @@ BACKGROUND_DAYS = 31  # an event this long before publication is background
 _CLAUSE_BREAK_RE = re.compile(
     r";|…|\.\.\.|\s[—–]\s|[“”\"]|,\s+(?:and|but|while|whereas|so|or|yet)\s"
     r"|\b(?:and|but|so)\s+(?:we|I|he|she|they|it)\b|\b(?:that|whether|who|which|whose)\b"
-    # a condition ("if Russia continues to interfere in Ukraine, we ...") and the act an
+    # a condition ("unless the rebels leave Kidal, we ...") and the act an
     # accusation or a reason names ("accused Moscow of bombing targets in Ukraine")
     r"|\b(?:if|unless)\b|\bof\s+(?=[a-z]+ing\b)"
     # a subordinate clause with its own verb: "... after the first round was held in X"
@@ -266,7 +266,7 @@ class _Reader:
 
     def _after_motion(self, i: int) -> bool:
         """A word of travel shortly before, or a host's welcome further back ("welcomed
-        the President of the United States, Joe Biden, to Downing Street")."""
+        the visiting Chancellor of Germany to the Elysee Palace")."""
         return any(t.lower in _MOTION for t in self.toks[max(0, i - 6) : i]) or (
             self.toks[i].lower == "to"
             and any(t.lower in _WELCOME for t in self.toks[max(0, i - _WELCOME_REACH) : i])
