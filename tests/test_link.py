@@ -841,15 +841,20 @@ def _border_month(reports: int = 4, seed: int = 3) -> list[LinkInput]:
     return inputs
 
 
+def _about_one_event_a_day(inputs: list[LinkInput], assignment: dict[str, str], n: int) -> None:
+    """0.8 to 1.5 events for each of ``n`` daily incidents, none spanning over three days."""
+    published = {i.mention.mention_id: i.published for i in inputs}
+    events = defaultdict(set)
+    for mid, eid in assignment.items():
+        events[eid].add(published[mid])
+    assert 0.8 <= len(events) / n <= 1.5, len(events)
+    assert max((max(days) - min(days)).days for days in events.values()) <= 3
+
+
 def test_undated_daily_reports_do_not_chain_into_one_event() -> None:
     inputs = _border_month()
     assignment = link(inputs)
-    published = {i.mention.mention_id: i.published for i in inputs}
-    events = defaultdict(list)
-    for mid, eid in assignment.items():
-        events[eid].append(published[mid])
-    assert 0.8 <= len(events) / 28 <= 1.5, len(events)
-    assert max((max(days) - min(days)).days for days in events.values()) <= 3
+    _about_one_event_a_day(inputs, assignment, 28)
     shuffled = inputs[:]
     random.Random(1).shuffle(shuffled)
     batches = [shuffled[start : start + 10] for start in range(0, len(shuffled), 10)]
@@ -1162,12 +1167,7 @@ def test_undated_copies_of_other_days_are_other_tellings() -> None:
     between stories (no bridging), not by the story's; same-day copies still link."""
     week = [dataclasses.replace(i, duplicate_of="a00r0") for i in _border_month()[: 4 * 7]]
     assignment = link(week)
-    published = {i.mention.mention_id: i.published for i in week}
-    events = defaultdict(set)
-    for mid, eid in assignment.items():
-        events[eid].add(published[mid])
-    assert 0.8 <= len(events) / 7 <= 1.5, len(events)
-    assert max((max(days) - min(days)).days for days in events.values()) <= 3
+    _about_one_event_a_day(week, assignment, 7)
     assert same_event(assignment, "d03r0", "d03r1", "d03r2", "d03r3")
     shuffled = week[:]
     random.Random(2).shuffle(shuffled)
