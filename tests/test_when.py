@@ -832,7 +832,7 @@ def test_a_date_of_the_report_dates_only_what_is_done_and_comes_last() -> None:
 
 def test_the_end_of_a_dated_visit_is_its_last_day() -> None:
     s = ["A fund mission visited Nairobi from April 29 to May 11.",
-         "The two sides had at the conclusion of the visit reached an agreement.",
+         "At the end of the visit the two sides had reached an agreement.",
          "At the start of the visit, the mission met the minister."]  # fmt: skip
     end = _date(s, 1, "reached", "occurred", D("2019-07-03"), tense="perfect")
     assert (end.date, end.date_end) == ("2019-05-11", None)
@@ -855,7 +855,7 @@ def test_a_day_just_ahead_is_not_read_as_last_year_s() -> None:
 
 def test_a_quotation_attributed_in_the_past_is_no_habit() -> None:
     s = ["The president warned Moscow on Monday of further costs.",
-         "“If the troops stay, we stand ready to impose further sanctions,” he said."]  # fmt: skip
+         "“If the troops stay, we will impose a full trade ban,” he said."]  # fmt: skip
     got = _story(s, D("2014-03-17"),
                  (0, "warned", "occurred", "USA", "RUS", "THREATEN", "past"),
                  (1, "impose", "occurred", "USA", "RUS", "THREATEN", "present"))  # fmt: skip
@@ -914,7 +914,7 @@ def test_the_next_sentences_about_the_same_thing_date_a_deed_told_with_its_repor
     # the event itself named again, one sentence further on, dates a lede with no date
     s = ["Rebels have ambushed an army convoy near the border.",
          "“We lost twelve soldiers,” an officer told reporters on Saturday.",
-         "The attack that took place on Thursday was the worst this year."]  # fmt: skip
+         "The raid, carried out on Thursday, was the deadliest in months."]  # fmt: skip
     got = _story(s, D("2021-03-13"),
                  (0, "ambushed", "occurred", "KEN", "KEN", "ASSAULT", "perfect"),
                  nlp=nlp)  # fmt: skip
@@ -972,6 +972,6 @@ def test_only_an_event_in_progress_gets_the_publication_day() -> None:
 
 
 def test_what_follows_said_that_is_what_is_said_not_the_day_of_the_report() -> None:
-    s = ["The Kremlin says that the president's May 8-10 ceasefire is still on the table."]
+    s = ["The army says that the general's May 8-10 ceasefire can still be agreed."]
     got = _date(s, 0, "ceasefire", "planned", D("2025-05-06"), tense="present")
     assert (got.date, got.date_end) == ("2025-05-08", "2025-05-10")
