@@ -210,6 +210,13 @@ def _tokens(text: str) -> list[_Token]:
     return [_Token(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
+@lru_cache(maxsize=4096)
+def _locatives(text: str, gazetteer: Gazetteer) -> tuple[tuple[_Found, ...], ...]:
+    """`_Reader.locatives` of one sentence, read once: locating each mention of an
+    article reads the same sentences again."""
+    return tuple(tuple(phrase) for phrase in _Reader(text, gazetteer).locatives())
+
+
 def _possessive(text: str) -> str | None:
     for suffix in ("'s", "’s"):
         if text.endswith(suffix):
@@ -457,8 +464,8 @@ def _in_sentence(
     best: tuple[int, Location] | None = None
     if there is not None and _clause(text, there[0]) == clause:
         best = (abs(there[0] - trigger), there[1])
-    for phrase in _Reader(text, gazetteer).locatives():
-        phrase = [f for f in phrase if _is_place(f, sentence.start, actors)]
+    for phrase in _locatives(text, gazetteer):
+        phrase = tuple(f for f in phrase if _is_place(f, sentence.start, actors))
         if not phrase:
             continue
         if _clause(text, phrase[0].start) != clause and not _describes_trigger(
@@ -549,7 +556,7 @@ def _main_clause_place(
     """The first "in/at" or visited place of a sentence's main clause (before any "that",
     "who" …): "An IMF mission had visited Islamabad. ... at the conclusion of the visit
     reached an agreement" was reached in Islamabad."""
-    for phrase in _Reader(sentence.text, gazetteer).locatives():
+    for phrase in _locatives(sentence.text, gazetteer):
         own = phrase[0].prep in _LOCATIVE or phrase[0].prep == "visit"
         if own and _clause(sentence.text, phrase[0].start) == (0, -1):
             return _place_of(phrase[0], gazetteer, weights, "context")
@@ -571,7 +578,7 @@ def _setting(
             return place
     for sentence in sentences:
         for press in _PRESS_RE.finditer(sentence.text):
-            for phrase in _Reader(sentence.text, gazetteer).locatives():
+            for phrase in _locatives(sentence.text, gazetteer):
                 near = 0 <= phrase[0].start - press.end() <= 60
                 if near and phrase[0].prep in _LOCATIVE:
                     located = _place_of(phrase[0], gazetteer, weights, "context")
@@ -650,7 +657,7 @@ def _there(
     if position is None:
         return None
     for earlier in reversed(sentences[max(0, position - _THERE_REACH) : position]):
-        for phrase in reversed(_Reader(earlier.text, gazetteer).locatives()):
+        for phrase in reversed(_locatives(earlier.text, gazetteer)):
             if phrase[0].prep in _LOCATIVE:
                 place = _place_of(phrase[0], gazetteer, weights, "sentence")
                 if place is not None:
@@ -877,7 +884,7 @@ def _court(
                 return dataclasses.replace(place, text=found.group(0))
     for other in sentences:
         for word in _TRIAL_RE.finditer(other.text):
-            for phrase in _Reader(other.text, gazetteer).locatives():
+            for phrase in _locatives(other.text, gazetteer):
                 near = 0 <= phrase[0].start - word.end() <= 40
                 if near and phrase[0].prep in _LOCATIVE:
                     place = _place_of(phrase[0], gazetteer, weights, "context")
@@ -919,7 +926,7 @@ def _named_places(texts: tuple[str, ...], gazetteer: Gazetteer) -> tuple[tuple[i
     return tuple(
         (n, found.name)
         for n, text in enumerate(texts)
-        for phrase in _Reader(text, gazetteer).locatives()
+        for phrase in _locatives(text, gazetteer)
         for found in phrase[:1]
         if (found.prep in _LOCATIVE or found.prep == "visit")
         and not _PLAN_RE.search(text, 0, found.start)
@@ -1055,7 +1062,7 @@ def _named_event(
         if other.index == sentence.index:
             continue
         for hit in pattern.finditer(other.text):
-            for phrase in _Reader(other.text, gazetteer).locatives():
+            for phrase in _locatives(other.text, gazetteer):
                 after = 0 <= phrase[0].start - hit.end() <= 80
                 before = (
                     0 <= hit.start() - phrase[-1].end <= 60
