@@ -17,7 +17,7 @@ from itertools import combinations, permutations
 from typing import Any
 
 import pycountry
-from spacy.attrs import LEMMA, POS
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
@@ -170,11 +170,12 @@ class EventExtractor:
     def matches(self, doc: Doc) -> list[tuple[Span, list[TriggerEntry]]]:
         """Every trigger word of ``doc`` with the codebook entries it may stand for."""
         out = []
-        for i, (pos, lemma) in enumerate(doc.to_array([POS, LEMMA]).tolist()):
+        strings = doc.vocab.strings  # token texts without a Token object for every word
+        for i, (pos, lemma, lower) in enumerate(doc.to_array([POS, LEMMA, LOWER]).tolist()):
             entries = self._single.get((pos, lemma))
             if entries:
                 out.append((doc[i : i + 1], entries))
-            for rest, tag, whole in self._multi.get(doc[i].lower_, ()) if entries is None else ():
+            for rest, tag, whole in self._multi.get(strings[lower], ()) if entries is None else ():
                 span = doc[i : i + 1 + len(rest)]
                 head = span[-1]
                 if (
