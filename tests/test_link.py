@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import pytest
@@ -88,6 +89,7 @@ def mention(
     outlet: str | None = None,
     duplicate_of: str | None = None,
     additional: bool = False,
+    mode: str | None = None,
 ) -> LinkInput:
     if precision is None and day is not None:
         precision = {4: "year", 7: "month"}.get(len(day), "day")
@@ -115,6 +117,7 @@ def mention(
         location=location,
         confidence=confidence,
         additional=additional,
+        mode=mode,
     )
     return LinkInput(
         mention=m,
@@ -608,6 +611,51 @@ def test_mentions_within_one_article() -> None:
     assert same_event(assignment, "m1", "m3")
 
 
+_TRILATERAL = "Modi held a trilateral meeting with Trump and Abe in Osaka on Friday."
+
+
+def _trilateral(article: str, pairs: list[tuple[str, str]], **kw: Any) -> list[LinkInput]:
+    """The pairs the events stage codes from one multi-party word of one sentence."""
+    kw = {"day": "2019-06-28", "location": city("Osaka", "JPN"), "cameo": "040", **kw}
+    kw.setdefault("sentence", _TRILATERAL)
+    return [
+        mention(f"{article}-{src}-{tgt}", article, source=src, target=tgt, **kw)
+        for src, tgt in pairs
+    ]
+
+
+def test_pairs_of_a_multi_party_event_are_one_event_across_articles() -> None:
+    """One article codes the three pairs of a trilateral; others code one pair each,
+    not the same one: all are the one meeting."""
+    full = _trilateral(
+        "a", [("IND GOV", "USA GOV"), ("IND GOV", "JPN GOV"), ("JPN GOV", "USA GOV")]
+    )
+    one = _trilateral("b", [("USA GOV", "IND GOV")], sentence="The three-way meeting took place.")
+    other = _trilateral(
+        "c", [("IND GOV", "JPN GOV")], sentence="The leaders met in Osaka.", mode="multilateral"
+    )
+    assignment = link(full + one + other)
+    assert same_event(assignment, *(i.mention.mention_id for i in full + one + other))
+    assert len(build_events(full + one + other, assignment)) == 1
+
+
+def test_several_pairs_of_one_word_need_a_multi_party_mark() -> None:
+    """ "will also meet Xi and Putin" codes two meetings of one word: no mark, two events.
+    A trilateral of another month is another event."""
+    plans = _trilateral(
+        "a", [("IND GOV", "CHN GOV"), ("IND GOV", "RUS GOV")],
+        sentence="Modi will also meet Xi and Putin in Osaka on Friday.", status="planned",
+    )  # fmt: skip
+    assignment = link(plans)
+    assert not same_event(assignment, *(i.mention.mention_id for i in plans))
+    june = _trilateral("b", [("IND GOV", "USA GOV"), ("IND GOV", "JPN GOV")])
+    december = _trilateral("c", [("IND GOV", "JPN GOV"), ("JPN GOV", "USA GOV")], day="2018-12-01")
+    assignment = link(june + december)
+    assert same_event(assignment, *(i.mention.mention_id for i in june))
+    assert same_event(assignment, *(i.mention.mention_id for i in december))
+    assert not same_event(assignment, june[0].mention.mention_id, december[0].mention.mention_id)
+
+
 def test_cameo_roots_must_agree() -> None:
     a = mention("a", "x", plover="SUPPORT", cameo="018", day="2023-02-03")
     b = mention("b", "y", plover="SUPPORT", cameo="051", day="2023-02-03")
@@ -708,6 +756,11 @@ def _pair_key(inp: LinkInput) -> tuple[tuple[int, int] | None, int | None, str]:
     return link_window(inp), pub, inp.duplicate_of or inp.article_id
 
 
+def _same_word(a: EventMention, b: EventMention) -> bool:
+    fields = ("article_id", "sentence_index", "trigger_start", "trigger_end", "plover")
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
 class _Stored:
     """Stored mentions and their events, answering ``link_into`` as the store does;
     ``read`` counts the stored mentions it handed out as members of events."""
@@ -722,8 +775,11 @@ class _Stored:
             (old, self.events[mid])
             for mid, old in self.inputs.items()
             if any(
-                block_key(old.mention) == block_key(inp.mention)
-                and may_pair(_pair_key(old), _pair_key(inp))
+                (
+                    block_key(old.mention) == block_key(inp.mention)
+                    and may_pair(_pair_key(old), _pair_key(inp))
+                )
+                or _same_word(old.mention, inp.mention)
                 for inp in mentions
             )
         ]
@@ -770,6 +826,23 @@ def test_incremental_linking_equals_batch() -> None:
 )
 def test_incremental_equals_batch_property(rnd: random.Random, size: int, months: int) -> None:
     inputs = _mixed_inputs(months=months, count=20 * months)
+    shuffled = inputs[:]
+    rnd.shuffle(shuffled)
+    batches = [shuffled[start : start + size] for start in range(0, len(shuffled), size)]
+    assert _link_incrementally(batches) == link(inputs)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=12))
+def test_incremental_equals_batch_with_multi_party_events(rnd: random.Random, size: int) -> None:
+    """The pairs of one trilateral arriving in different batches join as in one batch."""
+    pairs = [("USA GOV", "PAK GOV"), ("PAK GOV", "AFG GOV"), ("AFG GOV", "USA GOV")]
+    inputs = _mixed_inputs(count=30)
+    for n, month in enumerate((1, 1, 2)):
+        inputs += _trilateral(
+            f"tri{n}", pairs[n : n + 2] if n else pairs, day=f"2023-{month:02d}-10",
+            location=city("Islamabad", "PAK"), published=date(2023, month, 28), mode="multilateral",
+        )  # fmt: skip
     shuffled = inputs[:]
     rnd.shuffle(shuffled)
     batches = [shuffled[start : start + size] for start in range(0, len(shuffled), size)]

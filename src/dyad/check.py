@@ -113,7 +113,8 @@ _SQL_CHECKS: tuple[tuple[str, str, str], ...] = (
         "event_mentions",
         "{n} event mentions in another link block than their event",
         """SELECT m.mention_id FROM event_mentions m JOIN events e USING (event_id)
-           WHERE m.block_key IS DISTINCT FROM e.block_key""",
+           WHERE NOT coalesce(list_contains(string_split(e.block_key, ';'), m.block_key),
+                              false)""",
     ),
     (
         "event_mentions",

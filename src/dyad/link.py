@@ -970,6 +970,69 @@ def _unique(inputs: Sequence[LinkInput]) -> list[LinkInput]:
     return sorted(seen.values(), key=_member_key)
 
 
+_MULTI_PARTY = re.compile(
+    r"\b(?:tri|quadri|multi)lateral\b|\b(?:three|four|five)[- ](?:way|nation|party|country)\b",
+    re.IGNORECASE,
+)
+
+
+def _party_set_key(m: EventMention) -> tuple[str, int, int, int, str] | None:
+    """The one word that codes a multi-party event, for a mention that is one pair of
+    it: a symmetric type whose text marks several parties ("held a trilateral meeting
+    with Trump and Abe", a meeting named by three countries). The events stage codes
+    each pair of such a word as a mention of its own; they are one event. None for any
+    other mention."""
+    symmetric = m.plover in _symmetric_types()
+    if not symmetric or not (m.mode == "multilateral" or _MULTI_PARTY.search(m.sentence)):
+        return None
+    return m.article_id, m.sentence_index, m.trigger_start, m.trigger_end, m.plover
+
+
+def _pairs_of_one_event(a: EventMention, b: EventMention) -> bool:
+    """Two pairs coded from one multi-party word (``_party_set_key``) that share a party:
+    India–Japan and India–US of one trilateral."""
+    key = _party_set_key(a)
+    if key is None or key != _party_set_key(b) or a.mention_id == b.mention_id:
+        return False
+    return bool(
+        {_country_of(a.source), _country_of(a.target)}
+        & {_country_of(b.source), _country_of(b.target)} - {"-"}
+    )
+
+
+def _join_party_sets(inputs: Sequence[LinkInput], events: dict[str, str]) -> dict[str, str]:
+    """``events`` with the events of the pairs of one multi-party event
+    (``_pairs_of_one_event``) joined across blocks. Whether two pairs join depends on the
+    two mentions alone, so linking in batches joins the same events as linking at once;
+    the joined event is named after its earliest member, as every event is."""
+    by_key: dict[tuple[str, int, int, int, str], list[EventMention]] = defaultdict(list)
+    for inp in inputs:
+        key = _party_set_key(inp.mention)
+        if key is not None:
+            by_key[key].append(inp.mention)
+    parent = {eid: eid for eid in events.values()}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pairs in by_key.values():
+        for i, a in enumerate(pairs):
+            for b in pairs[i + 1 :]:
+                if _pairs_of_one_event(a, b):
+                    parent[find(events[a.mention_id])] = find(events[b.mention_id])
+    if all(find(eid) == eid for eid in parent):
+        return events
+    earliest: dict[str, LinkInput] = {}
+    for inp in inputs:  # ``_unique`` order: earliest first
+        earliest.setdefault(find(events[inp.mention.mention_id]), inp)
+    return {
+        mid: event_id_for(earliest[find(eid)].mention.mention_id) for mid, eid in events.items()
+    }
+
+
 class _Linker:
     """Clustering that remembers: the items of the mentions it has seen and each block's
     clusters, so that ``link_into``'s later rounds redo only the blocks that grew."""
@@ -1003,7 +1066,7 @@ class _Linker:
                 clusters = {mid: event_id_for(ids[rep]) for mid, rep in zip(ids, reps, strict=True)}
                 known = self._clusters[block] = (members, clusters)
             events.update(known[1])
-        return events
+        return _join_party_sets(_unique(inputs), events)
 
     def linked_to(self, focus: Sequence[LinkInput], others: Sequence[LinkInput]) -> set[str]:
         """Compares each focus mention with the others of its block only: the cost is
@@ -1024,6 +1087,16 @@ class _Linker:
                     for i in mine
                 ):
                     out.add(b.inp.mention.mention_id)
+        party_sets: dict[Hashable, list[EventMention]] = defaultdict(list)
+        for inp in focus:
+            if (key := _party_set_key(inp.mention)) is not None:
+                party_sets[key].append(inp.mention)
+        for inp in others:  # the other pairs of a multi-party event, whatever their block
+            b = inp.mention
+            if party_sets and any(
+                _pairs_of_one_event(a, b) for a in party_sets.get(_party_set_key(b), ())
+            ):
+                out.add(b.mention_id)
         return out
 
 
@@ -1049,8 +1122,9 @@ class StoredEvents(Protocol):
     """What ``link_into`` asks of the mentions linked before (the store answers in SQL)."""
 
     def near(self, mentions: Sequence[LinkInput]) -> Iterable[tuple[LinkInput, str]]:
-        """The stored mentions that ``may_pair`` with one of ``mentions``, each with its
-        event id (more is allowed: only edges count)."""
+        """The stored mentions that ``may_pair`` with one of ``mentions``, and those
+        coded from the same word of the same sentence (the pairs of a multi-party
+        event), each with its event id (more is allowed: only edges count)."""
         ...
 
     def members(self, event_ids: Set[str]) -> Iterable[tuple[LinkInput, str]]:

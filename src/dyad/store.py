@@ -703,7 +703,14 @@ class Store:
             changed, {i.mention.mention_id: events[i.mention.mention_id] for i in changed}, settings
         )
         block_of = {i.mention.mention_id: block_key(i.mention) for i in changed}
-        self._insert("events", [_event_row(e, block_of[e.mention_ids[0]]) for e in built])
+        self._insert(
+            "events",
+            [
+                # a multi-party event spans the blocks of its pairs
+                _event_row(e, ";".join(sorted({block_of[m] for m in e.mention_ids})))
+                for e in built
+            ],
+        )
         return len(built)
 
     def _update_mentions(self, rows: list[dict[str, Any]]) -> None:
@@ -1031,7 +1038,13 @@ class _StoredEvents:
                            AND o.link_lo <= n.link_hi + $slack
                            AND n.link_lo <= o.link_hi + $slack)
                        OR ((o.link_lo IS NULL OR n.link_lo IS NULL)
-                           AND abs(o.link_pub - n.link_pub) <= $window)))""",
+                           AND abs(o.link_pub - n.link_pub) <= $window))
+                UNION ALL
+                -- the other pairs coded from the same word (a multi-party event)
+                SELECT o.mention_id
+                FROM event_mentions n JOIN event_mentions o USING (article_id, sentence_index,
+                    trigger_start, trigger_end, plover)
+                WHERE n.mention_id IN (SELECT unnest($focus)) AND o.event_id IS NOT NULL)""",
             {
                 "focus": [i.mention.mention_id for i in mentions],
                 "slack": self.settings.reach_days,
