@@ -191,3 +191,26 @@ def test_cli_exit_codes_and_lines(db: Path) -> None:
     assert len(lines) == 2
     assert lines[0].startswith("sentences: 1 sentences whose article is not stored")
     assert lines[1].startswith("events: 2 events whose num_mentions differs")
+
+
+def test_an_event_of_three_parties_spans_their_blocks_and_passes(tmp_path: Path) -> None:
+    """A trilateral coded as three pairs is one event over three link blocks, stored in
+    two batches as ingest writes them."""
+    trilateral = "Kenya, Ethiopia and Uganda held trilateral talks in Nairobi.\nNothing else."
+    pairs = [("KEN GOV", "ETH GOV"), ("KEN GOV", "UGA GOV"), ("ETH GOV", "UGA GOV")]
+    day = {"plover": "CONSULT", "date": "2024-03-03", "place": ("Nairobi", "KEN")}
+    path = tmp_path / "x.duckdb"
+    with Store(path) as store:
+        store.write_batch(
+            [_result(trilateral, [{"source": s, "target": t, **day} for s, t in pairs])]
+        )
+        one_pair = {"source": "UGA GOV", "target": "KEN GOV", **day}
+        store.write_batch([_result(LATER, [one_pair], source="Other", path="b.txt")])
+    report = check_database(path)
+    assert report.ok, report.problems
+    con = duckdb.connect(str(path), read_only=True)
+    events = con.execute("SELECT block_key FROM events").fetchall()
+    mentions = con.execute("SELECT count(DISTINCT event_id), count(*) FROM event_mentions")
+    assert mentions.fetchone() == (1, 4)
+    assert events == [("ETH|KEN|CONSULT;ETH|UGA|CONSULT;KEN|UGA|CONSULT",)]
+    con.close()

@@ -1092,11 +1092,11 @@ class _Linker:
             if (key := _party_set_key(inp.mention)) is not None:
                 party_sets[key].append(inp.mention)
         for inp in others:  # the other pairs of a multi-party event, whatever their block
-            b = inp.mention
+            other = inp.mention
             if party_sets and any(
-                _pairs_of_one_event(a, b) for a in party_sets.get(_party_set_key(b), ())
+                _pairs_of_one_event(a, other) for a in party_sets.get(_party_set_key(other), ())
             ):
-                out.add(b.mention_id)
+                out.add(other.mention_id)
         return out
 
 
