@@ -400,13 +400,27 @@ class _Reader:
 def _clause(text: str, pos: int) -> tuple[int, int]:
     """An id for the clause holding offset ``pos``: the number of clause breaks before
     it, and the relative clause (", who ...,") it lies in, if any."""
-    breaks = sum(1 for m in _CLAUSE_BREAK_RE.finditer(text) if m.start() < pos)
-    breaks += sum(1 for m in _CONDITION_RE.finditer(text) if m.end() <= pos)
+    break_starts, condition_ends, relatives = _clause_marks(text)
+    breaks = sum(1 for start in break_starts if start < pos)
+    breaks += sum(1 for end in condition_ends if end <= pos)
     relative = -1
-    for n, m in enumerate(_RELATIVE_RE.finditer(text)):
-        if m.start() <= pos < m.end():
+    for n, (start, end) in enumerate(relatives):
+        if start <= pos < end:
             relative = n
     return breaks, relative
+
+
+@lru_cache(maxsize=4096)
+def _clause_marks(
+    text: str,
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """Where a sentence's clause breaks start, its conditions end and its relative
+    clauses lie; `_clause` asks for them once per place and mention."""
+    return (
+        tuple(m.start() for m in _CLAUSE_BREAK_RE.finditer(text)),
+        tuple(m.end() for m in _CONDITION_RE.finditer(text)),
+        tuple(m.span() for m in _RELATIVE_RE.finditer(text)),
+    )
 
 
 def _weights(mention: EventMention, actors: Sequence[ActorMention]) -> dict[str, float]:
