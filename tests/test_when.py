@@ -975,3 +975,64 @@ def test_what_follows_said_that_is_what_is_said_not_the_day_of_the_report() -> N
     s = ["The army says that the general's May 8-10 ceasefire can still be agreed."]
     got = _date(s, 0, "ceasefire", "planned", D("2025-05-06"), tense="present")
     assert (got.date, got.date_end) == ("2025-05-08", "2025-05-10")
+
+
+@pytest.mark.slow
+def test_a_deed_told_again_by_the_same_verb_and_object_takes_the_first_telling_s_date(nlp) -> None:
+    s = ["The fund has reached a preliminary agreement to lend $3 billion to Ruritania, "
+         "the lender said on Thursday.",
+         "Its mission chief told reporters that the fund and the government had reached a "
+         "staff-level agreement on reforms."]  # fmt: skip
+    got = _story(s, D("2022-09-02"), (1, "reached", "occurred", "IMF", "RUR", "AGREE", "perfect"),
+                 nlp=nlp)  # fmt: skip
+    assert (got[0].date, got[0].date_text) == ("2022-09-01", "on Thursday")
+    # another object is another deed
+    other = [s[0], "Its mission chief said the government had reached a deal with its creditors."]
+    got = _story(other, D("2022-09-02"),
+                 (1, "reached", "occurred", "IMF", "RUR", "AGREE", "perfect"), nlp=nlp)  # fmt: skip
+    assert got[0].date is None
+
+
+@pytest.mark.slow
+def test_a_court_s_act_is_named_again_by_its_outcome(nlp) -> None:
+    s = ["The opposition leader has been sentenced to five years in jail.",
+         "He denied the charges.",
+         "The US condemned Saturday's decision as politically motivated."]  # fmt: skip
+    sentenced = (0, "sentenced", "occurred", "BLR", "BLR", "COERCE", "perfect")
+    got = _story(s, D("2011-05-14"), sentenced, nlp=nlp)
+    assert (got[0].date, got[0].date_text) == ("2011-05-14", "Saturday's")
+    # a decision to do something else is another act
+    other = [s[0], s[1], "The US condemned Saturday's decision to expel its diplomats."]
+    got = _story(other, D("2011-05-14"), sentenced, nlp=nlp)
+    assert got[0].date is None
+
+
+@pytest.mark.slow
+def test_what_a_cause_triggered_does_not_take_the_cause_s_date_from_the_story(nlp) -> None:
+    s = ["Thousands rallied in the capital on December 19 against the president.",
+         "The crackdown on the rally triggered sanctions against the president."]  # fmt: skip
+    got = _story(s, D("2011-05-14"),
+                 (1, "sanctions", "occurred", "USA", "BLR", "SANCTION", "past"),
+                 actors=[(0, "BLR")], nlp=nlp)  # fmt: skip
+    assert got[0].date is None
+    # told as a deed of its own, the story's day still carries
+    s = [s[0], "The United States imposed sanctions against the president."]
+    got = _story(s, D("2011-05-14"),
+                 (1, "imposed", "occurred", "USA", "BLR", "SANCTION", "past"),
+                 actors=[(0, "BLR")], nlp=nlp)  # fmt: skip
+    assert got[0].date == "2010-12-19"
+
+
+@pytest.mark.slow
+def test_an_event_tied_to_a_noun_dated_by_its_year_takes_that_year(nlp) -> None:
+    s = ["He led protests against the president's victory in the 2010 vote."]
+    got = _story(s, D("2011-05-14"), (0, "protests", "occurred", "BLR", "BLR", "PROTEST"), nlp=nlp)
+    assert (got[0].date, got[0].date_end, got[0].date_precision) == (
+        "2010-01-01",
+        "2010-12-31",
+        "year",
+    )
+    # "after" puts the event at another time
+    s = ["He was held in the crackdown on the opposition after the 2010 vote."]
+    got = _story(s, D("2011-05-14"), (0, "crackdown", "occurred", "BLR", "BLR", "COERCE"), nlp=nlp)
+    assert got[0].date is None

@@ -1545,6 +1545,49 @@ def _told_next(
 _SETTING_OFF = frozenset({"prompt", "spark", "trigger", "provoke", "cause"})
 
 
+def _a_consequence(token: Token | None) -> bool:
+    """ "The crackdown on the rally triggered sanctions": the object of a verb of setting
+    off is what the cause led to, some time after it; the story's date is the cause's."""
+    return (
+        token is not None
+        and token.dep_ in ("dobj", "nsubjpass")
+        and token.head.lemma_.lower() in _SETTING_OFF
+    )
+
+
+def _told_before(
+    token: Token | None,
+    mention: EventMention,
+    by_index: dict[int, Sentence],
+    published: date | None,
+) -> DateSpan | None:
+    """A deed told again in a later sentence by the same verb and object ("The fund has
+    reached an agreement ..., the lender said on Thursday. ... told reporters that the two
+    sides had reached a staff-level agreement"): the date the first telling gives it, at
+    most ``CARRY_SENTENCES`` back. The retelling adds detail, not another deed."""
+    if token is None or token.pos_ != "VERB":
+        return None
+    objects = {c.lemma_.lower() for c in token.children if c.dep_ == "dobj" and c.pos_ == "NOUN"}
+    if not objects:
+        return None
+    doc = token.doc
+    for back in range(1, CARRY_SENTENCES + 1):
+        sentence = by_index.get(mention.sentence_index - back)
+        if sentence is None:
+            return None
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        for verb in span or ():
+            if verb.lemma_ != token.lemma_ or verb.pos_ != "VERB":
+                continue
+            if not any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in verb.children):
+                continue
+            at = (verb.idx - sentence.start, verb.idx + len(verb) - sentence.start)
+            day = _pick_in_sentence(sentence.text, at, published, "past")
+            if day is not None:
+                return day
+    return None
+
+
 def _set_off_by(
     token: Token | None, dated: Sequence[tuple[Token, EventMention]]
 ) -> DateSpan | None:
@@ -1559,6 +1602,14 @@ def _set_off_by(
     return next((_span_of(m) for t, m in dated if t == cause.head), None)
 
 
+# A court's act told by a verb ("has been sentenced") is named again by its outcome
+# ("condemned Saturday's decision", "the May 14 conviction").
+_JUDICIAL = frozenset({"sentence", "convict", "jail", "imprison", "acquit"})
+_VERDICT_NOUNS = frozenset(
+    {"verdict", "sentence", "sentencing", "conviction", "ruling", "decision", "judgment"}
+)
+
+
 def _named_later(
     token: Token | None,
     mention: EventMention,
@@ -1567,12 +1618,16 @@ def _named_later(
 ) -> DateSpan | None:
     """An event named again further on with its own day ("held a trilateral meeting" ...
     "**Today's** meeting of the three was productive"): a later phrase whose date modifies
-    the event's own noun (the trigger, or the object of its verb) gives that day."""
+    the event's own noun (the trigger, or the object of its verb; for a court's act, its
+    outcome: "has been sentenced" ... "condemned **Saturday's** decision") gives that day.
+    "Saturday's decision to appeal" names another act."""
     if token is None:
         return None
     doc = token.doc
     nouns = [token] if _names_an_event(token) else [c for c in token.children if c.dep_ == "dobj"]
     lemmas = {n.lemma_.lower() for n in nouns if n.pos_ == "NOUN"}
+    if token.lemma_.lower() in _JUDICIAL:
+        lemmas |= _VERDICT_NOUNS
     if not lemmas:
         return None
     direction = direction_for(mention.status, mention.tense)
@@ -1588,8 +1643,52 @@ def _named_later(
                 sentence.start + found.attached[1],
                 alignment_mode="expand",
             )
-            if phrase is not None and {t.lemma_.lower() for t in phrase} & lemmas:
+            if phrase is not None and any(
+                t.lemma_.lower() in lemmas and not any(c.dep_ == "acl" for c in t.children)
+                for t in phrase
+            ):
                 return span
+    return None
+
+
+# "protests against the victory in the 2010 vote": prepositions that tie an event to what
+# it answers or takes place in (not "after" or "since", which put it at another time)
+_OF_THE_TIME = frozenset({"in", "at", "during", "against", "over", "of"})
+
+
+def _year_of_its_object(
+    token: Token | None,
+    mention: EventMention,
+    by_index: dict[int, Sentence],
+    published: date | None,
+) -> DateSpan | None:
+    """An event noun whose phrase reaches, through "against", "over", "in" ..., a noun
+    dated by its year ("protests against Lukashenko's victory in the 2010 vote") happened
+    that year: a year is coarse enough to hold the deed and what answered it. Days and
+    months are not taken: a protest against "the May 3 verdict" may come weeks later."""
+    if not _names_an_event(token) or token is None:
+        return None
+    sentence = by_index.get(mention.sentence_index)
+    if sentence is None:
+        return None
+    years = [
+        (found, span)
+        for found, span in _spans_in(sentence.text, published, "past")
+        if found.rule == "year_modifier" and found.attached is not None and span is not None
+    ]
+    if not years:
+        return None
+    nouns, seen = [token], 0
+    while seen < len(nouns) and seen < 6:
+        noun = nouns[seen]
+        seen += 1
+        at = noun.idx - sentence.start
+        for found, span in years:
+            if found.start <= at < found.attached[1]:  # type: ignore[index]
+                return span
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in _OF_THE_TIME:
+                nouns.extend(c for c in prep.children if c.dep_ == "pobj")
     return None
 
 
@@ -1659,7 +1758,7 @@ def carry_dates(
         )
         same = None if habitual else _same_event(mention, earlier)
         span = _span_of(same) if same is not None else None
-        if span is None and _carries(mention):
+        if span is None and _carries(mention) and not _a_consequence(token):
             dated_in: dict[int, list[EventMention]] = {}
             for other in earlier:
                 if other.date is not None:
@@ -1669,15 +1768,19 @@ def carry_dates(
             later_same = _same_event(mention, (), later)
             span = _span_of(later_same) if later_same is not None else None
         if span is None and mention.status == "occurred" and mention.tense in ("past", "perfect"):
-            span = _told_next(mention, doc, by_index, article.published, None)
+            span = _told_before(token, mention, by_index, article.published) or _told_next(
+                mention, doc, by_index, article.published, None
+            )
         if span is None and mention.status == "occurred" and not habitual:
             dated = [
                 (t, m)
                 for m in earlier_here
                 if m.date is not None and (t := _trigger_token(doc, m)) is not None
             ]
-            span = _set_off_by(token, dated) or _named_later(
-                token, mention, by_index, article.published
+            span = (
+                _set_off_by(token, dated)
+                or _named_later(token, mention, by_index, article.published)
+                or _year_of_its_object(token, mention, by_index, article.published)
             )
         if span is None and mention.status == "occurred" and _PROMPT.search(mention.sentence):
             span = _prompted_by(earlier)
