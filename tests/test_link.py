@@ -1322,6 +1322,34 @@ def test_talks_announced_in_two_words_are_one_plan() -> None:
     assert not same_event(link([held, met]), "c", "d")
 
 
+def _worded(inp: LinkInput, trigger: str) -> LinkInput:
+    return dataclasses.replace(inp, mention=dataclasses.replace(inp.mention, trigger=trigger))
+
+
+def test_a_general_code_and_a_specific_one_of_one_word_told_again_are_one_occasion() -> None:
+    """A headline says "approves a rescue package" (070), the body "approved a loan"
+    (071): one approval. Another word under the two codes, or other words, are two
+    events, and consultations keep their codes apart (above)."""
+    aid = {"plover": "AID", "source": "IGO WBK", "target": "KEN GOV", "day": "2024-03-06"}
+    package = _worded(mention("package", "x", cameo="070", sentence_index=0, **aid,
+                      sentence="World Bank board approves a $750 million rescue package for Kenya"),
+                      "approves")  # fmt: skip
+    loan = _worded(mention("loan", "x", cameo="071", sentence_index=3, **aid,
+                   sentence="The board approved on Wednesday a $750 million loan to Kenya."),
+                   "approved")  # fmt: skip
+    grain = _worded(mention("grain", "x", cameo="070", sentence_index=5, **aid,
+                    sentence="The board sent wheat flour to refugee camps in Kenya."),
+                    "sent")  # fmt: skip
+    linked = link([package, loan, grain])
+    assert same_event(linked, "package", "loan")
+    assert not same_event(linked, "loan", "grain")
+    # not for two codes of one root that are both specific
+    vaccine = _worded(mention("vaccine", "x", cameo="073", sentence_index=4, **aid,
+                      sentence="The board approved a $750 million loan for vaccines in Kenya."),
+                      "approved")  # fmt: skip
+    assert not same_event(link([loan, vaccine]), "loan", "vaccine")
+
+
 def test_an_event_the_article_adds_with_also_stays_apart_from_those_before() -> None:
     """ "X met Y today." ... "They also discussed Z." is a second event; a later sentence
     that retells without "also" may join either."""

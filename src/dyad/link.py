@@ -613,19 +613,38 @@ def _is_copy_pair(a: _Item, b: _Item) -> bool:
 
 _VISIT_CODES = frozenset({"042"})  # make a visit (hosting one, 043, is the host's meeting)
 _TALK_CODES = frozenset({"040", "046"})  # consult, negotiate
+_CONSULT_ROOT = "04"  # its codes tell meetings apart (``_one_occasion``)
 
 
-def _one_occasion(a: EventMention, b: EventMention) -> bool:
+def _one_occasion(a: _Item, b: _Item, s: LinkSettings) -> bool:
     """Two codes one article may use for one occasion. A visit and the talks held during
     it: "will travel to Dhaka next week" ... "will meet the prime minister" (042, 040).
     Talks announced in two words: "will hold talks next month" ... "next month's
     conference" (046, 040), when both are plans. Talks that were held stay apart when
     coded differently: "held talks with the minister" and "also met members of
-    parliament" are two meetings of one day."""
-    codes = {a.cameo, b.cameo}
+    parliament" are two meetings of one day. Outside consultations, a root's general
+    code and one of its specific codes given to one word told again are one occasion:
+    "approved a $6 billion bailout package" (070) ... "approved today a $6 billion loan"
+    (071); "rammed" and "used a water cannon" are two."""
+    ma, mb = a.inp.mention, b.inp.mention
+    codes = {ma.cameo, mb.cameo}
     if codes & _VISIT_CODES and codes - _VISIT_CODES <= _TALK_CODES:
         return True
-    return codes <= _TALK_CODES and a.status == b.status == "planned"
+    if codes <= _TALK_CODES:
+        return ma.status == mb.status == "planned"
+    general = ma.cameo[:2] + "0"
+    return (
+        ma.cameo[:2] != _CONSULT_ROOT
+        and general in codes
+        and _same_word(ma.trigger, mb.trigger, s)
+        and _wording(a.tokens, b.tokens, s.token_match_ratio) >= s.min_text_similarity
+    )
+
+
+def _same_word(a: str, b: str, s: LinkSettings) -> bool:
+    """One word in two forms ("approved", "approves"), as the wording rule matches words."""
+    x, y = normalise_text(a), normalise_text(b)
+    return bool(x and y) and fuzz.ratio(x, y) >= s.token_match_ratio
 
 
 def _one_more(ma: EventMention, mb: EventMention) -> bool:
@@ -644,7 +663,7 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         return True
     if ma.article_id == mb.article_id and ma.sentence_index == mb.sentence_index:
         return True
-    if ma.article_id == mb.article_id and ma.cameo != mb.cameo and not _one_occasion(ma, mb):
+    if ma.article_id == mb.article_id and ma.cameo != mb.cameo and not _one_occasion(a, b, s):
         return True  # one article codes two events apart; a copy may tell one in other words
     if _one_more(ma, mb):
         return True
