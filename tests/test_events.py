@@ -370,6 +370,9 @@ def test_argument_and_status_rules(nlp, extractor, text, expected):
         ("Egypt is trying to meet Qatar.", "hypothetical", "progressive"),
         ("Talks between Egypt and Qatar have resumed in Doha.", "ongoing", "perfect"),
         ("Egypt and Qatar are currently locked in a standoff.", "ongoing", "present"),
+        # a decision (``decision`` in plover.yaml) announced in the progressive is taken
+        ("Kenya is imposing sanctions on Somalia.", "occurred", "progressive"),
+        ("Kenya is levying new sanctions on Somalia next week.", "planned", "progressive"),
         (
             "Looking ahead to talks between Egypt and Qatar, officials were hopeful.",
             "planned",

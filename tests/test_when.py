@@ -964,9 +964,14 @@ def test_an_event_named_again_with_its_day_takes_it(nlp) -> None:
 
 
 def test_only_an_event_in_progress_gets_the_publication_day() -> None:
+    s = ["Kenya is massing troops on its border with Somalia."]
+    got = _date(s, 0, "massing", "ongoing", D("2017-08-12"), tense="progressive")
+    assert (got.date, got.date_text) == ("2017-08-12", None)
+    # a decision announced in the progressive has been taken, on the day it is announced
     s = ["The Treasury is imposing sanctions on four officials."]
-    got = _date(s, 0, "imposing", "ongoing", D("2014-03-17"), tense="progressive")
+    got = _date(s, 0, "imposing", "occurred", D("2014-03-17"), tense="progressive")
     assert (got.date, got.date_text) == ("2014-03-17", None)
+    assert _date(s, 0, "imposing", "occurred", D("2014-03-17"), tense="past").date is None
     s = ["The two armies are currently locked in a standoff."]
     assert _date(s, 0, "standoff", "ongoing", D("2017-08-12"), tense="present").date is None
 

@@ -1512,6 +1512,10 @@ class _Run:
         if tense == "future" or "would" in {c.lower_ for v in chain for c in v.children}:
             return "planned", tense
         if tense == "progressive":
+            if self.ex.codebook.ontology.plover[cand.entry.plover].decision:
+                # "is imposing sanctions on X": the decision is announced as taken
+                planned = self._future_time(verb, token)
+                return ("planned" if planned else "occurred"), tense
             return "ongoing", tense
         if cand.entry.pos == "NOUN" and _lemma(verb) in cues.start_verbs and _present_perfect(verb):
             return "ongoing", tense  # "talks have resumed in Geneva"

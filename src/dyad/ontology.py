@@ -98,6 +98,7 @@ class PloverType(_Model):
     placed_by: str = Field(default="source", pattern="^(source|either|clause)$")
     on_the_ground: bool = False
     continues: bool = False
+    decision: bool = False
 
 
 @dataclass

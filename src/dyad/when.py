@@ -1296,8 +1296,9 @@ def resolve_dates(
     """Fill ``date``, ``date_end``, ``date_precision`` and ``date_text`` of a mention from
     its sentence (or the sentence it clearly continues), against the publication date.
 
-    No date words → no date, except an event in progress ("is imposing sanctions"), which
-    is dated to the publication day. A single day has ``date_end`` None."""
+    No date words → no date, except an event in progress ("is massing troops") and a
+    decision announced in the progressive ("is imposing sanctions"), which are dated to
+    the publication day. A single day has ``date_end`` None."""
     published = article.published
     direction = direction_for(mention.status, mention.tense)
     if mention.status == "negated":
@@ -1319,10 +1320,12 @@ def resolve_dates(
         span = _from_context(mention, sentences, published, direction)
     if span is None and published is None:
         span = _day_of_an_undated_page(mention, sentences, trigger, direction)
-    if span is None and direction == "present" and mention.tense != "present" and published:
-        # "is imposing sanctions", "the ongoing meetings": under way as the article is
+    in_progress = direction == "present" and mention.tense != "present"
+    announced = mention.status == "occurred" and mention.tense == "progressive"
+    if span is None and (in_progress or announced) and published:
+        # "is massing troops", "the ongoing meetings": under way as the article is
         # written (not "are currently locked in a standoff": a state whose start the text
-        # does not give)
+        # does not give); "is imposing sanctions": decided as the article is written
         return replace(
             mention,
             date=published.isoformat(),
