@@ -1041,3 +1041,19 @@ def test_an_event_tied_to_a_noun_dated_by_its_year_takes_that_year(nlp) -> None:
     s = ["He was held in the crackdown on the opposition after the 2010 vote."]
     got = _story(s, D("2011-05-14"), (0, "crackdown", "occurred", "BLR", "BLR", "COERCE"), nlp=nlp)
     assert got[0].date is None
+
+
+def test_an_ongoing_event_whose_own_date_lies_ahead_is_planned() -> None:
+    s = ["The army says that the general's May 8-10 ceasefire is still on the table.",
+         "Next week's summit is still on, officials said.",
+         "The May 2-4 truce is still holding.",
+         "The general's ceasefire is still on the table after talks on May 8."]  # fmt: skip
+    got = _date(s, 0, "ceasefire", "ongoing", D("2025-05-06"), tense="present")
+    assert (got.status, got.date, got.date_end) == ("planned", "2025-05-08", "2025-05-10")
+    got = _date(s, 1, "summit", "ongoing", D("2025-05-06"), tense="present")
+    assert (got.status, got.date, got.date_end) == ("planned", "2025-05-12", "2025-05-18")
+    # a date of its own that has begun, or a date of another noun, keeps it ongoing
+    assert _date(s, 2, "truce", "ongoing", D("2025-05-06"), tense="present").status == "ongoing"
+    assert _date(s, 3, "ceasefire", "ongoing", D("2025-05-06"), tense="present").status == (
+        "ongoing"
+    )

@@ -1290,11 +1290,29 @@ def _day_of_an_undated_page(
     return None
 
 
+def _own_date_ahead(sentence: str, trigger: tuple[int, int], published: date | None) -> bool:
+    """The event's own date, a modifier of its noun ("Putin's May 8-10 ceasefire is still
+    on the table", "next week's summit is still on"), lies wholly after publication: the
+    event is yet to come, whatever "still" or the present tense say."""
+    if published is None:
+        return False
+    for found in _find(sentence):
+        own = (
+            found.attached is not None and found.attached[0] <= trigger[0] < found.attached[1]
+        ) or (found.end <= trigger[0] and not sentence[found.end : trigger[0]].strip())
+        if own:
+            span = _resolve_found(found, sentence, published, "present")  # the nearest
+            return span is not None and span.start > published
+    return False
+
+
 def resolve_dates(
     mention: EventMention, article: Article, sentences: Sequence[Sentence]
 ) -> EventMention:
     """Fill ``date``, ``date_end``, ``date_precision`` and ``date_text`` of a mention from
     its sentence (or the sentence it clearly continues), against the publication date.
+    An ongoing event whose own date lies ahead ("the May 8-10 ceasefire is still on the
+    table") is planned: its status is set so.
 
     No date words → no date, except an event in progress ("is massing troops") and a
     decision announced in the progressive ("is imposing sanctions"), which are dated to
@@ -1307,6 +1325,8 @@ def resolve_dates(
         # still read its dates forward.
         direction = None
     trigger = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
+    if mention.status == "ongoing" and _own_date_ahead(mention.sentence, trigger, published):
+        mention, direction = replace(mention, status="planned"), "future"
     continuing = mention.status == "ongoing" or mention.tense != "past"
     span = _pick_in_sentence(
         mention.sentence,
