@@ -715,3 +715,49 @@ def test_coming_under_attack_is_suffering_it(nlp, extractor, actor_coder):
     assert (event.source_code, event.target_code, event.plover) == ("NGA REB", "NGA MIL", "ASSAULT")
     pressure = "The Nigerian army came under pressure from Boko Haram critics."
     assert _coded(nlp, extractor, actor_coder, pressure) == ()
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Officials said the Iranian president himself wasn't sanctioned.",
+        "The measures do not target the Iranian president directly.",
+        "The Iranian president was not among those sanctioned.",
+        "The sanctions spared the Iranian president.",
+    ],
+)
+def test_whom_sanctions_left_out_is_a_negated_sanction_by_their_author(
+    nlp, extractor, actor_coder, denial
+):
+    """A negated event with a named patient and no named doer is the story's doer not
+    doing it to that patient: "X wasn't sanctioned" after "Canada froze the assets of
+    ..." is Canada's negated SANCTION of X, kept apart from the sanctions imposed."""
+    told = "Canada froze the assets of five Iranian officials on Monday.\n\n"
+    imposed, spared = _coded(nlp, extractor, actor_coder, told + denial)
+    assert (imposed.source_code, imposed.target_code, imposed.status) == (
+        "CAN GOV",
+        "IRN GOV",
+        "occurred",
+    )
+    assert (spared.source_code, spared.target_code, spared.plover, spared.status) == (
+        "CAN GOV",
+        "IRN GOV",
+        "SANCTION",
+        "negated",
+    )
+    # without a doer told before, nobody is named
+    assert _coded(nlp, extractor, actor_coder, denial) == ()
+
+
+def test_sanctions_that_hit_someone_and_a_pointer_to_them_are_no_denial(
+    nlp, extractor, actor_coder
+):
+    """ "did not spare X" says X was hit; "They are the toughest sanctions since 1979"
+    says what the sanctions told before were."""
+    told = "Canada froze the assets of five Iranian officials on Monday.\n\n"
+    for after in (
+        "The sanctions did not spare the Iranian president.",
+        "They are the toughest sanctions against Iran since 1979.",
+    ):
+        (imposed,) = _coded(nlp, extractor, actor_coder, told + after)
+        assert imposed.sentence_index == 0

@@ -1057,3 +1057,18 @@ def test_an_ongoing_event_whose_own_date_lies_ahead_is_planned() -> None:
     assert _date(s, 3, "ceasefire", "ongoing", D("2025-05-06"), tense="present").status == (
         "ongoing"
     )
+
+
+def test_whom_an_act_left_out_takes_the_day_of_the_act() -> None:
+    s = ["Canada froze the assets of five Iranian officials on Monday.",
+         "The list included two ministers.",
+         "Officials said the Iranian president was not sanctioned."]  # fmt: skip
+    done = (0, "froze", "occurred", "CAN", "IRN", "SANCTION")
+    spared = (2, "sanctioned", "negated", "CAN", "IRN", "SANCTION")
+    got = _story(s, D("2024-03-13"), done, spared)
+    assert [m.date for m in got] == ["2024-03-11", "2024-03-11"]
+    # not from an act between other countries, nor from an act that did not happen
+    got = _story(s, D("2024-03-13"), done, (2, "sanctioned", "negated", "CAN", "SYR", "SANCTION"))
+    assert got[1].date is None
+    planned = (0, "froze", "planned", "CAN", "IRN", "SANCTION")
+    assert _story(s, D("2024-03-08"), planned, spared)[1].date is None

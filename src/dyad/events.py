@@ -580,6 +580,14 @@ class _Run:
                     continue
                 if child.dep_ in {"dobj", "dative", "iobj"} and child not in cand.objects:
                     targets += [_Arg(a, _DIRECT, "object") for a in self.np_actors(child)]
+            clause = _among_those(token)
+            if clause is not None:  # "X was not among those sanctioned": X underwent it
+                targets += [
+                    _Arg(a, _DIRECT, "among those")
+                    for c in clause.children
+                    if c.dep_ in _SUBJ
+                    for a in self.np_actors(c)
+                ]
         heads = [token, *cand.objects]
         heads += [c for c in token.children if c.dep_ == "dobj" and c not in cand.objects]
         heads += [c for o in cand.objects for c in o.children if c.dep_ in {"acl", "xcomp"}]
@@ -804,6 +812,8 @@ class _Run:
         symmetric = kind.symmetric if entry.symmetric is None else entry.symmetric
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
+        if targets and not sources and self.status(cand)[0] == "negated":
+            sources = self._doer_told(cand, index, targets)
         sources, targets = self._without_forums(sources, targets)
         if sources and not targets and kind.threat_cameo is not None:
             # "if Russia continues to interfere, we stand ready to impose sanctions"
@@ -911,6 +921,22 @@ class _Run:
             if known.country and known.country != "IGO" and known.sector in onto.society_sectors:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
+
+    def _doer_told(self, cand: _Candidate, index: int, targets: list[_Arg]) -> list[_Arg]:
+        """Who did not do it: "Obama froze the assets of seven officials ... Putin wasn't
+        sanctioned", "the measures do not target Putin" deny the event of the party the
+        story told doing it to others (the latest event of the type told before, from
+        another country than the one spared)."""
+        spared = {t.actor.country for t in targets}
+        for prev in reversed(self.found):
+            if (
+                prev.sent_index <= index
+                and prev.cand.entry.plover == cand.entry.plover
+                and prev.source is not None
+                and prev.source.actor.country not in spared
+            ):
+                return [_Arg(prev.source.actor, _ANAPHORA, "doer told before")]
+        return []
 
     def _refused(self, cand: _Candidate) -> bool:
         """The act is refused: "would not withdraw", "will not pull out", "refused to
@@ -1430,13 +1456,19 @@ class _Run:
         event-noun modifiers > planning verbs and future > progressive > past/perfect."""
         key = (cand.token.i, cand.entry.pos)
         if key not in self._status:
-            self._status[key] = self._read_status(cand)
+            status, tense = self._read_status(cand)
+            if cand.entry.negated and status in _FACTUAL:
+                status = "negated"  # "the sanctions spared X"
+            elif cand.entry.negated and status == "negated":
+                status = "occurred"  # "the sanctions did not spare X"
+            self._status[key] = (status, tense)
         return self._status[key]
 
     def _read_status(self, cand: _Candidate) -> tuple[str, str | None]:
         cues = self.ex._cues
         token = cand.token
         verb = token if cand.entry.pos != "NOUN" else _governor(token)
+        verb = _among_those(token) or verb  # "X was not among those sanctioned"
         if verb == token and not any(c.dep_ in {"aux", "auxpass"} for c in token.children):
             # a hyphenated trigger may carry its auxiliaries on a prefix ("will co-host")
             verb = next((t for t in cand.span if any(c.dep_ == "aux" for c in t.children)), token)
@@ -1597,6 +1629,18 @@ def _governor(token: Token) -> Token | None:
         if tok.pos_ in {"VERB", "AUX"} or (tok.pos_ == "ADJ" and tok.dep_ == "acomp"):
             return tok
     return None
+
+
+def _among_those(token: Token) -> Token | None:
+    """The verb of "X was (not) among those sanctioned" for the participle, whose patient
+    is that verb's subject."""
+    those = token.head
+    if not (token.dep_ == "acl" and token.tag_ == "VBN" and those.lower_ in {"those", "ones"}):
+        return None
+    among = those.head
+    if those.dep_ != "pobj" or among.lower_ != "among" or among.head.pos_ not in {"VERB", "AUX"}:
+        return None
+    return among.head
 
 
 def _verb_chain(verb: Token) -> list[Token]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from dyad.records import Article, Sentence
@@ -25,6 +26,8 @@ if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=())
 
 
+# Word forms the small model's lemmatizer gets wrong where an event word depends on them
+_LEMMA_FIXES = {"spared": "spare"}  # not "spar"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _BULLETS = frozenset("•·▪◦*–-")
 
@@ -50,11 +53,15 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 def load_model(name: str = DEFAULT_MODEL, *, disable: Iterable[str] = ()) -> Language:
-    """Load the spaCy pipeline once (with ``dyad_paragraphs`` before its parser); callers
-    keep and reuse it."""
+    """Load the spaCy pipeline once (with ``dyad_paragraphs`` before its parser, and the
+    few lemmas it gets wrong set right); callers keep and reuse it."""
     nlp = spacy.load(name, disable=list(disable))
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("dyad_paragraphs", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        ruler: AttributeRuler = nlp.get_pipe("attribute_ruler")  # type: ignore[assignment]
+        for form, lemma in _LEMMA_FIXES.items():
+            ruler.add([[{"LOWER": form}]], {"LEMMA": lemma})
     return nlp
 
 

@@ -289,6 +289,7 @@ class TriggerEntry(_Model):
     implied_source: str | None = Field(default=None, pattern="^[A-Z]{3}$")
     subject: tuple[str, ...] = ()
     reversed_roles: bool = False
+    negated: bool = False
 
     _lists = field_validator(
         "object", "prep", "modifier", "unless", "target_preps", "subject", mode="before"

@@ -1736,8 +1736,10 @@ def carry_dates(
     day of the nearest earlier event that happened on a stated day. The same event's
     date goes to any report but a habit in the plain present ("maintains a dialogue");
     the story's date only to simple past reports and plans (see ``_carries``).
-    ``date_text`` keeps the words that gave the date, which are then not in the mention's
-    own sentence. Order is kept."""
+    A negated mention with no date words takes the date of the nearest earlier one of the
+    same type and two countries that happened (what an act left out). ``date_text`` keeps
+    the words that gave the date, which are then not in the mention's own sentence. Order
+    is kept."""
     by_index = {s.index: s for s in sentences}
     actors_in: dict[int, set[str]] = {}
     for actor in actors:
@@ -1754,6 +1756,17 @@ def carry_dates(
             told = _told_next(mention, doc, by_index, article.published, report)
             if told is not None:
                 out[i] = _dated(mention, told)
+            continue
+        if mention.date is None and mention.status == "negated":
+            # "Obama on Monday froze the assets of seven officials ... Putin wasn't
+            # sanctioned": whom the act left out, it left out on the day it was done
+            earlier = [
+                out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index
+            ]
+            done = _same_event(replace(mention, status="occurred"), earlier)
+            span = _span_of(done) if done is not None else None
+            if span is not None:
+                out[i] = _dated(mention, span)
             continue
         # a line without a verb ("Key takeaways from the meeting") only names an event
         # told before: it may take that event's date, never the story's
