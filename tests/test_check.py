@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -214,3 +215,23 @@ def test_an_event_of_three_parties_spans_their_blocks_and_passes(tmp_path: Path)
     assert mentions.fetchone() == (1, 4)
     assert events == [("ETH|KEN|CONSULT;ETH|UGA|CONSULT;KEN|UGA|CONSULT",)]
     con.close()
+
+
+def test_a_database_written_before_pages_had_a_report_day_passes_and_relink_fills_it(tmp_path):
+    """A page without a publication date keeps the day it reports from in ``link_pub``;
+    one written before (``link_pub`` empty) still passes, and ``relink_all`` fills it."""
+    path = tmp_path / "old.duckdb"
+    page = "A patrol boat was rammed by a coast guard ship on Saturday, officials said."
+    ramming = {"source": "VNM COP", "target": "CHN COP", "plover": "ASSAULT"}
+    with Store(path) as store:
+        store.write_batch([_result(page, [{**ramming, "date": "2024-08-31"}], published=None)])
+    assert check_database(path).ok
+    day = [(date(2024, 8, 31).toordinal(),)]
+    with Store(path) as store:
+        assert store.con.execute("SELECT link_pub FROM event_mentions").fetchall() == day
+        store.con.execute("UPDATE event_mentions SET link_pub = NULL")
+    assert check_database(path).ok
+    with Store(path) as store:
+        store.relink_all()
+        assert store.con.execute("SELECT link_pub FROM event_mentions").fetchall() == day
+    assert check_database(path).ok

@@ -39,6 +39,8 @@ from dyad.link import (
     link_window,
     may_pair,
     minhash_signature,
+    report_day,
+    stated_report_day,
 )
 from dyad.records import ActorMention, EventMention, Location
 
@@ -752,8 +754,7 @@ def test_unrelated_mentions_never_rename_events() -> None:
 
 
 def _pair_key(inp: LinkInput) -> tuple[tuple[int, int] | None, int | None, str]:
-    pub = inp.published.toordinal() if inp.published else None
-    return link_window(inp), pub, inp.duplicate_of or inp.article_id
+    return link_window(inp), report_day(inp), inp.duplicate_of or inp.article_id
 
 
 def _same_word(a: EventMention, b: EventMention) -> bool:
@@ -932,6 +933,31 @@ def test_undated_daily_reports_do_not_chain_into_one_event() -> None:
     random.Random(1).shuffle(shuffled)
     batches = [shuffled[start : start + 10] for start in range(0, len(shuffled), 10)]
     assert _link_incrementally(batches) == assignment
+
+
+def test_an_undated_report_and_a_page_without_a_publication_date_go_by_its_stated_day() -> None:
+    """A mirror page carries no publication date but dates the ramming to August 31;
+    another outlet's undated retelling, published September 1, is the same incident.
+    Without the page's stated day the pair was never compared; a page whose latest
+    stated day is a month earlier is not this report's news."""
+    ramming = {"plover": "ASSAULT", "cameo": "182", "source": "VNM COP", "target": "CHN COP"}
+    reef = city("Whitsun Reef", "VNM", 7)
+    told = "Officials showed videos of a coast guard ship ramming the patrol boat."
+    undated = mention("told", "a", published=date(2024, 9, 1), location=reef, sentence=told,
+                      **ramming)  # fmt: skip
+    stated = "A patrol boat was rammed by a coast guard ship on Saturday, officials said."
+    page = mention("page", "b", published=None, day="2024-08-31", location=reef, sentence=stated,
+                   **ramming)  # fmt: skip
+    assert stated_report_day([page.mention]) == date(2024, 8, 31)
+    assert not same_event(link([undated, page]), "told", "page")
+    dated_page = dataclasses.replace(page, reported=date(2024, 8, 31))
+    assert same_event(link([undated, dated_page]), "told", "page")
+    stale_page = dataclasses.replace(page, reported=date(2024, 7, 30))
+    stale = dataclasses.replace(stale_page, mention=dataclasses.replace(page.mention, date=None))
+    assert not same_event(link([undated, stale]), "told", "page")
+    # what the page plans ahead does not date it
+    plan = dataclasses.replace(page.mention, status="planned", date="2024-10-01")
+    assert stated_report_day([page.mention, plan]) == date(2024, 8, 31)
 
 
 def test_an_undated_report_joins_one_event_but_never_bridges_two() -> None:

@@ -137,6 +137,35 @@ def _undo_version_5(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE feeds DROP COLUMN {column}")
 
 
+def _ramming(text: str, day: str | None, published: date | None) -> ArticleResult:
+    spec = {"source": "VNM COP", "target": "CHN COP", "plover": "ASSAULT", "date": day}
+    return article_result(
+        text, [{**spec, "place": ("Whitsun Reef", "VNM")}], published=published, path=text[:9]
+    )
+
+
+PAGE = "A patrol boat was rammed by a coast guard ship on Saturday, officials said."
+RETOLD = "Officials showed videos of a coast guard ship ramming the patrol boat."
+
+
+def test_a_page_without_a_publication_date_links_by_the_day_it_states(tmp_path):
+    """The mirror page dates the ramming to August 31 and has no publication date; an
+    undated retelling published September 1 is the same incident, whether the two are
+    written together or one after the other (``test_check.py``: the migration)."""
+    page = _ramming(PAGE, "2024-08-31", None)
+    retold = _ramming(RETOLD, None, date(2024, 9, 1))
+    for name, batches in (("one", [[page, retold]]), ("two", [[retold], [page]])):
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            for batch in batches:
+                store.write_batch(batch)
+            assert store.con.execute("SELECT num_mentions FROM events").fetchall() == [(2,)]
+            days = store.con.execute(
+                "SELECT DISTINCT link_pub FROM event_mentions WHERE article_id = ?",
+                [page.article.article_id],
+            ).fetchall()
+            assert days == [(date(2024, 8, 31).toordinal(),)]
+
+
 def test_version_4_pages_get_their_state(tmp_path):
     """Pages kept before every listed item was recorded get a state from what they hold."""
     db = tmp_path / "v4.duckdb"

@@ -71,6 +71,8 @@ __all__ = [
     "may_pair",
     "minhash_bands",
     "minhash_signature",
+    "report_day",
+    "stated_report_day",
 ]
 
 T = TypeVar("T", bound=Hashable)
@@ -183,6 +185,8 @@ class LinkInput:
     ``duplicate_of`` is the article this article is a near-duplicate copy of (as
     ``NearDuplicates`` reported it), or None. Equivalently, ``article_id`` may be the
     original's id while ``mention.article_id`` is the copy's own id: both say "copy".
+    ``reported`` stands in for ``published`` where the page has none, for the rules
+    that go by when a report was made (``report_day``).
     """
 
     mention: EventMention
@@ -190,6 +194,8 @@ class LinkInput:
     source_outlet: str | None
     article_id: str
     duplicate_of: str | None = None
+    # for a page without a publication date: the day it reports from (``stated_report_day``)
+    reported: date | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -416,6 +422,7 @@ class _Item:
     point: int | None  # ongoing: the event includes this day
     precise: bool
     pub: int | None
+    report: int | None  # ``report_day``: the publication day, or the page's stated one
     tokens: tuple[str, ...]
     sentence: str
     bound: tuple[int, int] | None  # the envelope, or for an undated mention what its status
@@ -442,16 +449,36 @@ def link_window(inp: LinkInput) -> tuple[int, int] | None:
     return narrowed if narrowed[0] <= narrowed[1] else envelope
 
 
+def stated_report_day(mentions: Iterable[EventMention]) -> date | None:
+    """The day a page without a publication date reports from, as far as its text tells:
+    the latest day on which something it tells as done or going on began. A report is
+    written on or after it ("rammed on Saturday, August 31" ... "since April")."""
+    days = [
+        period[0]
+        for m in mentions
+        if m.status in _FACTUAL and (period := _parse_period(m.date)) is not None
+    ]
+    return max(days, default=None)
+
+
+def report_day(inp: LinkInput) -> int | None:
+    """When the mention was reported, as a day ordinal: its publication day, else the day
+    its page reports from (``LinkInput.reported``). Undated mentions of two stories are
+    compared only when these lie within ``undated_window_days``."""
+    day = inp.published or inp.reported
+    return day.toordinal() if day else None
+
+
 def may_pair(
     a: tuple[tuple[int, int] | None, int | None, str],
     b: tuple[tuple[int, int] | None, int | None, str],
     settings: LinkSettings = LinkSettings(),
 ) -> bool:
     """Whether two mentions of one block can be a candidate pair at all, from their
-    (``link_window``, publication day ordinal, copy group): windows within the date
-    slack, or one undated and published within the undated window, or one story's
-    copies. A superset of the pairs clustering compares; the store's query for the
-    groups a batch reaches is this rule in SQL."""
+    (``link_window``, ``report_day``, copy group): windows within the date slack, or
+    one undated and reported within the undated window, or one story's copies. A
+    superset of the pairs clustering compares; the store's query for the groups a batch
+    reaches is this rule in SQL."""
     (wa, pa, ga), (wb, pb, gb) = a, b
     if ga == gb:
         return True
@@ -491,6 +518,7 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
         point=point,
         precise=precise,
         pub=pub,
+        report=report_day(inp),
         tokens=_content_tokens(m),
         sentence=normalise_text(m.sentence),
         bound=bound,
@@ -735,9 +763,9 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
         # vetoed them and the text did not mark one more (``_one_more``)
         return 0, sim
     if (
-        a.pub is not None
-        and b.pub is not None
-        and abs(a.pub - b.pub) <= s.undated_window_days
+        a.report is not None
+        and b.report is not None
+        and abs(a.report - b.report) <= s.undated_window_days
         and _place_relation(a.inp.mention.location, b.inp.mention.location) == "same"
         and sim >= s.min_text_similarity
     ):
@@ -762,7 +790,7 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
     for pos, ((_, hi_i), i) in enumerate(dated):
         end = bisect_right(starts, hi_i + reach, pos + 1)
         pairs.update((i, j) if i < j else (j, i) for _, j in dated[pos + 1 : end])
-    published = sorted((it.pub, i) for i, it in enumerate(items) if it.pub is not None)
+    published = sorted((it.report, i) for i, it in enumerate(items) if it.report is not None)
     days = [pub for pub, _ in published]
     for pos, (pub_i, i) in enumerate(published):
         end = bisect_right(days, pub_i + window, pos + 1)
@@ -782,11 +810,16 @@ def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, 
 
 def _may_compare(a: _Item, b: _Item, s: LinkSettings) -> bool:
     """Whether ``_candidate_pairs`` holds the pair: dates within ``reach_days``, or one
-    undated and published within ``undated_window_days``, or one sentence of a story."""
+    undated and reported within ``undated_window_days`` (``report_day``), or one
+    sentence of a story."""
     if a.envelope is not None and b.envelope is not None:
         if _gap(a.envelope, b.envelope) <= s.reach_days:
             return True
-    elif a.pub is not None and b.pub is not None and abs(a.pub - b.pub) <= s.undated_window_days:
+    elif (
+        a.report is not None
+        and b.report is not None
+        and abs(a.report - b.report) <= s.undated_window_days
+    ):
         return True
     return (a.group, a.sentence, a.inp.mention.cameo) == (b.group, b.sentence, b.inp.mention.cameo)
 
@@ -796,11 +829,11 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     set).
 
     Edges merge clusters strongest first; a merge is refused when two members veto each
-    other. Evidence without dates (rank 0) goes by publication days, the only time it
-    has: reports of one day first, then of days apart. Between stories it never
-    bridges: it may add a story's mentions to an event, but not join two dated events,
-    nor two events each told by several articles on other days, nor stretch the
-    publication days of an event's undated members over more than
+    other. Evidence without dates (rank 0) goes by the days of the reports
+    (``report_day``), the only time it has: reports of one day first, then of days
+    apart. Between stories it never bridges: it may add a story's mentions to an event,
+    but not join two dated events, nor two events each told by several articles on other
+    days, nor stretch the report days of an event's undated members over more than
     ``undated_window_days`` (else daily look-alike reports chain into one event). Within
     one story of one day (``_one_telling``: "the talks", told again) it joins what the
     story joins.
@@ -811,7 +844,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
         if not vetoes.pair(i, j):
             ev = vetoes.evidence(i, j)
             if ev is not None:
-                a, b = items[i].pub, items[j].pub
+                a, b = items[i].report, items[j].report
                 apart = abs(a - b) if ev[0] == 0 and a is not None and b is not None else 0
                 edges.append((-ev[0], apart, -ev[1], i, j))
     edges.sort()
@@ -821,7 +854,7 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     articles = {i: {it.inp.mention.article_id} for i, it in enumerate(items)}
     dated = {i: it.core is not None for i, it in enumerate(items)}
     undated = {
-        i: (it.pub, it.pub) if it.envelope is None and it.pub is not None else None
+        i: (it.report, it.report) if it.envelope is None and it.report is not None else None
         for i, it in enumerate(items)
     }
 

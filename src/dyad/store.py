@@ -14,7 +14,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Self
@@ -37,6 +37,8 @@ from dyad.link import (
     lsh_banding,
     minhash_bands,
     minhash_signature,
+    report_day,
+    stated_report_day,
 )
 from dyad.records import (
     ActorMention,
@@ -616,8 +618,11 @@ class Store:
         inputs = []
         for r, row in zip(fresh, rows, strict=True):
             aid = r.article.article_id
+            reported = None if r.article.published else stated_report_day(r.events)
             for m, mention_row in zip(r.events, row["event_mentions"], strict=True):
-                inp = LinkInput(m, r.article.published, r.article.source, aid, duplicates.get(aid))
+                inp = LinkInput(
+                    m, r.article.published, r.article.source, aid, duplicates.get(aid), reported
+                )
                 mention_rows.append({**mention_row, **_link_columns(inp)})
                 inputs.append(inp)
         self._insert("event_mentions", mention_rows, or_ignore=True)
@@ -665,6 +670,10 @@ class Store:
                     source_outlet=row["article_source"],
                     article_id=row["article_id"],
                     duplicate_of=row["article_duplicate_of"],
+                    # a page without a publication date: link_pub keeps its report day
+                    reported=None
+                    if row["article_published"] or row["link_pub"] is None
+                    else date.fromordinal(row["link_pub"]),
                 ),
                 row["event_id"],
             )
@@ -732,7 +741,7 @@ class Store:
         """Recompute every mention's link columns, re-cluster the whole database and
         remember the settings."""
         self._set_meta("link_settings", settings.to_json())
-        inputs = [inp for inp, _ in self._stored_inputs("true", {})]
+        inputs = _with_report_days([inp for inp, _ in self._stored_inputs("true", {})])
         if not inputs:
             return 0
         self._update_mentions(
@@ -1020,8 +1029,9 @@ class Store:
 
 class _StoredEvents:
     """The store's answers to ``dyad.link.link_into``: ``may_pair`` in SQL over the
-    stored link windows (windows within ``reach_days``, or one undated and published
-    within ``undated_window_days``, or copies of one story), and whole events."""
+    stored link windows (windows within ``reach_days``, or one undated and reported
+    within ``undated_window_days``: ``link_pub`` is the ``report_day``, or copies of one
+    story), and whole events."""
 
     def __init__(self, store: Store, settings: LinkSettings) -> None:
         self.store = store
@@ -1159,6 +1169,20 @@ def _actor_row(article_id: str, index: int, actor: ActorMention) -> dict[str, An
     }
 
 
+def _with_report_days(inputs: list[LinkInput]) -> list[LinkInput]:
+    """The inputs with the report day of each page without a publication date
+    (``stated_report_day`` of its mentions), as writing its article gives them."""
+    undated: dict[str, list[EventMention]] = defaultdict(list)
+    for inp in inputs:
+        if inp.published is None:
+            undated[inp.mention.article_id].append(inp.mention)
+    days = {aid: stated_report_day(mentions) for aid, mentions in undated.items()}
+    return [
+        replace(inp, reported=days[inp.mention.article_id]) if inp.published is None else inp
+        for inp in inputs
+    ]
+
+
 def _link_columns(inp: LinkInput) -> dict[str, Any]:
     """The columns incremental linking selects on (see ``_StoredEvents.near``)."""
     window = link_window(inp)
@@ -1166,7 +1190,7 @@ def _link_columns(inp: LinkInput) -> dict[str, Any]:
         "block_key": block_key(inp.mention),
         "link_lo": window[0] if window else None,
         "link_hi": window[1] if window else None,
-        "link_pub": inp.published.toordinal() if inp.published else None,
+        "link_pub": report_day(inp),
         "link_copy": inp.duplicate_of or inp.article_id,
     }
 
