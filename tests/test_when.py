@@ -996,6 +996,18 @@ def test_a_deed_told_again_by_the_same_verb_and_object_takes_the_first_telling_s
     got = _story(other, D("2022-09-02"),
                  (1, "reached", "occurred", "IMF", "RUR", "AGREE", "perfect"), nlp=nlp)  # fmt: skip
     assert got[0].date is None
+    # the lede is retold further down; a deed told in the middle of the story is not
+    story = ["Two coast guards traded accusations of ramming each other's vessels on Saturday.",
+             "The shoal lies in disputed waters.", "Both sides claim it.", "Fishing is rich.",
+             "Trade passes nearby.",
+             "A spokesman showed videos, saying a cutter had rammed the patrol vessel.",
+             "Talks stalled.", "Exports fell.", "Prices rose.", "Ferries rammed a pier in May.",
+             "Prices fell.", "Trade grew.", "Ports closed.",
+             "An officer said the ferries rammed the pier at speed."]  # fmt: skip
+    got = _story(story, D("2024-09-01"),
+                 (5, "rammed", "occurred", "CHN", "PHL", "ASSAULT", "perfect"),
+                 (13, "rammed", "occurred", "PHL", "PHL", "ASSAULT", "past"), nlp=nlp)  # fmt: skip
+    assert [m.date for m in got] == ["2024-08-31", None]
 
 
 @pytest.mark.slow

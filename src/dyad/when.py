@@ -43,6 +43,7 @@ VAGUE_DAYS = 30  # "soon": this many days after publication
 RECENT_DAYS = 14  # "recently", "a recent ...": this many days before publication
 CARRY_SENTENCES = 3  # how far back a story's last date carries (see carry_dates)
 FORWARD_SENTENCES = 2  # how far ahead "The convoy came under attack on Thursday" reaches
+LEDE_SENTENCES = 2  # a story's opening sentences, which its later paragraphs retell
 
 
 @dataclass(frozen=True, slots=True)
@@ -1587,17 +1588,20 @@ def _told_before(
     """A deed told again in a later sentence by the same verb and object ("The fund has
     reached an agreement ..., the lender said on Thursday. ... told reporters that the two
     sides had reached a staff-level agreement"): the date the first telling gives it, at
-    most ``CARRY_SENTENCES`` back. The retelling adds detail, not another deed."""
+    most ``CARRY_SENTENCES`` back or in the lede (the first ``LEDE_SENTENCES``, which the
+    rest of a story retells). The retelling adds detail, not another deed."""
     if token is None or token.pos_ != "VERB":
         return None
     objects = {c.lemma_.lower() for c in token.children if c.dep_ == "dobj" and c.pos_ == "NOUN"}
     if not objects:
         return None
     doc = token.doc
-    for back in range(1, CARRY_SENTENCES + 1):
-        sentence = by_index.get(mention.sentence_index - back)
+    here = mention.sentence_index
+    lede = sorted(i for i in by_index if i < here)[:LEDE_SENTENCES]
+    for index in sorted({*range(max(0, here - CARRY_SENTENCES), here), *lede}, reverse=True):
+        sentence = by_index.get(index)
         if sentence is None:
-            return None
+            continue
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         for verb in span or ():
             if verb.lemma_ != token.lemma_ or verb.pos_ != "VERB":
