@@ -336,6 +336,16 @@ def test_codebook_errors_name_file_line_entry(tmp_path, body, line, entry, reaso
         ("Japan urged North Korea to return to talks.", {("JPN", "PRK", "REQUEST", "occurred")}),
         ("Russia threatened to attack Ukraine.", {("RUS", "UKR", "THREATEN", "occurred")}),
         ("France did not meet Germany.", {("FRA", "DEU", "CONSULT", "negated")}),
+        # attacks that stop are a truce, not one more attack
+        (
+            "Kenya and Somalia halted attacks on each other.",
+            {("KEN", "SOM", "RETREAT", "occurred")},
+        ),
+        # what an attempt to persuade asks for is not done
+        (
+            "Egypt tried to persuade Kenya and Somalia to halt attacks on each other.",
+            {("KEN", "SOM", "RETREAT", "hypothetical")},
+        ),
     ],
 )
 def test_argument_and_status_rules(nlp, extractor, text, expected):

@@ -1506,8 +1506,15 @@ class _Run:
             if "would" in modals and not self._reported(v):
                 return "hypothetical", tense
             if v != verb and _lemma(v) in cues.hypothetical_verbs:
-                if _lemma(v) in cues.attempt_verbs and tense in ("past", "perfect"):
-                    continue  # "tried to mediate a truce": the attempt was made
+                if (
+                    _lemma(v) in cues.attempt_verbs
+                    and tense in ("past", "perfect")
+                    and verb is not None
+                    and verb.head == v
+                ):
+                    # "tried to mediate a truce": the attempt was made; in "tried to
+                    # persuade them to halt attacks" what was tried is the persuading
+                    continue
                 return "hypothetical", tense
         # what the event noun itself says ("the upcoming talks", "ongoing meetings")
         if cand.entry.pos == "NOUN":
