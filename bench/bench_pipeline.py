@@ -105,7 +105,7 @@ def child_compare(corpus: Path, db: Path, model: str) -> dict:
     field but the ingest time) with those of ``db``."""
     from dyad.api import ingest
     from dyad.pipeline import Pipeline, PipelineSettings
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     parsed = db.with_name(db.stem + "_parsed.duckdb")
     parsed.unlink(missing_ok=True)
@@ -160,7 +160,7 @@ def child_ingest(corpus: Path, db: Path, workers: int, batch_size: int, model: s
 
 
 def child_parse(corpus: Path, workers: int, batch_size: int, model: str) -> dict:
-    from dyad.nlp import load_model
+    from dyad.stages.nlp import load_model
 
     nlp = load_model(model)
     texts = [a.text for a in _articles(corpus)]
@@ -183,7 +183,7 @@ def child_stages(corpus: Path, db: Path, batch_size: int, model: str) -> dict:
     stage function it calls (so the shares follow the pipeline as it changes)."""
     import dyad.pipeline as pipeline_module
     from dyad.pipeline import Pipeline, PipelineSettings
-    from dyad.store import Store
+    from dyad.store.store import Store
 
     pipe = Pipeline(PipelineSettings(model=model, batch_size=batch_size))
     spent = dict.fromkeys(STAGES, 0.0)

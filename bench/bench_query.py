@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import dyad
-from dyad.store import Store
+from dyad.store.store import Store
 
 COUNTRIES = [
     "USA", "CHN", "RUS", "UKR", "ISR", "IND", "PAK", "IRN", "GBR", "FRA", "DEU", "TUR",

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from dyad.watch import Watcher
+from dyad.sources.watch import Watcher
 from live_server import FakePipeline
 from local_site import SilentHost, Site, numbered_story, rss
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dyad.records import ArticleResult, Location
-from dyad.store import Store
+from dyad.store.store import Store
 from factories import article_result
 
 ISLAMABAD = Location(

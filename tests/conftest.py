@@ -12,7 +12,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "src" / "dyad" / "data" / "sample
 
 @pytest.fixture(scope="session")
 def nlp():
-    from dyad.nlp import load_model
+    from dyad.stages.nlp import load_model
 
     return load_model()
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from dyad.errors import InputError
 from dyad.records import Article, ArticleResult, Sentence
-from dyad.store import Store
+from dyad.store.store import Store
 from factories import article_result
 
 TOKEN = "correct horse battery staple"

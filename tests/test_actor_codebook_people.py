@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from dyad.actor_codebook import ActorCodebook
 from dyad.api import text_article
+from dyad.codebooks.actor_codebook import ActorCodebook
 
 
 def test_person_aliases_are_unique_and_never_country_words() -> None:

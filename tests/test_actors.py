@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dyad.actors import SECTORS, ActorCodebook, ActorCoder, country_name
 from dyad.errors import CodebookError
 from dyad.records import ActorMention, Article
+from dyad.stages.actors import SECTORS, ActorCodebook, ActorCoder, country_name
 
 # ---------------------------------------------------------------- codebook (no model)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dyad.check import check_database
 from dyad.records import ArticleResult, article_id_for
-from dyad.store import SCHEMA_VERSION, Store
+from dyad.store.check import check_database
+from dyad.store.store import SCHEMA_VERSION, Store
 from factories import article_result
 
 TALKS = "Kenya and Ethiopia held talks in Nairobi.\nThe ministers met again."

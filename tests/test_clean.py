@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyad.clean import RULES, WIDGET_WARNING, clean
-from dyad.dates import parse_date
 from dyad.records import Article, article_id_for
+from dyad.stages.clean import RULES, WIDGET_WARNING, clean
+from dyad.stages.dates import parse_date
 
 BODY = (
     "The foreign ministers of Chile and Peru met in Lima on Tuesday to discuss a "

@@ -39,7 +39,7 @@ def test_help_lists_the_commands():
 def test_help_names_values_in_words_and_shows_defaults():
     from typer.testing import CliRunner
 
-    from dyad.cli import app
+    from dyad.serve.cli import app
 
     runner = CliRunner()
     commands = [info.name or info.callback.__name__ for info in app.registered_commands]
@@ -104,7 +104,7 @@ def test_progress_on_a_terminal_is_a_bar_with_total_rate_and_eta():
     from rich.console import Console
 
     from dyad.api import IngestReport
-    from dyad.cli import _ingest_progress
+    from dyad.serve.cli import _ingest_progress
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160, color_system=None)

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import dyad
 from analysis_data import build_db
-from dyad.cli import _FILTER_OPTIONS, app
-from dyad.formats import GDELT_COLUMNS
+from dyad.output.formats import GDELT_COLUMNS
+from dyad.serve.cli import _FILTER_OPTIONS, app
 
 runner = CliRunner()
 
@@ -167,7 +167,7 @@ def test_show(db):
 
 
 def test_status_history_has_one_shape_everywhere(db):
-    from dyad.server_models import EventOut
+    from dyad.serve.server_models import EventOut
 
     (event,) = jsonl(run("events", "--db", db, "-f", "jsonl", "--place", "Islamabad"))
     (as_json,) = json.loads(run("events", "--db", db, "-f", "json", "--place", "Islamabad").stdout)

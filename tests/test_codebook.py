@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from dyad.codebook import (
+from dyad.codebooks.codebook import (
     LineDict,
     LineList,
     codebook_error,
@@ -128,9 +128,9 @@ def test_codebook_error_helper_uses_node_line(tmp_path: Path) -> None:
 
 def test_one_user_file_can_extend_every_stage(tmp_path: Path) -> None:
     """`--codebook FILE` goes to every stage; each reads its own sections."""
-    from dyad.actors import ActorCodebook
-    from dyad.events import EventCodebook
-    from dyad.place import Gazetteer
+    from dyad.stages.actors import ActorCodebook
+    from dyad.stages.events import EventCodebook
+    from dyad.stages.place import Gazetteer
 
     user = tmp_path / "mine.yaml"
     user.write_text(
@@ -145,7 +145,7 @@ def test_one_user_file_can_extend_every_stage(tmp_path: Path) -> None:
 
 
 def test_a_section_no_stage_reads_is_an_error(tmp_path: Path) -> None:
-    from dyad.actors import ActorCodebook
+    from dyad.stages.actors import ActorCodebook
 
     user = tmp_path / "typo.yaml"
     user.write_text("landmark:\n  Harbour House: {city: Mombasa}\n")

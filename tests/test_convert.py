@@ -1,4 +1,4 @@
-"""The CAMEO verb dictionary → trigger codebook converter (dyad.convert.verbs, .run)."""
+"""The CAMEO verb dictionary → trigger codebook converter (dyad.codebooks.convert.verbs, .run)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 import dyad
-from dyad.convert import verbs
-from dyad.convert.run import convert_all, dump_yaml, main, write_verbs
-from dyad.convert.verbs import convert_verbs, noun_lemma
-from dyad.ontology import EventCodebook, TriggerEntry
+from dyad.codebooks.convert import verbs
+from dyad.codebooks.convert.run import convert_all, dump_yaml, main, write_verbs
+from dyad.codebooks.convert.verbs import convert_verbs, noun_lemma
+from dyad.codebooks.ontology import EventCodebook, TriggerEntry
 
 DICTIONARIES = Path(__file__).resolve().parents[2] / "shared" / "dictionaries"
 IMPORTED = Path(dyad.__file__).parent / "codebooks" / "imported"
@@ -326,13 +326,13 @@ def test_yaml_dump_round_trips_and_quotes_yaml_words():
 
 
 def test_convert_all_writes_headers_and_notice(dictionaries, tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "dyad.convert.actors", None)  # as if not written yet
+    monkeypatch.setitem(sys.modules, "dyad.codebooks.convert.actors", None)  # as if not written yet
     out = tmp_path / "out"
     main([str(dictionaries), "--out", str(out)])
     assert sorted(p.name for p in out.iterdir()) == ["NOTICE", "cameo_verbs.yaml"]
     text = (out / "cameo_verbs.yaml").read_text(encoding="utf-8")
     header = text.split("\n\n", 1)[0]
-    assert "python -m dyad.convert" in header and "Do not edit" in header
+    assert "python -m dyad.codebooks.convert" in header and "Do not edit" in header
     assert "PETRARCH-2 CAMEO verb dictionary, MIT, Copyright (c) 2015 Open Event Data" in header
     assert "CAMEO→PLOVER crosswalk 2021, CC BY-SA 4.0, Open Event Data Alliance" in header
     notice = (out / "NOTICE").read_text(encoding="utf-8")
@@ -360,7 +360,7 @@ def test_committed_verb_codebook_is_reproduced_and_valid(real_dictionaries, tmp_
     data, counts = write_verbs(real_dictionaries, tmp_path)
     committed = IMPORTED / "cameo_verbs.yaml"
     assert (tmp_path / "cameo_verbs.yaml").read_bytes() == committed.read_bytes(), (
-        "re-run `python -m dyad.convert ../shared/dictionaries`"
+        "re-run `python -m dyad.codebooks.convert ../shared/dictionaries`"
     )
     entries = data["triggers"]
     assert counts["entries written"] == len(entries) > 10_000

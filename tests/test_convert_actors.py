@@ -1,4 +1,4 @@
-"""The Phoenix actor and agent dictionaries → dyad actor codebooks (dyad.convert.actors).
+"""The Phoenix actor and agent dictionaries → dyad actor codebooks (dyad.codebooks.convert.actors).
 
 Small dictionaries written here in the Phoenix formats; a hand-made ``_Known`` stands for
 the bundled codebooks so that these tests do not depend on what those hold.
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from dyad.actor_codebook import ActorCodebook
-from dyad.convert import actors
-from dyad.convert.actors import _Known, convert_actors
+from dyad.codebooks.actor_codebook import ActorCodebook
+from dyad.codebooks.convert import actors
+from dyad.codebooks.convert.actors import _Known, convert_actors
 
 COUNTRIES = """\
 # comment line

@@ -11,8 +11,8 @@ import pytest
 from dyad.api import ingest
 from dyad.copies import CopyShortcut, plan_copy
 from dyad.errors import InputError
-from dyad.query import Database
 from dyad.records import Article, article_id_for
+from dyad.store.query import Database
 
 STORY = """ISLAMABAD, March 3 - Pakistani Foreign Minister Omar Siddiqui met his Afghan \
 counterpart in Islamabad on Monday to discuss border trade.

@@ -11,7 +11,7 @@ import pytest
 
 from dyad.api import evaluate_articles, ingest
 from dyad.evaluate import check_floors, load_gold, score
-from dyad.query import Database
+from dyad.store.query import Database
 
 pytestmark = pytest.mark.slow
 

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from spacy.tokens import Doc
 
+from dyad.codebooks.ontology import PLOVER_TYPES, bundled_ontology
 from dyad.errors import CodebookError
-from dyad.events import EventCodebook, EventExtractor
-from dyad.ontology import PLOVER_TYPES, bundled_ontology
 from dyad.records import ActorMention, Article, EventMention
+from dyad.stages.events import EventCodebook, EventExtractor
 
 DATA = Path(__file__).parent / "data"
 SYMMETRIC = bundled_ontology().symmetric_types
@@ -191,7 +191,7 @@ def cast_actors(doc) -> tuple[ActorMention, ...]:
 def real_coder(nlp):
     """The actors stage's coder, or None while it cannot run (then CAST stands in)."""
     try:
-        from dyad.actors import ActorCodebook, ActorCoder
+        from dyad.stages.actors import ActorCodebook, ActorCoder
 
         coder = ActorCoder(ActorCodebook.load(), nlp)
         coder(nlp("Pakistan and the United States will hold talks."))
@@ -512,8 +512,8 @@ def _same_dyad(gold: dict, event: EventMention) -> bool:
 
 
 def _seed_predictions(nlp, extractor, coder, seeds: Path) -> dict[str, tuple[EventMention, ...]]:
-    from dyad.nlp import parse
     from dyad.pipeline import read_articles
+    from dyad.stages.nlp import parse
 
     if coder is None:
         pytest.skip("the actors stage cannot run yet")

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from dyad.api import IngestReport
-from dyad.cli import app
 from dyad.errors import InputError
-from dyad.fetch import (
+from dyad.serve.cli import app
+from dyad.sources.fetch import (
     USER_AGENT,
     Fetcher,
     FetchError,
@@ -25,8 +25,8 @@ from dyad.fetch import (
     raw_html,
     reprocess,
 )
-from dyad.read import read_html_bytes
-from dyad.store import Store
+from dyad.stages.read import read_html_bytes
+from dyad.store.store import Store
 from local_site import Site, article_html, refused_url, story
 
 FAST = FetchSettings(  # a 1 s timeout leaves room for a busy test machine

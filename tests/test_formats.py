@@ -13,7 +13,7 @@ import pytest
 import dyad
 from analysis_data import build_db
 from dyad.errors import UsageError
-from dyad.formats import (
+from dyad.output.formats import (
     EVENT_FIELDS,
     GDELT_COLUMNS,
     check_format,

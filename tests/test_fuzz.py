@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from dyad.check import check_database
-from dyad.clean import clean
-from dyad.dates import parse_date
 from dyad.errors import InputError
 from dyad.pipeline import read_articles
-from dyad.read import EXTENSIONS
 from dyad.records import STATUSES, Article, ArticleResult, article_id_for
-from dyad.store import Store
+from dyad.stages.clean import clean
+from dyad.stages.dates import parse_date
+from dyad.stages.read import EXTENSIONS
+from dyad.store.check import check_database
+from dyad.store.store import Store
 
 #: Examples per property; DYAD_FUZZ_EXAMPLES raises it for a longer manual run.
 EXAMPLES = int(os.environ.get("DYAD_FUZZ_EXAMPLES", "60"))

@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyad.errors import ConfigError, UsageError
-from dyad.link import (
+from dyad.records import ActorMention, EventMention, Location
+from dyad.stages.link import (
     LinkInput,
     LinkSettings,
     NearDuplicates,
@@ -42,7 +43,6 @@ from dyad.link import (
     report_day,
     stated_report_day,
 )
-from dyad.records import ActorMention, EventMention, Location
 
 
 def actor(code: str | None, name: str | None = None) -> ActorMention | None:
@@ -460,7 +460,7 @@ def test_ongoing_report_pins_the_event_to_its_publication_day() -> None:
 
 def test_symmetric_types_are_the_codebooks() -> None:
     """One list: plover.yaml's symmetric types are linking's default (AGREE included)."""
-    from dyad.ontology import bundled_ontology
+    from dyad.codebooks.ontology import bundled_ontology
 
     assert LinkSettings().symmetric_types == bundled_ontology().symmetric_types
     assert "AGREE" in LinkSettings().symmetric_types

@@ -37,7 +37,7 @@ def test_a_line_wrapped_inside_a_paragraph_stays_one_sentence(nlp):
 
 def test_sentences_and_evidence_end_without_the_paragraph_break(nlp, pipeline):
     from dyad.api import text_article
-    from dyad.nlp import sentences_of
+    from dyad.stages.nlp import sentences_of
 
     text = (
         "Kenya and Ethiopia held talks in Nairobi on Monday.\n\n"

@@ -10,9 +10,9 @@ import pytest
 
 from dyad.api import ingest
 from dyad.errors import UsageError
-from dyad.partitions import PARTITION_TABLES, partition_name, read_partition, write_partition
 from dyad.records import ActorMention
-from dyad.store import Store, result_rows
+from dyad.store.partitions import PARTITION_TABLES, partition_name, read_partition, write_partition
+from dyad.store.store import Store, result_rows
 from factories import article_result
 
 

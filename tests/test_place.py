@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dyad.errors import CodebookError
-from dyad.place import Gazetteer, locate
 from dyad.records import ActorMention, Article, EventMention, Location, Sentence
+from dyad.stages.place import Gazetteer, locate
 
 
 @pytest.fixture(scope="module")
@@ -424,8 +424,8 @@ def _gold_matches(location: Location | None, gold: str) -> bool:
 def seed_results(nlp, shared_dir: Path, gaz: Gazetteer) -> list[tuple[dict, Location | None, bool]]:
     """Each gold line with a location, located from its evidence sentence with the gold
     actors' countries: (gold line, location found, agrees)."""
-    from dyad.nlp import sentences_of
     from dyad.pipeline import read_articles
+    from dyad.stages.nlp import sentences_of
 
     articles = {Path(a.path).name: a for a in read_articles([shared_dir / "seeds"])}
     docs = {name: nlp(a.text) for name, a in articles.items()}
@@ -644,7 +644,7 @@ def test_the_capital_of_a_country_adjective(gaz):
 def test_the_parts_of_a_dated_plan_take_its_place():
     from dataclasses import replace as rep
 
-    from dyad.place import carry_places
+    from dyad.stages.place import carry_places
 
     def planned(index: int, target: str, loc: Location | None, day: str = "2024-05-14"):
         return EventMention(
@@ -703,7 +703,7 @@ def test_common_words_and_other_names(gaz, text, trigger, source, expected):
 
 
 def test_the_built_gazetteer_is_cached_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
-    from dyad.gazetteer import Gazetteer, cache_path
+    from dyad.codebooks.gazetteer import Gazetteer, cache_path
 
     monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path))
     first = Gazetteer.load()
@@ -759,7 +759,7 @@ def test_a_march_through_a_city_is_in_it(gaz):
 
 
 def test_the_same_event_told_again_takes_the_place_its_other_telling_names():
-    from dyad.place import carry_places
+    from dyad.stages.place import carry_places
 
     def told(index: int, loc: Location | None, day: str | None = None) -> EventMention:
         return EventMention(
@@ -1025,7 +1025,7 @@ def test_an_agreement_at_the_end_of_a_visit_is_where_the_visit_was(gaz):
 
 
 def test_talks_by_video_take_no_place_from_their_other_tellings():
-    from dyad.place import carry_places
+    from dyad.stages.place import carry_places
 
     def told(index: int, sentence: str, loc: Location | None) -> EventMention:
         return EventMention(

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import dyad
 from dyad.errors import UsageError
-from dyad.query import Filters, parse_dyad
-from dyad.store import Store
+from dyad.store.query import Filters, parse_dyad
+from dyad.store.store import Store
 from factories import article_result
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from dyad.clean import NO_DATE_WARNING, WIDGET_WARNING
 from dyad.errors import InputError
 from dyad.pipeline import read_articles
-from dyad.read import count_articles, iter_articles, read_html_bytes
 from dyad.records import Article
+from dyad.stages.clean import NO_DATE_WARNING, WIDGET_WARNING
+from dyad.stages.read import count_articles, iter_articles, read_html_bytes
 
 DATA = Path(__file__).parent / "data" / "read"
 NOISE = bytes(random.Random(1).randrange(128, 256) for _ in range(300))

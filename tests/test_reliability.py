@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pytest
 
-from dyad.check import check_database
 from dyad.errors import ConfigError, InputError, StoreError, StoreLockedError
 from dyad.pipeline import read_articles
-from dyad.read import iter_articles, max_bytes_setting
-from dyad.store import Store, lock_timeout_setting
+from dyad.stages.read import iter_articles, max_bytes_setting
+from dyad.store.check import check_database
+from dyad.store.store import Store, lock_timeout_setting
 
 # -- a corpus of small fictional articles --------------------------------------------------
 
@@ -264,7 +264,7 @@ def test_readers_and_a_second_writer_while_an_ingest_writes(
 
 def _check_concurrent(first, corpus, reference, pipeline, db: Path) -> None:
     from dyad.api import ingest, stats
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     root, expected = corpus
     _wait_for_progress(first, db, 0)
@@ -449,7 +449,7 @@ def test_cli_limits_and_unsafe_text_in_messages(tmp_path, pipeline, monkeypatch)
     is printed as it is (it once crashed the report)."""
     from typer.testing import CliRunner
 
-    from dyad.cli import app
+    from dyad.serve.cli import app
 
     monkeypatch.setattr("dyad.api.Pipeline", lambda settings=None: pipeline)
     (tmp_path / "big.txt").write_text(STORY * 4)

@@ -11,14 +11,14 @@ import pytest
 import dyad
 from analysis_data import build_db
 from dyad.errors import UsageError
-from dyad.query import Filters
-from dyad.report import (
+from dyad.output.report import (
     _script_json,
     build_sections,
     describe_filters,
     write_pngs,
     write_report,
 )
+from dyad.store.query import Filters
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from dyad.api import ingest
 from dyad.evaluate import load_gold, score
-from dyad.query import Database
+from dyad.store.query import Database
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +79,7 @@ def _linked(db: Path) -> tuple[dict[str, str], list[tuple]]:
 def test_incremental_ingest_equals_one_batch(sample_results, tmp_path, batch):
     """Articles arriving a few at a time, newest first, link into the same events as the
     whole corpus written at once."""
-    from dyad.store import Store
+    from dyad.store.store import Store
 
     with Store(tmp_path / "once.duckdb") as store:
         store.write_batch(sample_results)

@@ -10,10 +10,10 @@ import pytest
 
 from dyad.api import IngestReport, ingest
 from dyad.errors import InputError, UsageError
-from dyad.partitions import PARTITION_TABLES
 from dyad.pipeline import PipelineSettings, WorkerPool
 from dyad.records import Article, article_id_for
 from dyad.scale import PipelinePlugin, _local_workers, dask_client
+from dyad.store.partitions import PARTITION_TABLES
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:

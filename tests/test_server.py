@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 import dyad
 from dyad.errors import StoreError
 from dyad.records import Article
-from dyad.server import create_app
-from dyad.server_models import EventOut
+from dyad.serve.server import create_app
+from dyad.serve.server_models import EventOut
 from live_server import TOKEN, FakePipeline, build_db, live_server
 from local_site import Site, article_html, rss
 
@@ -237,7 +237,7 @@ def test_missing_database_is_an_error_unless_writable(tmp_path):
 
 
 def test_serve_command_reports_a_missing_database(tmp_path):
-    from dyad.cli import app
+    from dyad.serve.cli import app
 
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
@@ -251,7 +251,7 @@ def test_serve_command_reports_a_missing_database(tmp_path):
 def parked_write(tmp_path, monkeypatch):
     """A database whose writes stop inside their transaction until the test lets them go
     on."""
-    from dyad.store import Store
+    from dyad.store.store import Store
 
     path = tmp_path / "w.duckdb"
     build_db(path)
@@ -313,7 +313,7 @@ def test_reads_go_on_while_a_write_is_under_way_and_then_see_it(parked_write):
 
 @pytest.mark.parametrize("entries", [256, 0])
 def test_read_answers_are_kept_until_the_next_write(tmp_path, monkeypatch, entries):
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     queries: list[str] = []
     timeline = Database.timeline
@@ -427,7 +427,7 @@ def test_dyad_ingest_through_the_server_while_clients_read(tmp_path):
 
 
 def test_ingest_through_a_server_says_what_is_wrong(tmp_path, base_url):
-    from dyad.cli import app
+    from dyad.serve.cli import app
 
     runner = CliRunner()
     (tmp_path / "a.txt").write_text("Kenya met Ethiopia.")
@@ -447,8 +447,8 @@ def test_ingest_through_a_server_says_what_is_wrong(tmp_path, base_url):
 def test_serve_watch_polls_feeds_while_clients_read(tmp_path):
     """The server polls a local feed itself (`dyad serve --watch`) while clients read:
     every read answers, every item is stored, and the reads see them arrive in order."""
-    from dyad.fetch import FetchSettings
-    from dyad.watch import WatchSettings
+    from dyad.sources.fetch import FetchSettings
+    from dyad.sources.watch import WatchSettings
 
     path = tmp_path / "w.duckdb"
     build_db(path)
@@ -711,7 +711,7 @@ def test_write_with_the_real_pipeline(tmp_path):
 def test_docs_cover_every_endpoint_and_key(base_url):
     from pathlib import Path
 
-    from dyad import server_models as server
+    from dyad.serve import server_models as server
 
     doc = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
     schema = httpx.get(base_url + "/openapi.json").json()

@@ -12,9 +12,9 @@ import pytest
 
 from dyad.api import ingest
 from dyad.errors import StoreError
-from dyad.link import LinkSettings, find_copies, minhash_signature
 from dyad.records import Article, ArticleResult, article_id_for
-from dyad.store import SCHEMA_VERSION, Store
+from dyad.stages.link import LinkSettings, find_copies, minhash_signature
+from dyad.store.store import SCHEMA_VERSION, Store
 from factories import article_result
 
 TALKS = "Kenya and Ethiopia held talks in Nairobi.\nThe ministers met again."

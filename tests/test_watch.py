@@ -22,12 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 import watch_child
-from dyad.check import check_database
-from dyad.cli import app
 from dyad.errors import InputError
-from dyad.fetch import FetchSettings, normalise_url, raw_html
-from dyad.store import Store
-from dyad.watch import (
+from dyad.serve.cli import app
+from dyad.sources.fetch import FetchSettings, normalise_url, raw_html
+from dyad.sources.watch import (
     Watcher,
     WatchSettings,
     parse_feed,
@@ -35,6 +33,8 @@ from dyad.watch import (
     read_feeds_file,
     stop_on_signals,
 )
+from dyad.store.check import check_database
+from dyad.store.store import Store
 from live_server import FakePipeline
 from local_site import SilentHost, Site, numbered_story, rss, story
 
@@ -237,7 +237,7 @@ def test_watch_ingests_new_items_once_and_isolates_failures(news, tmp_path, pipe
     db = tmp_path / "watch.duckdb"
     feeds = _feeds(news, tmp_path)
     clock = Clock()
-    caplog.set_level(logging.INFO, logger="dyad.watch")
+    caplog.set_level(logging.INFO, logger="dyad.sources.watch")
     with Watcher(feeds, db=db, pipeline=pipeline, fetch_settings=FAST, clock=clock) as watcher:
         first = watcher.run_once()
 

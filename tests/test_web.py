@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.server import create_app
+from dyad.serve.server import create_app
 from live_server import TOKEN, FakePipeline, build_db, live_server
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyad.records import Article, EventMention, Sentence
-from dyad.when import (
+from dyad.stages.when import (
     DateSpan,
     direction_for,
     find_date_expressions,
@@ -94,7 +94,7 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def _seed_cases(shared_dir: Path, nlp) -> list[tuple[dict, EventMention]]:
-    from dyad.nlp import sentences_of
+    from dyad.stages.nlp import sentences_of
 
     published = {
         a["article"]: D(a["published"]) for a in _jsonl(shared_dir / "gold" / "seed_articles.jsonl")
@@ -588,8 +588,8 @@ SAMPLE_FLOOR = 0.88  # measured 122 of 138
 def test_sample_gold_dates(sample_dir: Path, nlp) -> None:
     """On the bundled sample corpus, gold mentions with date words get a date within the
     gold date (approximate intervals of at most a month may overlap it instead)."""
-    from dyad.nlp import sentences_of
     from dyad.pipeline import read_articles
+    from dyad.stages.nlp import sentences_of
 
     data = Path(__file__).parent / "data"
     published = {a["article"]: D(a["published"]) for a in _jsonl(data / "sample_articles.jsonl")}
@@ -667,7 +667,7 @@ def _story(
     """Mentions (index, trigger, status, source, target[, plover[, tense]]) of one story,
     dated one by one and then across the story (reading its parse when ``nlp`` is given)."""
     from dyad.records import ActorMention
-    from dyad.when import carry_dates
+    from dyad.stages.when import carry_dates
 
     article, records = _article(sentences, published)
     mentions = []

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dyad.fetch import FetchSettings
-from dyad.watch import Watcher, WatchSettings, stop_on_signals
+from dyad.sources.fetch import FetchSettings
+from dyad.sources.watch import Watcher, WatchSettings, stop_on_signals
 from live_server import FakePipeline
 
 FETCH = FetchSettings(

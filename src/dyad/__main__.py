@@ -1,3 +1,3 @@
-from dyad.cli import main
+from dyad.serve.cli import main
 
 main()

@@ -13,16 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dyad.clean import clean_articles
 from dyad.copies import CopyShortcut
 from dyad.errors import InputError, UsageError
-from dyad.export import mention_record
-from dyad.link import LinkSettings
+from dyad.output.export import mention_record
 from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool, read_articles
-from dyad.read import count_articles
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.settings import setting_value
-from dyad.store import Store
+from dyad.stages.clean import clean_articles
+from dyad.stages.link import LinkSettings
+from dyad.stages.read import count_articles
+from dyad.store.store import Store
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -220,7 +220,7 @@ def ingest(
 
     With ``server`` (the URL of a running `dyad serve`, which owns its database), the
     articles are read here and sent to it with its write ``token``; it processes and
-    stores them (`dyad.client`), so ``db`` and the processing options do not apply.
+    stores them (`dyad.serve.client`), so ``db`` and the processing options do not apply.
 
     With ``resume``, input files an earlier (interrupted) run finished are not even read
     again. Each batch of ``batch_size`` articles is written in one transaction, so a
@@ -234,7 +234,7 @@ def ingest(
     Dask cluster in shards of ``shard_size`` articles, each worker building its pipeline
     from ``settings`` (``pipeline`` is then not used); the store and the results are the
     same as a single-process run's (docs/scale.md). ``partitions`` (with ``dask``) is a
-    directory the workers write their results to as Parquet (`dyad.partitions`), read in
+    directory the workers write their results to as Parquet (`dyad.store.partitions`), read in
     place or merged here. ``link_settings`` default to those the database keeps; others
     re-link it once and stay with it (docs/linking.md, *Settings*).
 
@@ -394,7 +394,7 @@ def _ingest_through(
     *,
     progress: ProgressCallback | None,
 ) -> IngestReport:
-    from dyad.client import ServerClient
+    from dyad.serve.client import ServerClient
 
     report = IngestReport()
     if progress:
@@ -507,7 +507,7 @@ def sample_corpus() -> Path:
 def stats(db: str | Path | None = None) -> dict[str, Any]:
     """Row counts, date span, outlets, near-duplicate articles and link settings of a
     database."""
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     with Database(db or default_db()) as database:
         values = database.stats()
@@ -533,7 +533,7 @@ def relink(db: str | Path | None = None, *, link_settings: LinkSettings | None =
 
 def list_articles(db: str | Path | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
     """Stored articles, newest first, with their mention counts."""
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     with Database(db or default_db()) as database:
         return database.articles(limit=limit, output="records")
@@ -554,7 +554,7 @@ def evaluate_articles(
     import tempfile
 
     from dyad.evaluate import load_gold, path_keys, score
-    from dyad.query import Database
+    from dyad.store.query import Database
 
     gold = load_gold(gold_path)
     ingest_report = None

@@ -26,7 +26,6 @@ from itertools import islice
 from typing import Protocol
 
 from dyad.errors import InputError
-from dyad.link import LinkSettings, NearDuplicates, minhash_signature
 from dyad.pipeline import Processor
 from dyad.records import (
     ActorMention,
@@ -36,6 +35,7 @@ from dyad.records import (
     Sentence,
     mention_id,
 )
+from dyad.stages.link import LinkSettings, NearDuplicates, minhash_signature
 
 __all__ = ["CopyPlan", "CopyShortcut", "StoredOriginals", "plan_copy"]
 

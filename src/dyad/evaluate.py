@@ -35,9 +35,9 @@ from rich.console import Console
 from rich.table import Table
 from scipy.optimize import linear_sum_assignment
 
-from dyad import geonames
+from dyad.codebooks import geonames
+from dyad.codebooks.ontology import bundled_ontology
 from dyad.errors import InputError
-from dyad.ontology import bundled_ontology
 from dyad.records import STATUSES
 
 __all__ = [

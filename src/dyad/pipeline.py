@@ -25,21 +25,21 @@ from typing import Any, Protocol, TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from dyad.actors import ActorCodebook, ActorCoder
-from dyad.clean import clean_articles
 from dyad.errors import InputError, UsageError
-from dyad.events import EventCodebook, EventExtractor
-from dyad.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
-from dyad.place import Gazetteer, carry_places, locate
-from dyad.read import iter_articles
 from dyad.records import Article, ArticleResult
-from dyad.when import carry_dates, resolve_dates
+from dyad.stages.actors import ActorCodebook, ActorCoder
+from dyad.stages.clean import clean_articles
+from dyad.stages.events import EventCodebook, EventExtractor
+from dyad.stages.nlp import DEFAULT_MODEL, load_model, parse, sentences_of
+from dyad.stages.place import Gazetteer, carry_places, locate
+from dyad.stages.read import iter_articles
+from dyad.stages.when import carry_dates, resolve_dates
 
 
 def read_articles(inputs: Sequence[str | Path], **options: Any) -> Iterator[Article | InputError]:
     """The read and clean stages: cleaned articles (or errors) from files, directories,
     globs and stdin, as every entry point takes them in; ``options`` are those of
-    `dyad.read.iter_articles`."""
+    `dyad.stages.read.iter_articles`."""
     return clean_articles(iter_articles(inputs, **options))
 
 
@@ -68,7 +68,7 @@ class Pipeline:
         self.gazetteer = Gazetteer.load(extra)
 
     def process(self, articles: Iterable[Article]) -> Iterator[ArticleResult | InputError]:
-        """Stream cleaned articles (`read_articles`, `dyad.clean.clean_articles`) through
+        """Stream cleaned articles (`read_articles`, `dyad.stages.clean.clean_articles`) through
         the stages after cleaning, parsing in batches with ``nlp.pipe``.
 
         An article whose stages fail, or that is longer than the parser takes

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dyad.errors import InputError, UsageError
-from dyad.partitions import partition_name, read_partition, write_partition
 from dyad.pipeline import Pipeline, PipelineSettings, in_order
 from dyad.records import Article, ArticleResult
+from dyad.store.partitions import partition_name, read_partition, write_partition
 
 if TYPE_CHECKING:
     from distributed import Client, Worker
@@ -83,7 +83,7 @@ class PipelinePlugin(WorkerPlugin):
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A shard a worker wrote as a partition (``dyad.partitions``) instead of sending it."""
+    """A shard a worker wrote as a partition (``dyad.store.partitions``) instead of sending it."""
 
     directory: str
     name: str
@@ -114,9 +114,9 @@ def _has_plugin(name: str, dask_worker: Worker) -> bool:
 def _check_codebooks(settings: PipelineSettings) -> None:
     """Load the codebooks on the client, so a bad one fails here with file and line
     rather than on every worker."""
-    from dyad.actors import ActorCodebook
-    from dyad.events import EventCodebook
-    from dyad.place import Gazetteer
+    from dyad.stages.actors import ActorCodebook
+    from dyad.stages.events import EventCodebook
+    from dyad.stages.place import Gazetteer
 
     extra = [Path(p) for p in settings.codebooks]
     ActorCodebook.load(extra)
@@ -138,7 +138,7 @@ def process_on_dask(
     ``in_flight`` bounds the shards submitted but not yet consumed (default: two per
     worker, at least four), which keeps every worker busy while the caller writes. With
     ``partitions`` (a directory every worker and the client can reach) the workers write
-    their results there as Parquet (`dyad.partitions`) and the client reads them back.
+    their results there as Parquet (`dyad.store.partitions`) and the client reads them back.
     """
     _check_codebooks(settings)
     plugin = PipelinePlugin(settings)

@@ -1,0 +1,1 @@
+"""What leaves a database: exports in every format and the HTML report."""

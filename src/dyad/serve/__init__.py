@@ -1,0 +1,1 @@
+"""The faces over the Python API: the command line, the web server and page, its client."""

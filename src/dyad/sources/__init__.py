@@ -1,0 +1,1 @@
+"""Where articles come from besides files: fetching pages and watching feeds."""

@@ -1,0 +1,1 @@
+"""The DuckDB store: writing, querying and checking a database; Parquet partitions."""
