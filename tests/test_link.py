@@ -999,13 +999,21 @@ def test_vetoes_by_class_are_the_pairwise_vetoes() -> None:
     s = LinkSettings()
     checked = 0
     blocks = _Linker(s).blocks(varied).values()
-    candidates = {id(items): _candidate_pairs(items, s) for items in blocks}
     for items in blocks:
         vetoes = _ClusterVetoes(items, s)
+        first, second = _candidate_pairs(items, s)
+        candidates = list(zip(first.tolist(), second.tolist(), strict=True))
+        pairs = set(candidates)
+        assert len(pairs) == len(candidates)
+        edges = {}
+        for i, j, rank, sim in zip(*(a.tolist() for a in vetoes.edges(first, second)), strict=True):
+            edges[(i, j)] = (rank, sim)
         for i, j in itertools.combinations(range(len(items)), 2):
             assert vetoes.pair(i, j) == _vetoed(items[i], items[j], s)
             assert vetoes.evidence(i, j) == _evidence(items[i], items[j], s)
-            assert _may_compare(items[i], items[j], s) == ((i, j) in candidates[id(items)])
+            assert _may_compare(items[i], items[j], s) == ((i, j) in pairs)
+            expected = None if vetoes.pair(i, j) else _evidence(items[i], items[j], s)
+            assert edges.get((i, j)) == (expected if (i, j) in pairs else None)
             checked += items[i].group != items[j].group
     assert checked > 400  # pairs of two stories
 

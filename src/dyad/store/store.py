@@ -455,8 +455,8 @@ class Store:
                 other
                 for other, sig in pool.items()
                 if sig
-                and is_copy(signature, sig, settings)
                 and copy_in_time(published, story[other][1], settings)
+                and is_copy(signature, sig, settings)
             ]
             story[aid] = (aid, published)
             if close:
@@ -521,8 +521,8 @@ class Store:
             close = [
                 o
                 for o in found
-                if is_copy(signatures[aid], stored[o].signature, settings)
-                and copy_in_time(day, stored[o].story_published, settings)
+                if copy_in_time(day, stored[o].story_published, settings)
+                and is_copy(signatures[aid], stored[o].signature, settings)
             ]
             if close:
                 first = min(close, key=order.__getitem__)
