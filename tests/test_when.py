@@ -1084,3 +1084,16 @@ def test_whom_an_act_left_out_takes_the_day_of_the_act() -> None:
     assert got[1].date is None
     planned = (0, "froze", "planned", "CAN", "IRN", "SANCTION")
     assert _story(s, D("2024-03-08"), planned, spared)[1].date is None
+
+
+def test_an_undated_page_takes_the_year_from_a_date_line_cleaning_took_away() -> None:
+    s = ["The president warned on May 3 that provocations were likely."]
+    article, records = _article(s, None)
+    kept = s[0] + "\n\nIs this a rehearsal?\n— A reporter (@reporter) May 5, 2025\n"
+    m = _mention(s[0], "warned", "occurred", tense="past")
+    got = resolve_dates(m, replace(article, original_text=kept), records)
+    assert (got.date, got.date_text) == ("2025-05-03", "May 3")
+    # a date line months later gives no year
+    later = s[0] + "\n— A reporter (@reporter) November 5, 2025\n"
+    assert resolve_dates(m, replace(article, original_text=later), records).date is None
+    assert resolve_dates(m, article, records).date is None

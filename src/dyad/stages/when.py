@@ -1259,27 +1259,35 @@ def _from_context(
 
 def _day_of_an_undated_page(
     mention: EventMention,
+    article: Article,
     sentences: Sequence[Sentence],
     trigger: tuple[int, int],
     direction: Direction | None,
 ) -> DateSpan | None:
     """A page without a publication date: a year-less day of the mention's own clause
-    ("warned on May 3") takes the year of a full date the text gives ("May 5, 2025") when
-    it falls at most ``VAGUE_DAYS`` before it, as news tells what is days old. Nothing
-    else is read against that date: it is not the day the page was written."""
+    ("warned on May 3") takes the year of a full date the page gives ("May 5, 2025") when
+    it falls at most ``VAGUE_DAYS`` before it, as news tells what is days old. The page
+    includes what cleaning took away (an embedded post's signature line "— @name May 5,
+    2025"): only its year is used, and only for a day just before it. Nothing else is read
+    against that date: it is not the day the page was written."""
     if direction not in ("past", None):
         return None
+    found = _find(mention.sentence)
+    yearless = {f.text for f in found if f.rule in _DAY_RULES and not re.search(YEAR, f.text)}
+    if not yearless:
+        return None
+    lines = [s.text for s in sentences]
+    if article.original_text is not None:
+        lines += article.original_text.splitlines()
     full = sorted(
         {
             span.start
-            for sentence in sentences
-            for _found, span in _spans_in(sentence.text, None, None)
+            for line in lines
+            for _found, span in _spans_in(line, None, None)
             if span is not None and span.precision == "day"
         },
         reverse=True,
     )
-    found = _find(mention.sentence)
-    yearless = {f.text for f in found if f.rule in _DAY_RULES and not re.search(YEAR, f.text)}
     for anchor in full:
         span = _pick_in_sentence(mention.sentence, trigger, anchor, "past")
         if (
@@ -1340,7 +1348,7 @@ def resolve_dates(
     if span is None:
         span = _from_context(mention, sentences, published, direction)
     if span is None and published is None:
-        span = _day_of_an_undated_page(mention, sentences, trigger, direction)
+        span = _day_of_an_undated_page(mention, article, sentences, trigger, direction)
     in_progress = direction == "present" and mention.tense != "present"
     announced = mention.status == "occurred" and mention.tense == "progressive"
     if span is None and (in_progress or announced) and published:
