@@ -730,8 +730,8 @@ def test_coming_under_attack_is_suffering_it(nlp, extractor, actor_coder):
 @pytest.mark.parametrize(
     "denial",
     [
-        "Officials said the Iranian president himself wasn't sanctioned.",
-        "The measures do not target the Iranian president directly.",
+        "A spokesperson confirmed that the Iranian president himself had not been sanctioned.",
+        "The new measures do not target the Iranian president.",
         "The Iranian president was not among those sanctioned.",
         "The sanctions spared the Iranian president.",
     ],

@@ -1444,6 +1444,20 @@ def test_different_nights_of_a_series_stay_apart() -> None:
     assert same_event(linked, "third", "retold")
 
 
+def test_a_report_without_an_ordinal_does_not_bridge_two_nights_of_a_series() -> None:
+    """A report that names no night and whose dates cover both links to one of them at
+    most: the ordinals veto at the level of the event, not only pair by pair."""
+    common = {"plover": "ASSAULT", "cameo": "195", "source": "UKR MIL", "target": "RUS"}
+    second = mention("second", "a", sentence="Drones hit the city for a second straight night.",
+                     day="2025-05-05", **common)  # fmt: skip
+    bridge = mention("bridge", "b", sentence="Drones have hit the city in recent days.",
+                     day="2025-05-04", end="2025-05-06", **common)  # fmt: skip
+    third = mention("third", "c", sentence="Drones struck for the third consecutive night.",
+                    day="2025-05-06", **common)  # fmt: skip
+    for order in ([second, bridge, third], [third, bridge, second], [bridge, third, second]):
+        assert not same_event(link(order), "second", "third")
+
+
 def test_one_story_telling_an_event_again_in_other_words_is_one_event() -> None:
     """ "X met Y on Tuesday" ... "both sides recently discussed": one article, dates that
     meet, no words in common beyond the actors; in another article they stay apart."""

@@ -813,7 +813,7 @@ class _Run:
         index = self.sent_index(token)
         sources, targets = self._implied(cand, sources, targets)
         if targets and not sources and self.status(cand)[0] == "negated":
-            sources = self._doer_told(cand, index, targets)
+            sources = self._doer_told(cand, targets)
         sources, targets = self._without_forums(sources, targets)
         if sources and not targets and kind.threat_cameo is not None:
             # "if Russia continues to interfere, we stand ready to impose sanctions"
@@ -922,16 +922,16 @@ class _Run:
                 targets = [self._unnamed(cand, known.country, kind.implied_target)]
         return sources, targets
 
-    def _doer_told(self, cand: _Candidate, index: int, targets: list[_Arg]) -> list[_Arg]:
-        """Who did not do it: "Obama froze the assets of seven officials ... Putin wasn't
-        sanctioned", "the measures do not target Putin" deny the event of the party the
-        story told doing it to others (the latest event of the type told before, from
-        another country than the one spared)."""
+    def _doer_told(self, cand: _Candidate, targets: list[_Arg]) -> list[_Arg]:
+        """Who did not do it: "Canada froze the assets of five Iranian officials ... the
+        Iranian president himself was not sanctioned", "the measures do not target the
+        president" deny the event of the party the story told doing it to others (the
+        latest event of the type found before, from another country than the one
+        spared)."""
         spared = {t.actor.country for t in targets}
         for prev in reversed(self.found):
             if (
-                prev.sent_index <= index
-                and prev.cand.entry.plover == cand.entry.plover
+                prev.cand.entry.plover == cand.entry.plover
                 and prev.source is not None
                 and prev.source.actor.country not in spared
             ):

@@ -1770,8 +1770,9 @@ def carry_dates(
                 out[i] = _dated(mention, told)
             continue
         if mention.date is None and mention.status == "negated":
-            # "Obama on Monday froze the assets of seven officials ... Putin wasn't
-            # sanctioned": whom the act left out, it left out on the day it was done
+            # "Canada froze the assets of five Iranian officials on Monday ... the
+            # Iranian president was not sanctioned": whom the act left out, it left out
+            # on the day it was done
             earlier = [
                 out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index
             ]
