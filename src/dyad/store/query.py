@@ -19,8 +19,7 @@ import pyarrow as pa
 
 from dyad.codebooks.ontology import PLOVER_TYPES
 from dyad.errors import UsageError
-from dyad.output.export import export_record
-from dyad.output.formats import status_changes
+from dyad.output.export import export_record, status_changes
 from dyad.records import STATUSES
 from dyad.store.store import Store
 
@@ -287,7 +286,7 @@ class Database:
             "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title,"
             " a.published AS a_published FROM event_mentions m JOIN articles a USING (article_id)"
             f" WHERE {where} ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index,"
-            " m.trigger_start"
+            " m.trigger_start, m.mention_id"
         )
         sql += _page(limit, offset, params)
         rows = arrow_of(self.con, sql, params)
@@ -306,7 +305,8 @@ class Database:
             "SELECT m.*, a.path AS a_path, a.url AS a_url, a.title AS a_title,"
             " a.published AS a_published, a.source AS a_source"
             " FROM event_mentions m JOIN articles a USING (article_id)"
-            " WHERE m.event_id = ? ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index",
+            " WHERE m.event_id = ? ORDER BY a.published NULLS LAST, m.article_id,"
+            " m.sentence_index, m.trigger_start, m.mention_id",
             [event_id],
         )
         event["mentions"] = [
@@ -602,7 +602,7 @@ def _with_evidence(page_sql: str, order_by: str) -> str:
                    a.ingested_at, a.language,
                    min(m.sentence_index) OVER w AS lead_sentence,
                    row_number() OVER (w ORDER BY a.published NULLS LAST, m.article_id,
-                                      m.sentence_index, m.trigger_start) AS rank
+                                      m.sentence_index, m.trigger_start, m.mention_id) AS rank
             FROM event_mentions m JOIN articles a USING (article_id)
             WHERE m.event_id IN (SELECT event_id FROM page)
             WINDOW w AS (PARTITION BY m.event_id)
