@@ -52,8 +52,8 @@ def violations(module: str, source: str) -> list[str]:
     """The dependency rules a module named ``module`` with this source breaks."""
     imports = dyad_imports(source) - {module}
     out = []
-    if module == "records" and imports:
-        out.append(f"records imports {sorted(imports)}")
+    if module in {"records", "schema"} and imports:
+        out.append(f"{module} imports {sorted(imports)}")
     if module in STAGES:
         out += [
             f"stage {module} imports {name}"
@@ -89,6 +89,9 @@ def test_a_deliberate_violation_is_caught() -> None:
     assert violations("stages.place", lazy) == ["stage stages.place imports stages.link"]
     assert violations("records", "from dyad.errors import InputError\n") == [
         "records imports ['errors']"
+    ]
+    assert violations("schema", "from dyad.records import Article\n") == [
+        "schema imports ['records']"
     ]
     from_cli = "from dyad.serve.cli import app\n"
     assert violations("output.report", from_cli) == ["output.report imports serve.cli"]

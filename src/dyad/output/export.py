@@ -8,46 +8,16 @@ two can never drift apart.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
-from dyad.records import ActorMention, Article, EventMention
+from dyad.records import ActorMention, Article, EventMention, Location
+from dyad.schema import LOCATION, LOCATION_STORED, MENTION, Field, names
 
-EXPORT_FIELDS = (
-    "mention_id",
-    "event_id",
-    "article_id",
-    "article_path",
-    "article_url",
-    "article_title",
-    "published",
-    "sentence_index",
-    "sentence",
-    "start_char",
-    "end_char",
-    "trigger",
-    "trigger_start",
-    "trigger_end",
-    "source",
-    "target",
-    "source_name",
-    "target_name",
-    "plover",
-    "cameo",
-    "goldstein",
-    "quad_class",
-    "mode",
-    "context",
-    "status",
-    "date",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "location",
-    "confidence",
-)
-
-LOCATION_FIELDS = ("name", "country", "admin1", "lat", "lon", "geonames_id")
+EXPORT_FIELDS = names(MENTION)
+LOCATION_FIELDS = names(LOCATION)
 
 
 def _actor_columns(prefix: str, actor: ActorMention | None) -> dict[str, Any]:
@@ -76,7 +46,6 @@ def _actor_columns(prefix: str, actor: ActorMention | None) -> dict[str, Any]:
 
 def flatten_mention(mention: EventMention) -> dict[str, Any]:
     """The flat row stored in ``event_mentions`` for one mention."""
-    loc = mention.location
     row: dict[str, Any] = {
         "mention_id": mention.mention_id,
         "event_id": mention.event_id,
@@ -104,68 +73,85 @@ def flatten_mention(mention: EventMention) -> dict[str, Any]:
         "date_end": mention.date_end,
         "date_precision": mention.date_precision,
         "date_text": mention.date_text,
-        "location_name": loc.name if loc else None,
-        "location_country": loc.country if loc else None,
-        "location_admin1": loc.admin1 if loc else None,
-        "location_lat": loc.lat if loc else None,
-        "location_lon": loc.lon if loc else None,
-        "location_geonames_id": loc.geonames_id if loc else None,
-        "location_text": loc.text if loc else None,
-        "location_how": loc.how if loc else None,
+        **location_columns(mention.location),
         "confidence": mention.confidence,
         "additional": mention.additional,
     }
     return row
 
 
-def _iso(value: object) -> str | None:
-    if value is None:
-        return None
+def location_columns(location: Location | None) -> dict[str, Any]:
+    """A place as the ``location_*`` columns of a stored mention or event row."""
+    return {
+        f"location_{f.name}": getattr(location, f.name) if location else None
+        for f in LOCATION_STORED
+    }
+
+
+def iso_date(value: object) -> str | None:
+    """A date field's JSON value: ``YYYY-MM-DD`` from a date, datetime or ISO string."""
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def location_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The exported place of a flat row, from its ``location_*`` columns, or None."""
+    if row.get("location_name") is None:
+        return None
+    return {f: row.get(f"location_{f}") for f in LOCATION_FIELDS}
+
+
+def status_changes(history: Any) -> list[dict[str, Any]]:
+    """An event's status history in its one public shape, from the stored JSON or pairs:
+    ``[{"published": "2024-02-20", "status": "planned"}, …]``, oldest first."""
+    if isinstance(history, str):
+        history = json.loads(history or "[]")
+    return [
+        dict(c) if isinstance(c, Mapping) else {"published": c[0], "status": c[1]}
+        for c in history or ()
+    ]
+
+
+def shaped(fields: tuple[Field, ...], row: Mapping[str, Any]) -> dict[str, Any]:
+    """A record of these schema fields from a flat row: the place nested from its
+    ``location_*`` columns, dates as ISO strings, lists as lists, the status history as
+    its changes."""
+    record: dict[str, Any] = {}
+    for f in fields:
+        value = row.get(f.name)
+        if f.kind == "location":
+            value = location_of(row)
+        elif f.kind == "date":
+            value = iso_date(value)
+        elif f.kind == "texts":
+            value = list(value or ())
+        elif f.kind == "history":
+            value = status_changes(value)
+        record[f.name] = value
+    return record
+
+
+#: The mention fields that come from its article's row (``path``, ``url``, …).
+_FROM_ARTICLE = {
+    "article_path": "path",
+    "article_url": "url",
+    "article_title": "title",
+    "published": "published",
+}
 
 
 def export_record(row: dict[str, Any], article: dict[str, Any]) -> dict[str, Any]:
     """The documented export object from a flat mention row and its article's fields
     (``path``, ``url``, ``title``, ``published``)."""
-    location = None
-    if row.get("location_name") is not None:
-        location = {f: row.get(f"location_{f}") for f in LOCATION_FIELDS}
-    record = {
-        "mention_id": row["mention_id"],
-        "event_id": row.get("event_id"),
-        "article_id": row["article_id"],
-        "article_path": article.get("path"),
-        "article_url": article.get("url"),
-        "article_title": article.get("title"),
-        "published": _iso(article.get("published")),
-        "sentence_index": row["sentence_index"],
-        "sentence": row["sentence"],
-        "start_char": row["start_char"],
-        "end_char": row["end_char"],
-        "trigger": row["trigger"],
-        "trigger_start": row["trigger_start"],
-        "trigger_end": row["trigger_end"],
-        "source": row.get("source"),
-        "target": row.get("target"),
-        "source_name": row.get("source_name"),
-        "target_name": row.get("target_name"),
-        "plover": row["plover"],
-        "cameo": row["cameo"],
-        "goldstein": row["goldstein"],
-        "quad_class": row["quad_class"],
-        "mode": row.get("mode"),
-        "context": list(row.get("context") or ()),
-        "status": row["status"],
-        "date": _iso(row.get("date")),
-        "date_end": _iso(row.get("date_end")),
-        "date_precision": row.get("date_precision"),
-        "date_text": row.get("date_text"),
-        "location": location,
-        "confidence": row["confidence"],
-    }
-    return record
+    return shaped(MENTION, row | {k: article.get(v) for k, v in _FROM_ARTICLE.items()})
 
 
 def article_fields(article: Article) -> dict[str, Any]:

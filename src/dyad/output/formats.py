@@ -27,6 +27,8 @@ import pyarrow.parquet as pq
 from dyad import __version__
 from dyad.codebooks import geonames
 from dyad.errors import UsageError
+from dyad.output.export import LOCATION_FIELDS, iso_date, location_of, shaped, status_changes
+from dyad.schema import EVENT, LOCATION, MENTION, Field, names
 
 # -- GDELT 2.0 event table ------------------------------------------------------------
 
@@ -315,27 +317,13 @@ def _plover_location(loc: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _iso(value: object) -> str | None:
-    d = _as_date(value)
-    return d.isoformat() if d else None
-
-
-def _location_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
-    if row.get("location_name") is None:
-        return None
-    return {
-        f: row.get(f"location_{f}")
-        for f in ("name", "country", "admin1", "lat", "lon", "geonames_id")
-    }
-
-
 def plover_event(event: Mapping[str, Any]) -> dict[str, Any]:
     """One PLOVER JSON record for one linked event (row with evidence)."""
     added = _as_datetime(event.get("ingested_at"))
     return {
         "id": event["event_id"],
-        "date": _iso(event.get("date")),
-        "enddate": _iso(event.get("date_end")),
+        "date": iso_date(event.get("date")),
+        "enddate": iso_date(event.get("date_end")),
         "source": _plover_actor(
             event.get("source"), event.get("source_name"), event.get("source_text")
         ),
@@ -347,7 +335,7 @@ def plover_event(event: Mapping[str, Any]) -> dict[str, Any]:
         "context": list(event.get("context") or ()),
         "quad_code": event.get("quad_class"),
         "event_scale": event.get("goldstein"),
-        "event_loc": _plover_location(_location_of(event)),
+        "event_loc": _plover_location(location_of(event)),
         "event_text": [event["trigger"]] if event.get("trigger") else [],
         "text": event.get("evidence"),
         "text_info": {
@@ -366,7 +354,7 @@ def plover_event(event: Mapping[str, Any]) -> dict[str, Any]:
         "coder": f"dyad {__version__}",
         "coded_date": added.date().isoformat() if added else None,
         # dyad's own fields (PLOVER allows providers to add named fields)
-        "story_date": _iso(event.get("published")),
+        "story_date": iso_date(event.get("published")),
         "cameo": event.get("cameo"),
         "status": event.get("status"),
         "date_precision": event.get("date_precision"),
@@ -418,70 +406,12 @@ def plover_mention(record: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- event records and tabular writers ------------------------------------------------
 
-EVENT_FIELDS = (
-    "event_id",
-    "source",
-    "target",
-    "source_name",
-    "target_name",
-    "plover",
-    "cameo",
-    "goldstein",
-    "quad_class",
-    "status",
-    "date",
-    "date_end",
-    "date_precision",
-    "location",
-    "first_seen",
-    "last_seen",
-    "num_mentions",
-    "num_sources",
-    "num_articles",
-    "confidence",
-    "status_history",
-    "mode",
-    "context",
-    "trigger",
-    "evidence",
-    "evidence_mention_id",
-    "article_id",
-    "article_path",
-    "article_url",
-    "article_title",
-    "outlet",
-    "published",
-)
-
-DATE_FIELDS = ("date", "date_end", "published", "first_seen", "last_seen")
-
-
-def status_changes(history: Any) -> list[dict[str, Any]]:
-    """An event's status history in its one public shape, from the stored JSON or pairs:
-    ``[{"published": "2024-02-20", "status": "planned"}, …]``, oldest first."""
-    if isinstance(history, str):
-        history = json.loads(history or "[]")
-    return [
-        dict(c) if isinstance(c, Mapping) else {"published": c[0], "status": c[1]}
-        for c in history or ()
-    ]
+EVENT_FIELDS = names(EVENT)
 
 
 def event_record(event: Mapping[str, Any]) -> dict[str, Any]:
     """The event-level export object (one per linked event) from a row with evidence."""
-    record: dict[str, Any] = {}
-    for field in EVENT_FIELDS:
-        if field == "location":
-            record[field] = _location_of(event)
-        elif field == "status_history":
-            record[field] = status_changes(event.get(field))
-        elif field == "context":
-            record[field] = list(event.get("context") or ())
-        elif field in DATE_FIELDS:
-            record[field] = _iso(event.get(field))
-        else:
-            record[field] = event.get(field)
-    return record
+    return shaped(EVENT, event)
 
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -491,7 +421,7 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in record.items():
         if key == "location":
             loc = value or {}
-            for f in ("name", "country", "admin1", "lat", "lon", "geonames_id"):
+            for f in LOCATION_FIELDS:
                 row[f"location_{f}"] = loc.get(f)
         elif key == "status_history":
             changes = status_changes(value)
@@ -547,19 +477,52 @@ def _chain(
     yield from rest
 
 
+#: The Arrow type of each kind of field, as CSV and Parquet flatten it.
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "int": pa.int64(),
+    "bigint": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.date32(),
+    "texts": pa.string(),
+    "history": pa.string(),
+}
+#: Every field of either record, by name.
+_KNOWN = {f.name: f for f in (*MENTION, *EVENT)}
+
+
+def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
+    """The flat Arrow schema of records of these fields: a place as its ``location_*``
+    columns, lists and the status history joined into strings, dates as date32."""
+    columns: list[pa.Field] = []
+    for f in fields:
+        if f.kind == "location":
+            columns += [pa.field(f"location_{g.name}", _ARROW_TYPES[g.kind]) for g in LOCATION]
+        else:
+            columns.append(pa.field(f.name, _ARROW_TYPES[f.kind]))
+    return pa.schema(columns)
+
+
 def to_arrow(records: Iterable[Mapping[str, Any]], *, fields: Sequence[str] = ()) -> pa.Table:
-    """Flattened records as an Arrow table; ISO date strings become date columns."""
+    """Flattened records as an Arrow table: the records' fields (``fields``, else the
+    first record's keys) typed by the schema, even when a column holds only nulls."""
     rows = [flatten(r) for r in records]
     columns = (
         list(flatten(dict.fromkeys(fields)).keys()) if fields else list(rows[0] if rows else [])
     )
     table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
-    for name in DATE_FIELDS:
-        if name in table.column_names and pa.types.is_string(table.schema.field(name).type):
-            stamps = pc.strptime(table[name], format="%Y-%m-%d", unit="s")
-            i = table.column_names.index(name)
-            table = table.set_column(i, name, pc.cast(stamps, pa.date32()))
+    typed = arrow_schema([_KNOWN[name] for name in (fields or columns) if name in _KNOWN])
+    for column in typed:
+        if column.name in table.column_names:
+            i = table.column_names.index(column.name)
+            table = table.set_column(i, column, _as_type(table[column.name], column.type))
     return table
+
+
+def _as_type(values: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray:
+    if pa.types.is_date32(to) and pa.types.is_string(values.type):
+        return pc.cast(pc.strptime(values, format="%Y-%m-%d", unit="s"), to)
+    return values.cast(to)
 
 
 def write_parquet(

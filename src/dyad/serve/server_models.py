@@ -6,11 +6,14 @@ docs/api.md lists every key (a test checks that); add keys, never rename them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from dyad.output.formats import status_changes
+from dyad import schema
+from dyad.output.export import status_changes
 
 
 class ErrorOut(BaseModel):
@@ -27,47 +30,73 @@ class StatusChange(BaseModel):
     status: str
 
 
-class EventOut(BaseModel):
-    """One linked event, with the evidence of its earliest mention."""
+#: The Python type of each kind of field of the schema.
+_TYPES: dict[str, Any] = {
+    "text": str,
+    "int": int,
+    "bigint": int,
+    "float": float,
+    "date": dt.date,
+    "texts": list[str],
+    "history": list[StatusChange],
+}
 
-    event_id: str
-    source: str | None
-    target: str | None
-    source_name: str | None
-    target_name: str | None
-    plover: str
-    cameo: str
-    goldstein: float | None
-    quad_class: int | None
-    status: str
-    date: dt.date | None
-    date_end: dt.date | None
-    date_precision: str | None
-    location_name: str | None
-    location_country: str | None
-    location_admin1: str | None
-    location_lat: float | None
-    location_lon: float | None
-    first_seen: dt.date | None
-    last_seen: dt.date | None
-    num_mentions: int
-    num_sources: int
-    num_articles: int
-    confidence: float | None
-    status_history: list[StatusChange]
-    evidence: str | None = Field(None, description="Sentence of the earliest mention.")
-    evidence_mention_id: str | None = None
-    trigger: str | None = None
-    article_id: str | None = None
-    article_title: str | None = None
-    article_url: str | None = None
-    outlet: str | None = None
-    published: dt.date | None = None
 
-    @field_validator("status_history", mode="before")
+def _fields_model(name: str, fields: Sequence[schema.Field], base: type[BaseModel]) -> Any:
+    """A model of these schema fields in this order, for a response model to derive
+    from; a field that can be null may be left out (it is then null)."""
+    definitions: dict[str, Any] = {
+        f.name: (
+            _TYPES[f.kind] if f.required else _TYPES[f.kind] | None,
+            Field(... if f.required else None, description=f.doc),
+        )
+        for f in fields
+    }
+    return create_model(name, __base__=base, **definitions)
+
+
+_LocationFields: Any = _fields_model("LocationFields", schema.LOCATION, BaseModel)
+
+
+class LocationOut(_LocationFields):
+    """A gazetteer place."""
+
+
+_TYPES["location"] = LocationOut
+
+#: The API's event, in the order it has always had: the export's event with its place
+#: flat, and without the evidence's mode, context and file path.
+EVENT_KEYS = (
+    *("event_id", "source", "target", "source_name", "target_name", "plover", "cameo"),
+    *("goldstein", "quad_class", "status", "date", "date_end", "date_precision"),
+    *("location_name", "location_country", "location_admin1", "location_lat", "location_lon"),
+    *("first_seen", "last_seen", "num_mentions", "num_sources", "num_articles", "confidence"),
+    *("status_history", "evidence", "evidence_mention_id", "trigger", "article_id"),
+    *("article_title", "article_url", "outlet", "published"),
+)
+
+
+def _event_fields() -> list[schema.Field]:
+    flat_place = {
+        f"location_{f.name}": replace(f, name=f"location_{f.name}", required=False)
+        for f in schema.LOCATION
+    }
+    known = {f.name: f for f in schema.EVENT} | flat_place
+    return [known[name] for name in EVENT_KEYS]
+
+
+class _StatusHistory(BaseModel):
+    @field_validator("status_history", mode="before", check_fields=False)
     @classmethod
     def _history(cls, value: Any) -> list[dict[str, Any]]:
         return status_changes(value)
+
+
+_EventFields: Any = _fields_model("EventFields", _event_fields(), _StatusHistory)
+
+
+class EventOut(_EventFields):
+    """One linked event, with the evidence of its earliest mention."""
 
 
 class EventPage(BaseModel):
@@ -77,50 +106,17 @@ class EventPage(BaseModel):
     items: list[EventOut]
 
 
-class LocationOut(BaseModel):
-    name: str
-    country: str | None
-    admin1: str | None
-    lat: float | None
-    lon: float | None
-    geonames_id: int | None
+def _mention_fields() -> list[schema.Field]:
+    """The export record of docs/export.md with the outlet after ``published``."""
+    at = schema.names(schema.MENTION).index("published") + 1
+    return [*schema.MENTION[:at], schema.OUTLET, *schema.MENTION[at:]]
 
 
-class MentionOut(BaseModel):
+_MentionFields: Any = _fields_model("MentionFields", _mention_fields(), BaseModel)
+
+
+class MentionOut(_MentionFields):
     """One event mention: the export record of docs/export.md plus its outlet."""
-
-    mention_id: str
-    event_id: str | None
-    article_id: str
-    article_path: str | None
-    article_url: str | None
-    article_title: str | None
-    published: str | None
-    outlet: str | None = None
-    sentence_index: int
-    sentence: str
-    start_char: int = Field(description="Sentence start in the article text.")
-    end_char: int
-    trigger: str
-    trigger_start: int = Field(description="Trigger start in the article text.")
-    trigger_end: int
-    source: str | None
-    target: str | None
-    source_name: str | None
-    target_name: str | None
-    plover: str
-    cameo: str
-    goldstein: float | None
-    quad_class: int | None
-    mode: str | None
-    context: list[str]
-    status: str
-    date: str | None
-    date_end: str | None
-    date_precision: str | None
-    date_text: str | None
-    location: LocationOut | None
-    confidence: float | None
 
 
 class EventDetail(EventOut):

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from dyad.errors import StoreError, StoreLockedError
-from dyad.output.export import flatten_mention
+from dyad.output.export import flatten_mention, location_columns
 from dyad.records import (
     ActorMention,
     Article,
@@ -1195,11 +1195,6 @@ def _link_columns(inp: LinkInput) -> dict[str, Any]:
     }
 
 
-def _location_columns(loc: Location | None) -> dict[str, Any]:
-    fields = ("name", "country", "admin1", "lat", "lon", "geonames_id", "text", "how")
-    return {f"location_{f}": getattr(loc, f) if loc else None for f in fields}
-
-
 def _event_row(event: Event, block: str) -> dict[str, Any]:
     return {
         "event_id": event.event_id,
@@ -1216,7 +1211,7 @@ def _event_row(event: Event, block: str) -> dict[str, Any]:
         "date": event.date,
         "date_end": event.date_end,
         "date_precision": event.date_precision,
-        **_location_columns(event.location),
+        **location_columns(event.location),
         "first_seen": event.first_seen,
         "last_seen": event.last_seen,
         "num_mentions": event.num_mentions,
