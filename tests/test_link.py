@@ -658,6 +658,37 @@ def test_several_pairs_of_one_word_need_a_multi_party_mark() -> None:
     assert not same_event(assignment, june[0].mention.mention_id, december[0].mention.mention_id)
 
 
+_JOINT = "The United States and the European Union imposed sanctions on Belarus on Monday."
+
+
+def test_the_sides_of_a_joint_actor_are_one_event_that_reports_of_either_side_join() -> None:
+    """ "The US and the EU imposed sanctions on Belarus" is coded once per doer from one
+    word: one event. A report naming only the US, or only the EU, joins it through its
+    own block. Two accusations of one word in opposite directions ("accused each
+    other") stay two."""
+    sanction = {"plover": "SANCTION", "cameo": "163", "target": "BLR GOV", "day": "2011-01-31",
+                "published": date(2011, 1, 31)}  # fmt: skip
+    joint = [
+        mention(f"joint-{src}", "a", source=src, sentence=_JOINT, **sanction)
+        for src in ("USA GOV", "IGO EEC")
+    ]
+    us_only = mention("us", "b", source="USA GOV", sentence="Washington sanctioned Belarus.",
+                      **sanction)  # fmt: skip
+    eu_only = mention("eu", "c", source="IGO EEC", sentence="Brussels sanctioned Belarus.",
+                      **sanction)  # fmt: skip
+    assignment = link([*joint, us_only, eu_only])
+    assert same_event(assignment, "joint-USA GOV", "joint-IGO EEC", "us", "eu")
+    assert len(build_events([*joint, us_only, eu_only], assignment)) == 1
+    # without the joint report, the two are two events (other blocks)
+    assert not same_event(link([us_only, eu_only]), "us", "eu")
+    accused = [
+        mention(name, "d", source=src, target=tgt, plover="ACCUSE", cameo="112",
+                day="2024-08-31", sentence="The two countries accused each other of ramming.")
+        for name, src, tgt in (("phl", "PHL GOV", "CHN GOV"), ("chn", "CHN GOV", "PHL GOV"))
+    ]  # fmt: skip
+    assert not same_event(link(accused), "phl", "chn")
+
+
 def test_cameo_roots_must_agree() -> None:
     a = mention("a", "x", plover="SUPPORT", cameo="018", day="2023-02-03")
     b = mention("b", "y", plover="SUPPORT", cameo="051", day="2023-02-03")
@@ -836,13 +867,20 @@ def test_incremental_equals_batch_property(rnd: random.Random, size: int, months
 @settings(max_examples=10, deadline=None)
 @given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=12))
 def test_incremental_equals_batch_with_multi_party_events(rnd: random.Random, size: int) -> None:
-    """The pairs of one trilateral arriving in different batches join as in one batch."""
+    """The pairs of one trilateral, and the sides of a joint doer, arriving in different
+    batches join as in one batch."""
     pairs = [("USA GOV", "PAK GOV"), ("PAK GOV", "AFG GOV"), ("AFG GOV", "USA GOV")]
     inputs = _mixed_inputs(count=30)
     for n, month in enumerate((1, 1, 2)):
         inputs += _trilateral(
             f"tri{n}", pairs[n : n + 2] if n else pairs, day=f"2023-{month:02d}-10",
             location=city("Islamabad", "PAK"), published=date(2023, month, 28), mode="multilateral",
+        )  # fmt: skip
+        # a joint doer: one accusation of one word by two countries
+        inputs += _trilateral(
+            f"joint{n}", [("USA GOV", "IRN GOV"), ("GBR GOV", "IRN GOV")][: 2 - n % 2],
+            day=f"2023-{month:02d}-12", plover="ACCUSE", cameo="112", location=None,
+            published=date(2023, month, 28), sentence="The US and Britain accused Iran.",
         )  # fmt: skip
     shuffled = inputs[:]
     rnd.shuffle(shuffled)

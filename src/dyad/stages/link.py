@@ -1179,21 +1179,30 @@ _MULTI_PARTY = re.compile(
 def _party_set_key(m: EventMention) -> tuple[str, int, int, int, str] | None:
     """The one word that codes a multi-party event, for a mention that is one pair of
     it: a symmetric type whose text marks several parties ("held a trilateral meeting
-    with Trump and Abe", a meeting named by three countries). The events stage codes
-    each pair of such a word as a mention of its own; they are one event. None for any
-    other mention."""
+    with Trump and Abe", a meeting named by three countries), or a directed type, whose
+    side may be joint ("the US and the EU imposed sanctions on Belarus"). The events
+    stage codes each pair of such a word as a mention of its own; they are one event
+    (``_pairs_of_one_event``). None for any other mention."""
     symmetric = m.plover in _symmetric_types()
-    if not symmetric or not (m.mode == "multilateral" or _MULTI_PARTY.search(m.sentence)):
+    if symmetric and not (m.mode == "multilateral" or _MULTI_PARTY.search(m.sentence)):
         return None
     return m.article_id, m.sentence_index, m.trigger_start, m.trigger_end, m.plover
 
 
 def _pairs_of_one_event(a: EventMention, b: EventMention) -> bool:
     """Two pairs coded from one multi-party word (``_party_set_key``) that share a party:
-    India–Japan and India–US of one trilateral."""
+    India–Japan and India–US of one trilateral; for a directed type, the same party on
+    one side and another on the other (a joint doer, US→BLR and EU→BLR, or a joint
+    target), not the two directions of "accused each other"."""
     key = _party_set_key(a)
     if key is None or key != _party_set_key(b) or a.mention_id == b.mention_id:
         return False
+    if a.plover not in _symmetric_types():
+        sides = (
+            (_country_of(a.source), _country_of(b.source)),
+            (_country_of(a.target), _country_of(b.target)),
+        )
+        return any(x == y != "-" for x, y in sides) and any(x != y for x, y in sides)
     return bool(
         {_country_of(a.source), _country_of(a.target)}
         & {_country_of(b.source), _country_of(b.target)} - {"-"}
