@@ -1097,3 +1097,19 @@ def test_an_undated_page_takes_the_year_from_a_date_line_cleaning_took_away() ->
     later = s[0] + "\n— A reporter (@reporter) November 5, 2025\n"
     assert resolve_dates(m, replace(article, original_text=later), records).date is None
     assert resolve_dates(m, article, records).date is None
+
+
+def test_a_clause_set_off_by_days_after_is_dated_from_the_main_clause() -> None:
+    s = ["Gunmen killed twelve villagers on Tuesday, two days after militants ambushed a convoy.",
+         "The army withdrew its trainers, the ministry said on Sunday, two weeks after the "
+         "junta expelled the ambassador.",
+         "Police fired tear gas on Tuesday, hours after protesters marched on parliament.",
+         "Gunmen killed six on Tuesday, days after rebels ambushed a convoy."]  # fmt: skip
+    got = _date(s, 0, "ambushed", "occurred", D("2024-03-07"), tense="past")
+    assert (got.date, got.date_end, got.date_text) == ("2024-03-03", None, "two days after")
+    assert _date(s, 0, "killed", "occurred", D("2024-03-07"), tense="past").date == "2024-03-05"
+    got = _date(s, 1, "expelled", "occurred", D("2024-03-04"), tense="past")
+    assert (got.date, got.date_end, got.date_precision) == ("2024-02-12", "2024-02-18", "week")
+    assert _date(s, 2, "marched", "occurred", D("2024-03-07"), tense="past").date == "2024-03-05"
+    # "days after" says only that it was before: not the main clause's day
+    assert _date(s, 3, "ambushed", "occurred", D("2024-03-07"), tense="past").date is None

@@ -1299,6 +1299,47 @@ def _day_of_an_undated_page(
     return None
 
 
+# "..., two weeks after Bamako expelled the ambassador": a clause set off from the main one
+_OFFSET = re.compile(
+    rf"\b(?:(?P<n>{NUM})\s+)?(?P<u>hour|day|week)s?\s+(?P<rel>after|before)\b", re.I
+)
+_CLAUSE_END = re.compile(r"[,;:()\"“”]")
+
+
+def _offset_clause(sentence: str, trigger: tuple[int, int]) -> re.Match[str] | None:
+    """The "two days after ..." / "hours before ..." that opens the trigger's clause, if
+    any: what it tells happened that long before (after) the main clause's time."""
+    for m in _OFFSET.finditer(sentence, 0, trigger[0]):
+        between = sentence[m.end() : trigger[0]]
+        # a date of the clause's own is read as usual
+        if not _CLAUSE_END.search(between) and len(between.split()) <= 8:
+            return None if _find(sentence[m.end() :]) else m
+    return None
+
+
+def _before_or_after(
+    sentence: str, offset: re.Match[str], published: date | None, direction: Direction | None
+) -> DateSpan | None:
+    """The day of a clause set off from the main one ("Gunmen killed twelve villagers on
+    Tuesday, two days after militants ambushed a convoy" → Sunday): the main clause's day
+    (its report's day too) moved by the offset; hours leave the day as it is, weeks give
+    the week. Nothing when the main clause has no day or the offset no number ("days
+    after"): the clause is not at the main clause's time."""
+    if direction != "past" or (offset["n"] is None and offset["u"].lower() != "hour"):
+        return None
+    main = _pick_in_sentence(sentence[: offset.start()], (offset.start(),) * 2, published, "past")
+    if main is None or main.precision != "day" or main.start != main.end:
+        return None
+    n_text = re.sub(r"\s+", " ", (offset["n"] or "0").lower())
+    n = int(n_text) if n_text.isdigit() else _NUMBERS[n_text]
+    unit = offset["u"].lower()
+    days = {"hour": 0, "day": n, "week": 7 * n}[unit]
+    day = main.start + timedelta(days=-days if offset["rel"].lower() == "after" else days)
+    if unit == "week":
+        return DateSpan(*_week_of(day), "week", offset.group())
+    return DateSpan(day, day, "day", offset.group())
+
+
 def _own_date_ahead(sentence: str, trigger: tuple[int, int], published: date | None) -> bool:
     """The event's own date, a modifier of its noun ("Putin's May 8-10 ceasefire is still
     on the table", "next week's summit is still on"), lies wholly after publication: the
@@ -1337,6 +1378,10 @@ def resolve_dates(
     if mention.status == "ongoing" and _own_date_ahead(mention.sentence, trigger, published):
         mention, direction = replace(mention, status="planned"), "future"
     continuing = mention.status == "ongoing" or mention.tense != "past"
+    offset = _offset_clause(mention.sentence, trigger)
+    if offset is not None:
+        span = _before_or_after(mention.sentence, offset, published, direction)
+        return _with_span(mention, span)
     span = _pick_in_sentence(
         mention.sentence,
         trigger,
@@ -1362,16 +1407,13 @@ def resolve_dates(
             date_precision="day",
             date_text=None,
         )
+    return _with_span(mention, span)
+
+
+def _with_span(mention: EventMention, span: DateSpan | None) -> EventMention:
     if span is None:
         return replace(mention, date=None, date_end=None, date_precision=None, date_text=None)
-    end = None if span.end == span.start else span.end.isoformat()
-    return replace(
-        mention,
-        date=span.start.isoformat(),
-        date_end=end,
-        date_precision=span.precision,
-        date_text=span.text,
-    )
+    return _dated(mention, span)
 
 
 # ------------------------------------------------------------- dates across a story
@@ -1786,8 +1828,9 @@ def carry_dates(
         if mention.date is not None or mention.status not in ("occurred", "ongoing", "planned"):
             continue
         token = _trigger_token(doc, mention)
-        if _before_the_story(token):
-            continue
+        at = (mention.trigger_start - mention.start_char, mention.trigger_end - mention.start_char)
+        if _before_the_story(token) or _offset_clause(mention.sentence, at):
+            continue  # before the story, or at a time the sentence sets off from it
         earlier = [out[j] for j in order[:pos] if out[j].sentence_index < mention.sentence_index]
         earlier_here = [
             out[j] for j in order[:pos] if out[j].sentence_index == mention.sentence_index
