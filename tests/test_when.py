@@ -984,23 +984,22 @@ def test_what_follows_said_that_is_what_is_said_not_the_day_of_the_report() -> N
 
 @pytest.mark.slow
 def test_a_deed_told_again_by_the_same_verb_and_object_takes_the_first_telling_s_date(nlp) -> None:
-    s = ["The fund has reached a preliminary agreement to lend $3 billion to Ruritania, "
-         "the lender said on Thursday.",
-         "Its mission chief told reporters that the fund and the government had reached a "
-         "staff-level agreement on reforms."]  # fmt: skip
-    got = _story(s, D("2022-09-02"), (1, "reached", "occurred", "IMF", "RUR", "AGREE", "perfect"),
-                 nlp=nlp)  # fmt: skip
-    assert (got[0].date, got[0].date_text) == ("2022-09-01", "on Thursday")
+    s = ["The bank has signed a draft accord to lend $3 billion to the port authority, "
+         "its spokeswoman said on Monday.",
+         "Its envoy told journalists that the bank and the ministry had signed a "
+         "provisional accord on tariffs."]  # fmt: skip
+    signed = (1, "signed", "occurred", "WBG", "RUR", "AGREE", "perfect")
+    got = _story(s, D("2022-09-06"), signed, nlp=nlp)
+    assert (got[0].date, got[0].date_text) == ("2022-09-05", "on Monday")
     # another object is another deed
-    other = [s[0], "Its mission chief said the government had reached a deal with its creditors."]
-    got = _story(other, D("2022-09-02"),
-                 (1, "reached", "occurred", "IMF", "RUR", "AGREE", "perfect"), nlp=nlp)  # fmt: skip
+    other = [s[0], "Its envoy said the ministry had signed a loan with its creditors."]
+    got = _story(other, D("2022-09-06"), signed, nlp=nlp)
     assert got[0].date is None
     # the lede is retold further down; a deed told in the middle of the story is not
-    story = ["Two coast guards traded accusations of ramming each other's vessels on Saturday.",
+    story = ["Two navies traded charges of ramming each other's frigates on Saturday.",
              "The shoal lies in disputed waters.", "Both sides claim it.", "Fishing is rich.",
              "Trade passes nearby.",
-             "A spokesman showed videos, saying a cutter had rammed the patrol vessel.",
+             "A spokesman showed videos, saying a destroyer had rammed their frigate.",
              "Talks stalled.", "Exports fell.", "Prices rose.", "Ferries rammed a pier in May.",
              "Prices fell.", "Trade grew.", "Ports closed.",
              "An officer said the ferries rammed the pier at speed."]  # fmt: skip
@@ -1012,22 +1011,22 @@ def test_a_deed_told_again_by_the_same_verb_and_object_takes_the_first_telling_s
 
 @pytest.mark.slow
 def test_a_court_s_act_is_named_again_by_its_outcome(nlp) -> None:
-    s = ["The opposition leader has been sentenced to five years in jail.",
-         "He denied the charges.",
-         "The US condemned Saturday's decision as politically motivated."]  # fmt: skip
-    sentenced = (0, "sentenced", "occurred", "BLR", "BLR", "COERCE", "perfect")
-    got = _story(s, D("2011-05-14"), sentenced, nlp=nlp)
-    assert (got[0].date, got[0].date_text) == ("2011-05-14", "Saturday's")
+    s = ["A popular blogger has been sentenced to six years in prison.",
+         "She denied every charge.",
+         "France denounced Friday's decision as a travesty."]  # fmt: skip
+    sentenced = (0, "sentenced", "occurred", "RUR", "RUR", "COERCE", "perfect")
+    got = _story(s, D("2021-06-04"), sentenced, nlp=nlp)
+    assert (got[0].date, got[0].date_text) == ("2021-06-04", "Friday's")
     # a decision to do something else is another act
-    other = [s[0], s[1], "The US condemned Saturday's decision to expel its diplomats."]
-    got = _story(other, D("2011-05-14"), sentenced, nlp=nlp)
+    other = [s[0], s[1], "France denounced Friday's decision to expel its diplomats."]
+    got = _story(other, D("2021-06-04"), sentenced, nlp=nlp)
     assert got[0].date is None
 
 
 @pytest.mark.slow
 def test_what_a_cause_triggered_does_not_take_the_cause_s_date_from_the_story(nlp) -> None:
-    s = ["Thousands rallied in the capital on December 19 against the president.",
-         "The crackdown on the rally triggered sanctions against the president."]  # fmt: skip
+    s = ["Thousands camped in the main square on December 19 against the president.",
+         "The army's assault on the camp provoked sanctions against the president."]  # fmt: skip
     got = _story(s, D("2011-05-14"),
                  (1, "sanctions", "occurred", "USA", "BLR", "SANCTION", "past"),
                  actors=[(0, "BLR")], nlp=nlp)  # fmt: skip
@@ -1042,25 +1041,25 @@ def test_what_a_cause_triggered_does_not_take_the_cause_s_date_from_the_story(nl
 
 @pytest.mark.slow
 def test_an_event_tied_to_a_noun_dated_by_its_year_takes_that_year(nlp) -> None:
-    s = ["He led protests against the president's victory in the 2010 vote."]
-    got = _story(s, D("2011-05-14"), (0, "protests", "occurred", "BLR", "BLR", "PROTEST"), nlp=nlp)
+    s = ["She led rallies against the party's victory in the 2019 election."]
+    got = _story(s, D("2020-05-14"), (0, "rallies", "occurred", "RUR", "RUR", "PROTEST"), nlp=nlp)
     assert (got[0].date, got[0].date_end, got[0].date_precision) == (
-        "2010-01-01",
-        "2010-12-31",
+        "2019-01-01",
+        "2019-12-31",
         "year",
     )
     # "after" puts the event at another time
-    s = ["He was held in the crackdown on the opposition after the 2010 vote."]
-    got = _story(s, D("2011-05-14"), (0, "crackdown", "occurred", "BLR", "BLR", "COERCE"), nlp=nlp)
+    s = ["She was held in the arrests of activists after the 2019 vote."]
+    got = _story(s, D("2020-05-14"), (0, "arrests", "occurred", "RUR", "RUR", "COERCE"), nlp=nlp)
     assert got[0].date is None
 
 
 def test_an_ongoing_event_whose_own_date_lies_ahead_is_planned() -> None:
-    s = ["The army says that the general's May 8-10 ceasefire is still on the table.",
+    s = ["The army says that the general's May 8-10 truce is still on offer.",
          "Next week's summit is still on, officials said.",
          "The May 2-4 truce is still holding.",
-         "The general's ceasefire is still on the table after talks on May 8."]  # fmt: skip
-    got = _date(s, 0, "ceasefire", "ongoing", D("2025-05-06"), tense="present")
+         "The general's ceasefire is still on offer after talks on May 8."]  # fmt: skip
+    got = _date(s, 0, "truce", "ongoing", D("2025-05-06"), tense="present")
     assert (got.status, got.date, got.date_end) == ("planned", "2025-05-08", "2025-05-10")
     got = _date(s, 1, "summit", "ongoing", D("2025-05-06"), tense="present")
     assert (got.status, got.date, got.date_end) == ("planned", "2025-05-12", "2025-05-18")

@@ -1341,8 +1341,8 @@ def _before_or_after(
 
 
 def _own_date_ahead(sentence: str, trigger: tuple[int, int], published: date | None) -> bool:
-    """The event's own date, a modifier of its noun ("Putin's May 8-10 ceasefire is still
-    on the table", "next week's summit is still on"), lies wholly after publication: the
+    """The event's own date, a modifier of its noun ("the general's June 8-10 truce is
+    still on offer", "next week's summit is still on"), lies wholly after publication: the
     event is yet to come, whatever "still" or the present tense say."""
     if published is None:
         return False
@@ -1361,8 +1361,8 @@ def resolve_dates(
 ) -> EventMention:
     """Fill ``date``, ``date_end``, ``date_precision`` and ``date_text`` of a mention from
     its sentence (or the sentence it clearly continues), against the publication date.
-    An ongoing event whose own date lies ahead ("the May 8-10 ceasefire is still on the
-    table") is planned: its status is set so.
+    An ongoing event whose own date lies ahead ("the June 8-10 truce is still on offer")
+    is planned: its status is set so.
 
     No date words → no date, except an event in progress ("is massing troops") and a
     decision announced in the progressive ("is imposing sanctions"), which are dated to
@@ -1620,7 +1620,7 @@ _SETTING_OFF = frozenset({"prompt", "spark", "trigger", "provoke", "cause"})
 
 
 def _a_consequence(token: Token | None) -> bool:
-    """ "The crackdown on the rally triggered sanctions": the object of a verb of setting
+    """ "The army's assault on the camp provoked sanctions": the object of a verb of setting
     off is what the cause led to, some time after it; the story's date is the cause's."""
     return (
         token is not None
@@ -1635,9 +1635,9 @@ def _told_before(
     by_index: dict[int, Sentence],
     published: date | None,
 ) -> DateSpan | None:
-    """A deed told again in a later sentence by the same verb and object ("The fund has
-    reached an agreement ..., the lender said on Thursday. ... told reporters that the two
-    sides had reached a staff-level agreement"): the date the first telling gives it, at
+    """A deed told again in a later sentence by the same verb and object ("The bank has
+    signed a draft accord ..., its spokeswoman said on Monday. ... told journalists the
+    two sides had signed a provisional accord"): the date the first telling gives it, at
     most ``CARRY_SENTENCES`` back or in the lede (the first ``LEDE_SENTENCES``, which the
     rest of a story retells). The retelling adds detail, not another deed."""
     if token is None or token.pos_ != "VERB":
@@ -1680,7 +1680,7 @@ def _set_off_by(
 
 
 # A court's act told by a verb ("has been sentenced") is named again by its outcome
-# ("condemned Saturday's decision", "the May 14 conviction").
+# ("denounced Friday's decision", "the June 2 conviction").
 _JUDICIAL = frozenset({"sentence", "convict", "jail", "imprison", "acquit"})
 _VERDICT_NOUNS = frozenset(
     {"verdict", "sentence", "sentencing", "conviction", "ruling", "decision", "judgment"}
@@ -1696,8 +1696,8 @@ def _named_later(
     """An event named again further on with its own day ("held a trilateral meeting" ...
     "**Today's** meeting of the three was productive"): a later phrase whose date modifies
     the event's own noun (the trigger, or the object of its verb; for a court's act, its
-    outcome: "has been sentenced" ... "condemned **Saturday's** decision") gives that day.
-    "Saturday's decision to appeal" names another act."""
+    outcome: "has been sentenced" ... "denounced **Friday's** decision") gives that day.
+    "Friday's decision to appeal" names another act."""
     if token is None:
         return None
     doc = token.doc
@@ -1728,7 +1728,7 @@ def _named_later(
     return None
 
 
-# "protests against the victory in the 2010 vote": prepositions that tie an event to what
+# "rallies against the party's victory in the 2019 election": prepositions that tie an event to what
 # it answers or takes place in (not "after" or "since", which put it at another time)
 _OF_THE_TIME = frozenset({"in", "at", "during", "against", "over", "of"})
 
@@ -1740,7 +1740,7 @@ def _year_of_its_object(
     published: date | None,
 ) -> DateSpan | None:
     """An event noun whose phrase reaches, through "against", "over", "in" ..., a noun
-    dated by its year ("protests against Lukashenko's victory in the 2010 vote") happened
+    dated by its year ("rallies against the party's victory in the 2019 election") happened
     that year: a year is coarse enough to hold the deed and what answered it. Days and
     months are not taken: a protest against "the May 3 verdict" may come weeks later."""
     if not _names_an_event(token) or token is None:
