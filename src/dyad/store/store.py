@@ -438,7 +438,8 @@ class Store:
             r.article.article_id: minhash_signature(r.article.text, settings) for r in fresh
         }
         keys = {aid: minhash_bands(sig, settings) if sig else [] for aid, sig in signatures.items()}
-        candidates, stored, order = self._stored_candidates(keys)
+        days = {r.article.article_id: r.article.published for r in fresh}
+        candidates, stored, order = self._stored_candidates(keys, days, settings)
         copies: dict[str, str] = {}
         by_key: dict[int, list[str]] = defaultdict(list)  # keys of the batch's earlier articles
         # each candidate's story: its original (or itself) and when that was published
@@ -472,11 +473,19 @@ class Store:
         return copies, signatures
 
     def _stored_candidates(
-        self, keys: Mapping[str, list[int]]
+        self,
+        keys: Mapping[str, list[int]],
+        published: Mapping[str, date | None],
+        settings: LinkSettings,
     ) -> tuple[dict[str, set[str]], dict[str, _Candidate], dict[str, tuple[Any, ...]]]:
         """For articles by their LSH band keys: the stored articles sharing a key with each
-        (copy candidates), what those articles are, and their order (ingest time, id)."""
-        probe = [{"key": k, "fresh": aid} for aid, ks in keys.items() for k in ks]
+        whose story is in time (``copy_in_time``: copy candidates), what those articles
+        are, and their order (ingest time, id)."""
+        probe = [
+            {"key": k, "fresh": aid, "published": published.get(aid)}
+            for aid, ks in keys.items()
+            for k in ks
+        ]
         candidates: dict[str, set[str]] = {aid: set() for aid in keys}
         stored: dict[str, _Candidate] = {}
         order: dict[str, tuple[Any, ...]] = {}
@@ -489,7 +498,10 @@ class Store:
                           o.published, a.ingested_at
                    FROM _probe p JOIN minhash_bands b USING (key)
                    JOIN articles a ON a.article_id = b.article_id
-                   JOIN articles o ON o.article_id = coalesce(a.duplicate_of, a.article_id)"""
+                   JOIN articles o ON o.article_id = coalesce(a.duplicate_of, a.article_id)
+                   WHERE p.published IS NULL OR o.published IS NULL
+                      OR abs(p.published - o.published) <= ?""",
+                [settings.undated_window_days],
             ).fetchall()
         finally:
             self.con.unregister("_probe")
@@ -514,7 +526,7 @@ class Store:
         ):
             return {}  # bands of other settings: the next write rebuilds them
         keys = {aid: minhash_bands(sig, settings) for aid, sig in signatures.items()}
-        candidates, stored, order = self._stored_candidates(keys)
+        candidates, stored, order = self._stored_candidates(keys, published or {}, settings)
         chosen = {}
         for aid, found in candidates.items():
             day = (published or {}).get(aid)
@@ -1036,9 +1048,25 @@ class _StoredEvents:
     def __init__(self, store: Store, settings: LinkSettings) -> None:
         self.store = store
         self.settings = settings
+        # the mentions read so far: a batch's rounds ask for many of them again
+        self.read: dict[str, tuple[LinkInput, str | None]] = {}
+
+    def _linked(self, where: str, params: dict[str, Any]) -> list[tuple[LinkInput, str]]:
+        """The linked mentions ``where`` selects; each is read from the database once."""
+        rows = self.store.con.execute(
+            f"SELECT m.mention_id FROM event_mentions m WHERE {where}", params
+        ).fetchall()
+        ids = [mid for (mid,) in rows]
+        missing = [mid for mid in ids if mid not in self.read]
+        if missing:
+            for inp, eid in self.store._stored_inputs(
+                "m.mention_id IN (SELECT unnest($ids))", {"ids": missing}
+            ):
+                self.read[inp.mention.mention_id] = (inp, eid)
+        return [(inp, eid) for inp, eid in map(self.read.__getitem__, ids) if eid is not None]
 
     def near(self, mentions: Sequence[LinkInput]) -> list[tuple[LinkInput, str]]:
-        found = self.store._stored_inputs(
+        return self._linked(
             """m.mention_id IN (
                 SELECT o.mention_id
                 FROM event_mentions n JOIN event_mentions o ON o.block_key = n.block_key
@@ -1061,13 +1089,9 @@ class _StoredEvents:
                 "window": self.settings.undated_window_days,
             },
         )
-        return [(inp, eid) for inp, eid in found if eid is not None]
 
     def members(self, event_ids: Set[str]) -> list[tuple[LinkInput, str]]:
-        found = self.store._stored_inputs(
-            "m.event_id IN (SELECT unnest($events))", {"events": sorted(event_ids)}
-        )
-        return [(inp, eid) for inp, eid in found if eid is not None]
+        return self._linked("m.event_id IN (SELECT unnest($events))", {"events": sorted(event_ids)})
 
 
 def result_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
