@@ -860,7 +860,7 @@ class _Run:
             or (c.dep_ == "prep" and c.lower_ in {"with", "between"})
             for c in token.children
         )
-        # "Putin's ceasefire is still on the table": a truce, deal or meeting one party
+        # "Aliyev's truce offer stands": a truce, deal or meeting one party
         # offers is with the other side the story has just named
         cooperative = (
             symmetric and is_noun and self.ex.codebook.ontology.quad_class(entry.cameo) < 3
