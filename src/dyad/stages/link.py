@@ -980,10 +980,8 @@ class _ClusterVetoes:
         self.items, self.s = items, s
         self.cache: dict[tuple[int, int], bool] = {}
         self.keys = _numbered(it.veto for it in items)  # each class as a small number
-        self.stand_in: dict[int, tuple[_Item, _Item]] = {}
-        for k, it in zip(self.keys, items, strict=True):
-            if k not in self.stand_in:
-                self.stand_in[k] = (_neutral(it, 1), _neutral(it, 2))
+        self.member_of = dict(zip(self.keys, items, strict=True))  # one mention per class
+        self.stand_in: dict[int, tuple[_Item, _Item]] = {}  # made when a class is asked
         self.classes = {
             i: {k: {it.group}} for i, (k, it) in enumerate(zip(self.keys, items, strict=True))
         }
@@ -1073,6 +1071,10 @@ class _ClusterVetoes:
 
     def _classes(self, a: int, b: int) -> bool:
         if (a, b) not in self.class_vetoes:
+            for k in (a, b):
+                if k not in self.stand_in:
+                    it = self.member_of[k]
+                    self.stand_in[k] = (_neutral(it, 1), _neutral(it, 2))
             self.class_vetoes[(a, b)] = _vetoed(self.stand_in[a][0], self.stand_in[b][1], self.s)
         return self.class_vetoes[(a, b)]
 
