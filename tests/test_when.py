@@ -1112,3 +1112,10 @@ def test_a_clause_set_off_by_days_after_is_dated_from_the_main_clause() -> None:
     assert _date(s, 2, "marched", "occurred", D("2024-03-07"), tense="past").date == "2024-03-05"
     # "days after" says only that it was before: not the main clause's day
     assert _date(s, 3, "ambushed", "occurred", D("2024-03-07"), tense="past").date is None
+
+
+def test_relative_words_at_the_ends_of_the_calendar_give_no_date() -> None:
+    s = ["Police arrested protesters last week."]
+    assert _date(s, 0, "arrested", "occurred", date(1, 1, 1)).date is None
+    s = ["The ministers will meet next week."]
+    assert _date(s, 0, "meet", "planned", date(9999, 12, 31)).date is None

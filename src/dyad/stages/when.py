@@ -883,7 +883,10 @@ def _resolve_found(
             if m is None:
                 return None
             since = found.text.lower().startswith("since")
-            out = fn(m, published, "past" if since else direction)
+            try:
+                out = fn(m, published, "past" if since else direction)
+            except OverflowError:  # "last week" of a page dated 0001-01-01: no such day
+                return None
             if out is None:
                 return None
             start, end, precision = out
