@@ -1127,6 +1127,8 @@ _OWN_FIELDS = frozenset({
     "event_id",
 })  # fmt: skip
 _ITEM_OWN_FIELDS = frozenset({"inp", "group", "tokens", "sentence", "pub", "report", "veto"})
+_MENTION_CLASS_FIELDS = tuple(f.name for f in fields(EventMention) if f.name not in _OWN_FIELDS)
+_ITEM_CLASS_FIELDS = tuple(f.name for f in fields(_Item) if f.name not in _ITEM_OWN_FIELDS)
 
 
 def _veto_class(it: _Item) -> Hashable:
@@ -1134,11 +1136,10 @@ def _veto_class(it: _Item) -> Hashable:
     story and the days it was published and reported (read only within a story):
     mentions of one class veto a mention of another story alike."""
     m = it.inp.mention
-    mention = tuple(getattr(m, f.name) for f in fields(m) if f.name not in _OWN_FIELDS)
+    mention = tuple(getattr(m, name) for name in _MENTION_CLASS_FIELDS)
     item = tuple(
-        tuple(sorted(v.items())) if isinstance(v := getattr(it, f.name), Mapping) else v
-        for f in fields(it)
-        if f.name not in _ITEM_OWN_FIELDS
+        tuple(sorted(v.items())) if isinstance(v := getattr(it, name), Mapping) else v
+        for name in _ITEM_CLASS_FIELDS
     )
     return mention, item
 
