@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from datetime import date
@@ -39,6 +40,23 @@ def test_seeds_are_stored_once_with_their_publication_dates(tmp_path, shared_dir
         for line in boilerplate:
             assert line not in text
     assert stats(db)["articles"] == 5
+
+
+def test_the_loaded_pipeline_is_out_of_the_collectors_scans_while_ingest_runs(
+    tmp_path, sample_dir, pipeline
+):
+    frozen: list[int] = []
+
+    class Watched:
+        def process(self, articles):
+            frozen.append(gc.get_freeze_count())
+            return pipeline.process(articles)
+
+    story = sample_dir / "txt" / "001_kenya_ethiopia_talks_announced.txt"
+    report = ingest([story], db=tmp_path / "x.duckdb", pipeline=Watched())
+    assert report.articles_added == 1
+    assert frozen and frozen[0] > 100_000  # the model, codebooks and gazetteer
+    assert gc.get_freeze_count() == 0  # given back: nothing is kept from the collector
 
 
 def test_bad_inputs_are_reported_and_good_ones_still_go_in(tmp_path, sample_dir, pipeline):

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 from dyad.copies import CopyShortcut
 from dyad.errors import InputError, UsageError
 from dyad.output.export import mention_record
-from dyad.pipeline import Pipeline, PipelineSettings, Processor, WorkerPool, read_articles
+from dyad.pipeline import (
+    Pipeline,
+    PipelineSettings,
+    Processor,
+    WorkerPool,
+    collector_skips_loaded,
+    read_articles,
+)
 from dyad.records import Article, ArticleResult, article_id_for
 from dyad.settings import setting_value
 from dyad.stages.clean import clean_articles
@@ -363,6 +370,7 @@ def _process_and_write(
             processor = stack.enter_context(WorkerPool(settings))
         else:
             processor = Pipeline(settings)
+        stack.enter_context(collector_skips_loaded())
         shortcut = None
         if reuse_copies and partitions is None:
             processor = shortcut = CopyShortcut(processor, run, run.link_settings)
