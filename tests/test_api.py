@@ -59,6 +59,29 @@ def test_the_loaded_pipeline_is_out_of_the_collectors_scans_while_ingest_runs(
     assert gc.get_freeze_count() == 0  # given back: nothing is kept from the collector
 
 
+def test_each_article_is_shingled_once_for_the_copy_shortcut_and_the_store(
+    tmp_path, sample_dir, pipeline, monkeypatch
+):
+    from dyad.stages import link
+
+    shingled: list[str] = []
+    shingles = link._shingles
+
+    def counted(text: str, size: int) -> set[bytes]:
+        shingled.append(text)
+        return shingles(text, size)
+
+    monkeypatch.setattr(link, "_shingles", counted)
+    stories = []
+    for story in sorted((sample_dir / "txt").glob("00*.txt")):
+        stories.append(tmp_path / story.name)  # texts no other test has shingled
+        stories[-1].write_text(f"{story.read_text()}\nFiled under {tmp_path.name}.\n")
+    report = ingest(stories, db=tmp_path / "x.duckdb", pipeline=pipeline)
+    assert report.articles_read == len(stories) > 1
+    # an earlier test may have shingled a text already (the signatures are kept)
+    assert len(stories) - 1 <= len(shingled) == len(set(shingled))
+
+
 def test_bad_inputs_are_reported_and_good_ones_still_go_in(tmp_path, sample_dir, pipeline):
     corpus = tmp_path / "in"
     corpus.mkdir()

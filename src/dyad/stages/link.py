@@ -1621,6 +1621,7 @@ def _shingles(text: str, size: int) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
+@lru_cache(maxsize=1024)  # the copy shortcut asks before the parse, the store a batch later
 def minhash_signature(text: str, settings: LinkSettings = LinkSettings()) -> bytes | None:
     """MinHash of the article's word shingles as bytes, for the store to keep per article
     (None for an article without words, which is never called a copy)."""
