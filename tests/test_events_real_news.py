@@ -251,12 +251,12 @@ def test_a_truce_one_side_offers_is_with_the_side_just_named(pipeline):
 def test_leaders_agreeing_to_meet_agree(pipeline):
     events = coded(
         pipeline,
-        "Irish Prime Minister Simon Harris welcomed US President Joe Biden to Dublin. "
-        "The Prime Minister and President Biden agreed to convene a first joint session "
-        "of Government Buildings and White House representatives in October.",
+        "Portuguese Prime Minister Luis Montenegro welcomed French President Emmanuel "
+        "Macron to Lisbon. The Prime Minister and President Macron agreed to convene a "
+        "first joint meeting of their two cabinets' envoys in October.",
     )
     agreed = {frozenset((s, t)) for s, p, _c, t in events if p == "AGREE"}
-    assert agreed == {frozenset(("IRL GOV", "USA GOV"))}
+    assert agreed == {frozenset(("PRT GOV", "FRA GOV"))}
 
 
 def test_condemnation_a_deed_drew_is_aimed_at_its_doer(pipeline):
