@@ -771,3 +771,40 @@ def test_sanctions_that_hit_someone_and_a_pointer_to_them_are_no_denial(
     ):
         (imposed,) = _coded(nlp, extractor, actor_coder, told + after)
         assert imposed.sentence_index == 0
+
+
+@pytest.mark.slow
+def test_a_protest_slated_for_a_day_is_planned_and_unnamed_takes_the_movements_parties(
+    nlp, extractor, actor_coder
+):
+    """ "a march by students now slated for Friday" is a plan (the participle may hang on
+    the noun of the march's own phrase, and the lemmatizer reads "slated" as "slat"); a
+    march planned without naming who, in a story of protests, is that movement's; with no
+    protest nearby it names no one and yields nothing."""
+    if actor_coder is None:
+        pytest.skip("the actors stage cannot run yet")
+
+    def events(text: str) -> set[tuple]:
+        doc = nlp(text)
+        doc._.article = Article(article_id="p", text=text, published=None)
+        return {
+            (e.source.country, e.source.sector, e.target.country, e.target.sector, e.plover,
+             e.status)
+            for e in extractor(doc, actor_coder(doc))
+        }  # fmt: skip
+
+    students = ("CHL", "CVL", "CHL", "GOV", "PROTEST")
+    assert events(
+        "Demands for reform have grown, with a mass march by Chilean students against the "
+        "Chilean government now slated for Friday."
+    ) == {(*students, "planned")}
+    assert events(
+        "A march by Chilean students against the Chilean government is slated for Friday."
+    ) == {(*students, "planned")}
+    assert events(
+        "Chilean students marched against the Chilean government on Monday. Calls for the "
+        "minister to resign have grown louder, with a mass march now slated for Friday."
+    ) == {(*students, "occurred"), (*students, "planned")}
+    assert (
+        events("Calls for reform have grown louder, with a mass march now set for Friday.") == set()
+    )

@@ -1544,3 +1544,40 @@ def test_an_event_that_goes_on_over_days_is_one_event_across_its_reports() -> No
     linked = link([first, fifth, one, other])
     assert same_event(linked, "first", "fifth")
     assert not same_event(linked, "one", "other")
+
+
+def test_a_sit_in_told_in_other_words_days_apart_at_one_place_is_one_event() -> None:
+    """ "Protesters camped in the square" (Nov 18) and "crowds were back on Sunday
+    morning" (Nov 20) in Cairo share no words, yet an event that goes on over days at one
+    place is one; told of another city, or as a plan, it is not merged."""
+    sit_in = {"plover": "PROTEST", "cameo": "141", "source": "EGY CVL", "target": "EGY GOV"}
+    cairo = city("Cairo", "EGY", 360630)
+    first = mention("first", "a", day="2011-11-18", published=date(2011, 11, 18),
+                    location=cairo, sentence="Protesters camped in the square.",
+                    **sit_in)  # fmt: skip
+    later = mention("later", "b", day="2011-11-20", published=date(2011, 11, 20),
+                    location=cairo, sentence="Crowds were back on Sunday morning.",
+                    **sit_in)  # fmt: skip
+    alex = mention("alex", "c", day="2011-11-20", published=date(2011, 11, 20),
+                   location=city("Alexandria", "EGY", 361058),
+                   sentence="Crowds were back on Sunday morning.", **sit_in)  # fmt: skip
+    linked = link([first, later, alex])
+    assert same_event(linked, "first", "later")
+    assert not same_event(linked, "first", "alex")
+
+
+def test_a_deed_reported_before_the_day_of_a_plan_is_not_that_plan() -> None:
+    """A report of Nov 20 ("stayed in the square") cannot tell the march "slated for
+    Tuesday" (Nov 22), two days within the date slack; a report of Nov 22 or later can."""
+    protest = {"plover": "PROTEST", "cameo": "141", "source": "EGY CVL", "target": "EGY GOV",
+               "location": city("Cairo", "EGY", 360630)}  # fmt: skip
+    done = mention("done", "a", day="2011-11-20", published=date(2011, 11, 20),
+                   sentence="Protesters marched to the square.", **protest)  # fmt: skip
+    plan = mention("plan", "b", day="2011-11-22", published=date(2011, 11, 21), status="planned",
+                   sentence="A march to the square is slated for Tuesday.",
+                   **protest)  # fmt: skip
+    held = mention("held", "c", day="2011-11-22", published=date(2011, 11, 22),
+                   sentence="Protesters marched to the square on Tuesday.",
+                   **protest)  # fmt: skip
+    assert not same_event(link([done, plan]), "done", "plan")
+    assert same_event(link([plan, held]), "plan", "held")

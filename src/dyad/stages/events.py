@@ -217,6 +217,7 @@ class _Run:
         self._subjects: dict[int, list[ActorMention]] = {}
         self._status: dict[tuple[int, str], tuple[str, str | None]] = {}
         self.found: list[_Found] = []
+        self._unnamed_plans: list[tuple[_Candidate, int, bool]] = []  # ``_unnamed_protests``
 
     def sent_index(self, token: Token) -> int:
         return self.sent_of[token.sent.start]
@@ -229,6 +230,7 @@ class _Run:
             if cand.token.i in suppressed:
                 continue
             self._events_of(cand)
+        self._unnamed_protests()
         claims, disputed = self._claims()
         self.found = [f for f in self.found if id(f) not in disputed] + claims
         self.found = [self._threat(self._allegation(self._demand(f))) for f in self.found]
@@ -846,6 +848,8 @@ class _Run:
                 and is_noun
             ):
                 self._speakers_own(cand, index, symmetric)
+            elif is_noun and entry.plover == "PROTEST" and self.status(cand)[0] == "planned":
+                self._unnamed_plans.append((cand, index, symmetric))
             return
         if self._background(cand) or (is_noun and self._no_act(token)):
             return
@@ -1311,6 +1315,25 @@ class _Run:
                 return True
         return False
 
+    def _unnamed_protests(self) -> None:
+        """ "Calls for the council to go have grown, with a mass march now slated for
+        Tuesday": a protest planned without naming who, in a story of protests, is the
+        movement's that the nearest protest (three sentences either side) names."""
+        for cand, index, symmetric in self._unnamed_plans:
+            near = [
+                f
+                for f in self.found
+                if f.cand.entry.plover == cand.entry.plover
+                and abs(f.sent_index - index) <= 3
+                and f.source is not None
+                and f.target is not None
+            ]
+            if near:
+                prev = min(near, key=lambda f: abs(f.sent_index - index))
+                src = _Arg(prev.source.actor, _ANAPHORA, "protest nearby")
+                tgt = _Arg(prev.target.actor, _ANAPHORA, "protest nearby")
+                self.found.append(_Found(cand, index, src, tgt, symmetric))
+
     def _speakers_own(self, cand: _Candidate, index: int, symmetric: bool) -> None:
         """ "I believe the talks will be here in Washington," he said: a speaker talking in
         the first person about a two-party event names no party, but is one; the other is
@@ -1518,7 +1541,19 @@ class _Run:
                 return "hypothetical", tense
         # what the event noun itself says ("the upcoming talks", "ongoing meetings")
         if cand.entry.pos == "NOUN":
-            words = {_lemma(c) for c in token.children if c.dep_ in _NP_MODS | {"advmod", "acl"}}
+            mods = [c for c in token.children if c.dep_ in _NP_MODS | {"advmod", "acl"}]
+            # "a march by students now slated for Friday": the participle may hang on the
+            # noun of the event's own prepositional phrase
+            mods += [
+                g
+                for p in token.children
+                if p.dep_ == "prep"
+                for o in p.children
+                if o.dep_ == "pobj"
+                for g in o.children
+                if g.dep_ == "acl" and g.i > token.i
+            ]
+            words = {_lemma(c) for c in mods} | {c.lower_ for c in mods}
             words |= {
                 _lemma(g)
                 for c in token.children
@@ -1546,7 +1581,10 @@ class _Run:
         if _lemma(token) in cues.planned_modifiers:  # "is due in Kabul"
             return "planned", tense or "present"
         for v in chain:
-            if v != token and _lemma(v) in cues.planned_verbs:
+            # "is slated for Friday" (the lemmatizer reads "slated" as "slat")
+            if v != token and (
+                _lemma(v) in cues.planned_verbs or v.lower_ in cues.planned_modifiers
+            ):
                 return "planned", tense
         if tense == "future" or "would" in {c.lower_ for v in chain for c in v.children}:
             return "planned", tense

@@ -702,6 +702,8 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
         # "did not sanction Putin" is not the sanctions imposed; "urged them to halt
         # attacks" is not the attack that happened
         return True
+    if _done_before_due(a, b) or _done_before_due(b, a):
+        return True
     if a.group == b.group and (
         status_phase(ma.status) != status_phase(mb.status) or _sectors_differ(a, b)
     ):
@@ -742,6 +744,18 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
     return False
 
 
+def _done_before_due(done: _Item, due: _Item) -> bool:
+    """A deed reported before the day a plan is set for is not that plan: "marched on
+    Sunday" (reported Sunday) is not the march "slated for Tuesday"."""
+    return (
+        status_phase(done.inp.mention.status) == "done"
+        and status_phase(due.inp.mention.status) == "due"
+        and done.report is not None
+        and due.envelope is not None
+        and done.report < due.envelope[0]
+    )
+
+
 def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     """Rank of the positive evidence for a non-vetoed pair, or None if there is too little.
 
@@ -766,6 +780,15 @@ def _dated_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | 
         if gap == 0 or sim >= s.min_text_similarity:
             return 2, sim
     elif sim >= s.min_text_similarity:
+        return 1, sim
+    if (
+        a.continues
+        and b.continues
+        and status_phase(a.inp.mention.status) == status_phase(b.inp.mention.status) == "done"
+        and _place_relation(a.inp.mention.location, b.inp.mention.location) == "same"
+        and _gap(a.core, b.core) <= s.continuing_days
+    ):
+        # a sit-in told again days later in other words, at the same place
         return 1, sim
     return None
 
