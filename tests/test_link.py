@@ -1567,8 +1567,8 @@ def test_a_sit_in_told_in_other_words_days_apart_at_one_place_is_one_event() -> 
 
 
 def test_a_deed_reported_before_the_day_of_a_plan_is_not_that_plan() -> None:
-    """A report of Nov 20 ("stayed in the square") cannot tell the march "slated for
-    Tuesday" (Nov 22), two days within the date slack; a report of Nov 22 or later can."""
+    """A march told as held in a report of Nov 20 is not the march "slated for Tuesday"
+    (Nov 22), though two days are within the date slack; one reported on Nov 22 is."""
     protest = {"plover": "PROTEST", "cameo": "141", "source": "EGY CVL", "target": "EGY GOV",
                "location": city("Cairo", "EGY", 360630)}  # fmt: skip
     done = mention("done", "a", day="2011-11-20", published=date(2011, 11, 20),

@@ -430,6 +430,7 @@ class _Item:
     persons: Mapping[str, str]  # country → the named person acting for it
     ordinal: int | None  # "for a third consecutive night": which one of a series
     continues: bool  # goes on over days (a sit-in): reports days apart may be one event
+    deed_reported: int | None  # the report day of a deed (occurred, ongoing), for vetoes
     veto: Hashable = None  # its veto class (``_veto_class``), computed once
 
 
@@ -530,6 +531,7 @@ def _item(inp: LinkInput, group: str, s: LinkSettings) -> _Item:
         },
         ordinal=None if _continues(m.plover) else _series_ordinal(m.sentence),
         continues=_continues(m.plover),
+        deed_reported=report_day(inp) if status_phase(m.status) == "done" else None,
     )
     return replace(it, veto=_veto_class(it))
 
@@ -746,13 +748,13 @@ def _vetoed(a: _Item, b: _Item, s: LinkSettings) -> bool:
 
 def _done_before_due(done: _Item, due: _Item) -> bool:
     """A deed reported before the day a plan is set for is not that plan: "marched on
-    Sunday" (reported Sunday) is not the march "slated for Tuesday"."""
+    Sunday", told on Sunday, is not the march "slated for Tuesday", though two days are
+    within the date slack. (A deed told after the plan's day may be misdated.)"""
     return (
-        status_phase(done.inp.mention.status) == "done"
-        and status_phase(due.inp.mention.status) == "due"
-        and done.report is not None
+        done.deed_reported is not None
+        and due.inp.mention.status == "planned"
         and due.envelope is not None
-        and done.report < due.envelope[0]
+        and done.deed_reported < due.envelope[0]
     )
 
 
@@ -765,7 +767,7 @@ def _evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
     """
     if _is_copy_pair(a, b):
         return 3, 1.0
-    return _dated_evidence(a, b, s) or _undated_evidence(a, b, s)
+    return _dated_evidence(a, b, s) or _lasting_evidence(a, b, s) or _undated_evidence(a, b, s)
 
 
 def _dated_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
@@ -781,15 +783,22 @@ def _dated_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | 
             return 2, sim
     elif sim >= s.min_text_similarity:
         return 1, sim
+    return None
+
+
+def _lasting_evidence(a: _Item, b: _Item, s: LinkSettings) -> tuple[int, float] | None:
+    """Rank 1 of ``_evidence`` for an event that goes on over days: a sit-in told as done
+    or going on at the same city, pinned within ``continuing_days``, in any words."""
     if (
         a.continues
         and b.continues
+        and a.core is not None
+        and b.core is not None
         and status_phase(a.inp.mention.status) == status_phase(b.inp.mention.status) == "done"
         and _place_relation(a.inp.mention.location, b.inp.mention.location) == "same"
         and _gap(a.core, b.core) <= s.continuing_days
     ):
-        # a sit-in told again days later in other words, at the same place
-        return 1, sim
+        return 1, _wording(a.tokens, b.tokens, s.token_match_ratio)
     return None
 
 
@@ -1016,6 +1025,11 @@ class _ClusterVetoes:
         self.places = _numbered((it.report, it.inp.mention.location) for it in items)
         self.dated_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
         self.undated_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
+        self.lasting = _numbered(
+            (it.core, it.continues, status_phase(it.inp.mention.status), it.inp.mention.location)
+            for it in items
+        )
+        self.lasting_evidence: dict[tuple[int, int, int, int], tuple[int, float] | None] = {}
 
     def evidence(self, x: int, y: int) -> tuple[int, float] | None:
         """``_evidence`` of two mentions; across stories each rank reads only what it
@@ -1023,13 +1037,19 @@ class _ClusterVetoes:
         event asks once per pair of those."""
         if self.items[x].group == self.items[y].group:
             return _evidence(self.items[x], self.items[y], self.s)
-        return self._dated(x, y) or self._undated(x, y)
+        return self._dated(x, y) or self._lasting(x, y) or self._undated(x, y)
 
     def _dated(self, x: int, y: int) -> tuple[int, float] | None:
         key = (self.dates[x], self.dates[y], self.wordings[x], self.wordings[y])
         if key not in self.dated_evidence:
             self.dated_evidence[key] = _dated_evidence(self.items[x], self.items[y], self.s)
         return self.dated_evidence[key]
+
+    def _lasting(self, x: int, y: int) -> tuple[int, float] | None:
+        key = (self.lasting[x], self.lasting[y], self.wordings[x], self.wordings[y])
+        if key not in self.lasting_evidence:
+            self.lasting_evidence[key] = _lasting_evidence(self.items[x], self.items[y], self.s)
+        return self.lasting_evidence[key]
 
     def _undated(self, x: int, y: int) -> tuple[int, float] | None:
         key = (self.places[x], self.places[y], self.wordings[x], self.wordings[y])
@@ -1067,7 +1087,11 @@ class _ClusterVetoes:
         cross = cross[~vetoed[inverse]]
         wordings = np.asarray(self.wordings, dtype=np.int64)
         levels: tuple[tuple[list[int], Callable[[int, int], tuple[int, float] | None]], ...]
-        levels = ((self.dates, self._dated), (self.places, self._undated))
+        levels = (
+            (self.dates, self._dated),
+            (self.lasting, self._lasting),
+            (self.places, self._undated),
+        )
         for level, answer in levels:
             column = np.asarray(level, dtype=np.int64)
             x, y = first[cross], second[cross]
